@@ -1,0 +1,39 @@
+// Backend settings from command-line flags and environment, validated at the boundary.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseFlags } from '../cli/flags';
+
+export const DEFAULT_PORT = 17650;
+
+export const BackendConfig = z.object({
+  host: z.literal('127.0.0.1'),
+  port: z.number().int().min(0).max(65535),
+  dataDir: z.string().min(1),
+  rendererDir: z.string().min(1).nullable(),
+  mode: z.enum(['browser', 'electron']),
+});
+export type BackendConfig = z.infer<typeof BackendConfig>;
+
+export { UsageError as ConfigError } from '../cli/flags';
+import { UsageError as ConfigError } from '../cli/flags';
+
+/** Per-user data folder, as the OS expects it (overridable for multi-terminal stores). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'yibao-jiesuan');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'yibao-jiesuan');
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'yibao-jiesuan');
+}
+
+export function parsePort(text: string, source: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new ConfigError(`${source}: port must be a number from 0 to 65535, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+export function configFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv, rendererDir: string | null): BackendConfig {
+  const flags = parseFlags(argv, { port: { type: 'string' }, 'data-dir': { type: 'string' } });
+  const port = flags.port !== undefined ? parsePort(flags.port, '--port')
+    : env.YBJS_PORT !== undefined ? parsePort(env.YBJS_PORT, 'YBJS_PORT') : DEFAULT_PORT;
+  const dataDir = flags['data-dir'] ?? env.YBJS_DATA_DIR ?? defaultDataDir(env);
+  return BackendConfig.parse({ host: '127.0.0.1', port, dataDir, rendererDir, mode: 'browser' });
+}

@@ -1,0 +1,56 @@
+// Opens a SQLite file the way every store here needs it: WAL, foreign keys, full durability,
+// and numbered migrations tracked in PRAGMA user_version. A database written by a newer version
+// of the app is refused rather than guessed at.
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export interface Migration {
+  /** 1, 2, 3 … with no gaps; the database's user_version is the last one applied. */
+  readonly version: number;
+  readonly name: string;
+  up(db: Db): void;
+}
+
+export class DatabaseTooNewError extends Error {
+  constructor(readonly path: string, readonly found: number, readonly known: number) {
+    super(`${path} was written by a newer version of this app (schema ${found}, this app knows up to ${known}); refusing to open it`);
+  }
+}
+
+export function checkMigrations(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+  });
+}
+
+export function openDatabase(path: string, migrations: readonly Migration[], options: { readonly?: boolean } = {}): Db {
+  checkMigrations(migrations);
+  const db = new Database(path, { readonly: options.readonly ?? false });
+  try {
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // FULL: a committed settlement survives power loss, not only a process crash.
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) throw new DatabaseTooNewError(path, current, migrations.length);
+    if (!options.readonly) migrate(db, migrations, current);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: Db, migrations: readonly Migration[], from: number): void {
+  for (const migration of migrations.slice(from)) {
+    // Each step and its version bump commit together, so a crash leaves a consistent schema.
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# System packages the tests need: socat (pseudo-terminal pairs for serial tests), Chromium (UI tests)
+# and a CJK font (so screenshots show Chinese, not boxes). Installs them with apt when run as root;
+# otherwise fails and prints the exact command to run. Never skips silently.
+set -euo pipefail
+
+missing=()
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then missing+=(fonts-noto-cjk fontconfig); fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system dependencies: socat, chromium, CJK font present"
+  exit 0
+fi
+
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system dependencies missing: ${missing[*]}" >&2
+  echo "run as root: sudo sh -c '$cmd'" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system dependencies missing: ${missing[*]}; this machine has no apt-get: install them with its package manager" >&2
+  exit 1
+fi
+echo "installing system dependencies: ${missing[*]}"
+sh -c "$cmd" >/tmp/ybjs-apt.log 2>&1 || { tail -20 /tmp/ybjs-apt.log >&2; echo "apt-get failed; see /tmp/ybjs-apt.log" >&2; exit 1; }
+command -v socat >/dev/null && [ -x /usr/bin/chromium ] && [ -n "$(fc-list :lang=zh)" ] || { echo "system dependencies still missing after install" >&2; exit 1; }
+echo "system dependencies installed"
