@@ -8,8 +8,8 @@ step() { printf '\n== %s\n' "$1"; }
 
 step "system dependencies"
 bash scripts/check-system-deps.sh
-step "typecheck (tsc -b)"
-npx tsc -b tsconfig.json
+step "typecheck (each layer)"
+node scripts/typecheck.mjs
 step "lint (eslint, including the layer rules)"
 npx eslint --max-warnings 0 .
 step "build the renderer (the browser suite drives the built UI)"
