@@ -1,23 +1,55 @@
 // The local HTTP API the pharmacy's POS and our renderer call, plus the renderer's static files.
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { type HealthResponse } from '../../core/contracts/health';
-import { PRODUCT_VERSION } from '../../core/version';
+import { PRODUCT_NAME, PRODUCT_VERSION } from '../../core/version';
 import { type BackendConfig } from './config';
+import { ApiError } from './http/errors';
+import { type EventBus } from './http/events';
+import { makeGuard } from './http/guard';
+import { openApiDocument, registerRoutes, type RouteSpec } from './http/routes';
+import { accessRoutes } from './routes/access';
+import { systemRoutes } from './routes/system';
+import { type Store } from './store';
 
-export async function buildServer(config: BackendConfig): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+export const BODY_LIMIT_BYTES = 256 * 1024;
 
-  app.get('/api/health', async (): Promise<HealthResponse> => ({ status: 'ok', version: PRODUCT_VERSION, mode: config.mode }));
+export interface ServerDeps {
+  store: Store;
+  bus: EventBus;
+  extraOrigins?: readonly string[];
+}
+
+export async function buildServer(config: BackendConfig, deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
+  app.addHook('onRequest', makeGuard({ port: () => (app.server.address() as { port?: number } | null)?.port ?? config.port, extraOrigins: deps.extraOrigins ?? [] }));
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toBody());
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'BODY_TOO_LARGE', message: `request body over ${BODY_LIMIT_BYTES} bytes` });
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ error: 'UNSUPPORTED_MEDIA_TYPE', message: 'send JSON with Content-Type: application/json' });
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: 'INVALID_REQUEST', message: `body: ${error.message}`, field: 'body' });
+    }
+    console.error(`API error: ${error.message}`);
+    return reply.code(500).send({ error: 'INTERNAL', message: '内部错误，已记录；请重试或联系技术员' });
+  });
+
+  const routes: Array<RouteSpec<never, never, never, unknown>> = [];
+  const openApi = (): unknown => openApiDocument(routes, { title: `${PRODUCT_NAME} local API`, version: PRODUCT_VERSION });
+  routes.push(
+    ...(systemRoutes({ mode: config.mode, journal: deps.store.journal, bus: deps.bus, openApi }) as Array<RouteSpec<never, never, never, unknown>>),
+    ...(accessRoutes(deps.store.access) as Array<RouteSpec<never, never, never, unknown>>),
+  );
+  registerRoutes(app, routes, { principalFor: (t) => deps.store.access.principalFor(t), idempotency: deps.store.idempotency });
 
   if (config.rendererDir && existsSync(config.rendererDir)) {
     await app.register(fastifyStatic, { root: config.rendererDir, index: 'index.html' });
-    // The UI routes on the client; unknown non-API paths get the app shell.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
-      return reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` });
-    });
   }
+  // The UI routes on the client; unknown non-API paths get the app shell.
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && config.rendererDir && existsSync(config.rendererDir)) return reply.sendFile('index.html');
+    return reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
   return app;
 }

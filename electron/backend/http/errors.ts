@@ -1,0 +1,26 @@
+// One error shape for every API failure: { error: CODE, message, field? } with a 4xx/5xx status.
+import { type z } from 'zod';
+import { type ErrorResponse } from '../../../core/contracts/common';
+
+export class ApiError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly field?: string) { super(message); }
+
+  toBody(): ErrorResponse {
+    return this.field === undefined ? { error: this.code, message: this.message } : { error: this.code, message: this.message, field: this.field };
+  }
+}
+
+/** The first zod issue as a 400 naming the offending field (dotted path, e.g. "lines.0.qty"). */
+export function validationError(where: 'body' | 'query' | 'params', error: z.ZodError): ApiError {
+  const issue = error.issues[0]!;
+  const path = issue.path.map(String).join('.');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys?: string[] }).keys ?? [];
+    const field = [path, keys[0]].filter(Boolean).join('.');
+    return new ApiError(400, 'INVALID_REQUEST', `${where} field ${field}: not a known field`, field);
+  }
+  if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required';
+  const field = path || where;
+  return new ApiError(400, 'INVALID_REQUEST', `${where} field ${field}: ${message}`, field);
+}
