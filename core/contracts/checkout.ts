@@ -1,0 +1,135 @@
+// The checkout API contract (cashier workspace and integrated POS): a sale goes
+// identify → prescription → basket → pre-settle → settle, and may later be refunded.
+import { z } from 'zod';
+import { Amount, AmountInput, DateText } from './common';
+
+// ── identify ───────────────────────────────────────────────────────────────────────────────
+export const IdentifyRequest = z.discriminatedUnion('method', [
+  /** Read the social security card in this terminal's reader (or the virtual reader in training). */
+  z.object({ method: z.literal('card') }).strict(),
+  /** The 医保电子凭证 token a scanner delivered (opaque, short-lived). */
+  z.object({ method: z.literal('voucher'), token: z.string().trim().min(8, 'token: scan the 医保电子凭证 again').max(600) }).strict(),
+  /** A resident ID number typed by the cashier. */
+  z.object({ method: z.literal('idNumber'), idNumber: z.string().regex(/^\d{17}[\dX]$/, 'idNumber: 18 characters, the last a digit or X') }).strict(),
+]);
+export type IdentifyRequest = z.infer<typeof IdentifyRequest>;
+
+export const PersonView = z.object({
+  psnNo: z.string(),
+  name: z.string(),
+  /** 110101********1234 — the full number is never sent to the UI. */
+  idNumberMasked: z.string(),
+  insutype: z.string(),
+  /** The insured region (参保地), six digits. */
+  region: z.string(),
+  regionName: z.string().nullable(),
+  status: z.enum(['active', 'retired']),
+  retiredOn: z.string().nullable(),
+  hospitalized: z.boolean(),
+  suspended: z.boolean(),
+  balance: Amount,
+  year: z.object({ deductibleMet: Amount, fundPaid: Amount }),
+  /** Where the data came from: the centre now, or this store's cache of an earlier online visit. */
+  source: z.enum(['centre', 'cache']),
+  asOf: z.string(),
+  ageDays: z.number().int(),
+});
+export type PersonView = z.infer<typeof PersonView>;
+
+// ── prescription ───────────────────────────────────────────────────────────────────────────
+export const PrescriptionRequest = z.object({
+  issuerCode: z.string().trim().regex(/^[0-9A-Za-z]{4,30}$/, 'issuerCode: the issuing institution code (4–30 letters or digits)'),
+  rxNo: z.string().trim().min(1, 'rxNo: the prescription number').max(40),
+  issuedOn: DateText,
+  prescriber: z.string().trim().min(1, 'prescriber: the prescribing doctor').max(30),
+  /** Catalogue codes of the prescribed drugs. */
+  items: z.array(z.string().trim().min(1).max(50)).min(1, 'items: list the prescribed drugs').max(50),
+}).strict();
+export type PrescriptionRequest = z.infer<typeof PrescriptionRequest>;
+
+export const InstitutionView = z.object({
+  code: z.string(), name: z.string(), region: z.string(),
+  level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  priceClass: z.union([z.literal(1), z.literal(2), z.literal(3)]).nullable(),
+  designated: z.boolean(),
+});
+
+export const Problem = z.object({ code: z.string(), message: z.string() });
+
+export const PrescriptionView = z.object({
+  entry: PrescriptionRequest,
+  valid: z.boolean(),
+  issuer: InstitutionView.nullable(),
+  validUntil: z.string(),
+  problems: z.array(Problem),
+});
+
+// ── basket ─────────────────────────────────────────────────────────────────────────────────
+export const BasketLineRequest = z.object({
+  sku: z.string().trim().min(1, 'sku: the store item code').max(50),
+  name: z.string().trim().min(1).max(100),
+  qty: z.string().regex(/^\d{1,6}(\.\d{1,4})?$/, 'qty: a positive quantity, e.g. "2" or "0.5"').refine((q) => Number(q) > 0, 'qty: must be greater than zero'),
+  price: AmountInput,
+  /** 拆零: sold out of an opened box. */
+  split: z.boolean().default(false),
+  /** One 追溯码 per whole box sold; the opened box's code for a 拆零 line. */
+  traceCodes: z.array(z.string()).max(200).default([]),
+  /** Non-medical goods (kind other) are never paid by the fund or the personal account. */
+  kind: z.enum(['drug', 'device', 'consumable', 'other']).default('drug'),
+}).strict();
+export const BasketRequest = z.object({ lines: z.array(BasketLineRequest).min(1, 'lines: add at least one item').max(100) }).strict();
+export type BasketRequest = z.infer<typeof BasketRequest>;
+
+export const BasketLineView = z.object({
+  sku: z.string(), name: z.string(), qty: z.string(), price: Amount, amount: Amount,
+  split: z.boolean(), traceCodes: z.array(z.string()), kind: z.string(),
+  catalogueCode: z.string().nullable(),
+  listClass: z.enum(['A', 'B', 'C']).nullable(),
+  /** UNMAPPED (no catalogue mapping: fully self-paid), NOT_ON_PRESCRIPTION (no fund for this line). */
+  flags: z.array(z.enum(['UNMAPPED', 'NOT_ON_PRESCRIPTION'])),
+});
+
+// ── split ──────────────────────────────────────────────────────────────────────────────────
+export const SplitView = z.object({
+  total: Amount, fullSelfPay: Amount, overLimit: Amount, preSelfPay: Amount, inScope: Amount,
+  deductible: Amount, ratio: z.string(), fund: Amount, account: Amount, cash: Amount,
+  reasons: z.array(z.string()),
+  explain: z.array(z.string()),
+});
+export type SplitView = z.infer<typeof SplitView>;
+
+export const PresettleRequest = z.object({ useAccount: z.boolean().default(true) }).strict();
+export const SettleRequest = z.object({
+  useAccount: z.boolean().default(true),
+  /** When offline and a provisional settlement is refused (risk limits, unknown person): sell as self-pay, to re-settle later. */
+  acceptSelfPay: z.boolean().default(false),
+}).strict();
+export const RefundRequest = z.object({ reason: z.string().trim().min(2, 'reason: say why (at least 2 characters)').max(200) }).strict();
+
+export const SaleState = z.enum(['open', 'presettled', 'settled', 'provisional', 'selfpay', 'refunded', 'cancelled']);
+export type SaleState = z.infer<typeof SaleState>;
+
+export const SaleView = z.object({
+  id: z.string(),
+  state: SaleState,
+  createdAt: z.string(),
+  businessDate: z.string(),
+  operator: z.string(),
+  online: z.boolean(),
+  person: PersonView.nullable(),
+  prescription: PrescriptionView.nullable(),
+  lines: z.array(BasketLineView),
+  /** Pre-settlement or settlement split; `provisional` until the centre has confirmed it. */
+  split: SplitView.nullable(),
+  provisional: z.boolean(),
+  /** After sync: the centre's authoritative split and the difference (centre − provisional). */
+  centre: z.object({ setlId: z.string(), split: SplitView.nullable(), difference: z.object({ fund: Amount, account: Amount, cash: Amount }).nullable() }).nullable(),
+  syncState: z.string().nullable(),
+  problems: z.array(Problem),
+});
+export type SaleView = z.infer<typeof SaleView>;
+
+export const SaleListQuery = z.object({
+  date: DateText.optional(),
+  state: SaleState.optional(),
+}).strict();
