@@ -1,6 +1,7 @@
 // The store database's schema history (store.db, one per terminal's data folder).
 // Append only: a released migration is never edited; a change is a new numbered migration.
 import { type Migration } from '../db/open';
+import { createSettlementTables } from '../sync/schema';
 
 export const storeMigrations: Migration[] = [
   {
@@ -15,5 +16,66 @@ export const storeMigrations: Migration[] = [
         PRIMARY KEY (terminal_id, key)
       ) STRICT;
     `),
+  },
+  {
+    version: 2,
+    name: 'policy store: regions, policy versions, institutions, catalogue',
+    // Policy versions are history: once stored they are never updated or deleted (triggers refuse it).
+    // Money and ratios are TEXT decimal strings, never REAL.
+    up: (db) => db.exec(`
+      CREATE TABLE policy_region (
+        code  TEXT PRIMARY KEY CHECK (length(code) = 6 AND code NOT GLOB '*[^0-9]*'),
+        name  TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('city', 'province'))
+      ) STRICT;
+
+      CREATE TABLE policy_version (
+        id              TEXT PRIMARY KEY,
+        seq             INTEGER NOT NULL UNIQUE,
+        region_code     TEXT NOT NULL REFERENCES policy_region (code),
+        document        TEXT NOT NULL,
+        draft           INTEGER NOT NULL CHECK (draft IN (0, 1)),
+        from_known      INTEGER NOT NULL CHECK (from_known IN (0, 1)),
+        effective_from  TEXT CHECK (effective_from IS NULL OR from_known = 1),
+        to_known        INTEGER NOT NULL CHECK (to_known IN (0, 1)),
+        effective_to    TEXT CHECK (effective_to IS NULL OR to_known = 1),
+        package_json    TEXT NOT NULL,
+        provenance_json TEXT NOT NULL,
+        origin          TEXT NOT NULL,
+        imported_at     TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX policy_version_by_region ON policy_version (region_code, effective_from);
+      CREATE TRIGGER policy_version_no_update BEFORE UPDATE ON policy_version
+        BEGIN SELECT RAISE(ABORT, 'policy versions are history and are never updated'); END;
+      CREATE TRIGGER policy_version_no_delete BEFORE DELETE ON policy_version
+        BEGIN SELECT RAISE(ABORT, 'policy versions are history and are never deleted'); END;
+
+      CREATE TABLE institution (
+        code        TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        region_code TEXT NOT NULL CHECK (length(region_code) = 6 AND region_code NOT GLOB '*[^0-9]*'),
+        level       INTEGER NOT NULL CHECK (level IN (1, 2, 3)),
+        price_class INTEGER CHECK (price_class IN (1, 2, 3)),
+        designated  INTEGER NOT NULL CHECK (designated IN (0, 1)),
+        training    INTEGER NOT NULL CHECK (training IN (0, 1))
+      ) STRICT;
+      CREATE INDEX institution_by_region ON institution (region_code);
+
+      CREATE TABLE catalogue_item (
+        code           TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        list_class     TEXT NOT NULL CHECK (list_class IN ('A', 'B', 'C')),
+        self_pay_ratio TEXT,
+        limit_price    TEXT,
+        kind           TEXT NOT NULL CHECK (kind IN ('drug', 'device', 'consumable', 'other')),
+        training       INTEGER NOT NULL CHECK (training IN (0, 1))
+      ) STRICT;
+    `),
+  },
+  {
+    version: 3,
+    name: 'settlements, their sync outbox and the msgid sequence',
+    // Defined in native/sync/schema.ts next to the code that uses it.
+    up: (db) => createSettlementTables(db),
   },
 ];
