@@ -1,5 +1,7 @@
 // `npm start`: the desktop app. Electron's binary is fetched lazily from its release host; where
 // that host cannot be reached we stop with one clear sentence instead of a stack trace.
+// Then: the renderer is built if stale, the shell is bundled (dist-electron/), and Electron starts
+// the bundle named by package.json "main". Extra arguments pass through (npm start -- --hidden).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,9 +25,13 @@ if (!binary) {
   console.error('npm start: the Electron binary could not be downloaded on this machine, so the desktop shell cannot run here; use `npm run serve` and open the printed URL in a browser instead.');
   process.exit(1);
 }
-for (const step of [['run', 'build'], ['run', 'build:shell']]) {
-  const r = spawnSync('npm', step, { cwd: root, stdio: 'inherit' });
+for (const step of [[process.execPath, ['scripts/ensure-renderer.mjs']], [process.execPath, ['scripts/build-shell.mjs']]]) {
+  const r = spawnSync(step[0], step[1], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const run = spawnSync(binary, [root], { cwd: root, stdio: 'inherit' });
+// A developer shell may carry these; they would turn Electron into plain Node or preload code.
+const env = { ...process.env };
+delete env.ELECTRON_RUN_AS_NODE;
+delete env.NODE_OPTIONS;
+const run = spawnSync(binary, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
 process.exit(run.status ?? 1);
