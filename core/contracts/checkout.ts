@@ -38,7 +38,7 @@ export type PersonView = z.infer<typeof PersonView>;
 
 // ── prescription ───────────────────────────────────────────────────────────────────────────
 export const PrescriptionRequest = z.object({
-  issuerCode: z.string().trim().regex(/^[0-9A-Za-z]{4,30}$/, 'issuerCode: the issuing institution code (4–30 letters or digits)'),
+  issuerCode: z.string().trim().regex(/^[0-9A-Za-z-]{4,30}$/, 'issuerCode: the issuing institution code (4–30 letters, digits or -)'),
   rxNo: z.string().trim().min(1, 'rxNo: the prescription number').max(40),
   issuedOn: DateText,
   prescriber: z.string().trim().min(1, 'prescriber: the prescribing doctor').max(30),

@@ -5,12 +5,16 @@ export const PortView = z.object({
   path: z.string(), manufacturer: z.string().nullable(), vendorId: z.string().nullable(), productId: z.string().nullable(), serialNumber: z.string().nullable(),
 });
 
-export const ReaderSettings = z.object({
-  kind: z.enum(['serial', 'virtual']),
-  port: z.string().trim().max(200).nullable(),
-  baud: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]),
-  model: z.string().trim().min(1).max(50),
-}).strict().refine((s) => s.kind === 'virtual' || (s.port !== null && s.port.length > 0), { message: 'port: choose the serial port of the reader', path: ['port'] });
+export const SUPPORTED_BAUDS = [9600, 19200, 38400, 57600, 115200] as const;
+/** Per-terminal reader settings: a reader speaking the reference protocol on a serial port, or the virtual (training) reader. */
+export const ReaderSettings = z.discriminatedUnion('model', [
+  z.object({
+    model: z.literal('reference-serial'),
+    port: z.string().trim().min(1, 'port: choose the serial port of the reader').max(200),
+    baud: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]),
+  }).strict(),
+  z.object({ model: z.literal('virtual') }).strict(),
+]);
 export type ReaderSettings = z.infer<typeof ReaderSettings>;
 
 export const FrameTrace = z.object({

@@ -4,28 +4,30 @@ import { mkdirSync } from 'node:fs';
 import { type BackendConfig } from './config';
 import { EventBus } from './http/events';
 import { buildServer } from './server';
-import { openStore } from './store';
+import { createRuntime, type Runtime } from './runtime';
 
 export interface RunningBackend {
   readonly url: string;
+  readonly runtime: Runtime;
   close(): Promise<void>;
 }
 
 export async function startBackend(config: BackendConfig, options: { extraOrigins?: readonly string[] } = {}): Promise<RunningBackend> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = openStore(config.dataDir);
   const bus = new EventBus();
+  const runtime = await createRuntime({ dataDir: config.dataDir, bus });
   try {
-    const app = await buildServer(config, { store, bus, extraOrigins: options.extraOrigins ?? [] });
+    const app = await buildServer(config, { runtime, bus, extraOrigins: options.extraOrigins ?? [] });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     return {
       url: `http://${config.host}:${port}/`,
-      close: async () => { await app.close(); store.close(); },
+      runtime,
+      close: async () => { await app.close(); await runtime.close(); },
     };
   } catch (error) {
-    store.close();
+    await runtime.close();
     throw error;
   }
 }

@@ -9,13 +9,15 @@ import { type EventBus } from './http/events';
 import { makeGuard } from './http/guard';
 import { openApiDocument, registerRoutes, type RouteSpec } from './http/routes';
 import { accessRoutes } from './routes/access';
+import { checkoutRoutes } from './routes/checkout';
 import { systemRoutes } from './routes/system';
-import { type Store } from './store';
+import { terminalRoutes } from './routes/terminal';
+import { type Runtime } from './runtime';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
 export interface ServerDeps {
-  store: Store;
+  runtime: Runtime;
   bus: EventBus;
   extraOrigins?: readonly string[];
 }
@@ -37,11 +39,15 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
 
   const routes: Array<RouteSpec<never, never, never, unknown>> = [];
   const openApi = (): unknown => openApiDocument(routes, { title: `${PRODUCT_NAME} local API`, version: PRODUCT_VERSION });
-  routes.push(
-    ...(systemRoutes({ mode: config.mode, journal: deps.store.journal, bus: deps.bus, openApi }) as Array<RouteSpec<never, never, never, unknown>>),
-    ...(accessRoutes(deps.store.access) as Array<RouteSpec<never, never, never, unknown>>),
-  );
-  registerRoutes(app, routes, { principalFor: (t) => deps.store.access.principalFor(t), idempotency: deps.store.idempotency });
+  const { store } = deps.runtime;
+  const groups: unknown[][] = [
+    systemRoutes({ mode: config.mode, journal: store.journal, bus: deps.bus, openApi }),
+    accessRoutes(store.access),
+    checkoutRoutes(deps.runtime.checkout),
+    terminalRoutes(deps.runtime, deps.bus),
+  ];
+  routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
+  registerRoutes(app, routes, { principalFor: (t) => store.access.principalFor(t), idempotency: store.idempotency });
 
   if (config.rendererDir && existsSync(config.rendererDir)) {
     await app.register(fastifyStatic, { root: config.rendererDir, index: 'index.html' });

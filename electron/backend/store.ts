@@ -1,16 +1,11 @@
 // Opens the terminal's store database and the services built directly on it.
 import { join } from 'node:path';
-import { openDatabase, type Db, type Migration } from '../../native/db/open';
+import { openDatabase, type Db } from '../../native/db/open';
 import { AccessStore } from '../../native/store/access-store';
-import { createCheckoutAccessTables } from '../../native/store/checkout-schema';
 import { IdempotencyStore } from '../../native/store/idempotency';
 import { Journal } from '../../native/store/journal';
 import { storeMigrations } from '../../native/store/migrations';
 import { SettingsStore } from '../../native/store/settings';
-
-// TODO(integration): becomes a static entry in native/store/migrations.ts once the parallel
-// migrations of the policy store and the sync engine have landed.
-const accessMigration = (version: number): Migration => ({ version, name: 'operators, POS tokens, idempotency, journal', up: createCheckoutAccessTables });
 
 export interface Store {
   readonly db: Db;
@@ -29,7 +24,7 @@ export const TRAINING_OPERATORS = [
 ] as const;
 
 export function openStore(dataDir: string): Store {
-  const db = openDatabase(join(dataDir, 'store.db'), [...storeMigrations, accessMigration(storeMigrations.length + 1)]);
+  const db = openDatabase(join(dataDir, 'store.db'), storeMigrations);
   const access = new AccessStore(db);
   if (!access.hasOperators()) db.transaction(() => { for (const op of TRAINING_OPERATORS) access.createOperator(op); })();
   const idempotency = new IdempotencyStore(db);

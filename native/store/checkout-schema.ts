@@ -48,3 +48,54 @@ export function createCheckoutAccessTables(db: Db): void {
     ) STRICT;
   `);
 }
+
+export function createSaleTables(db: Db): void {
+  db.exec(`
+    CREATE TABLE sku_mapping (
+      sku            TEXT PRIMARY KEY,
+      catalogue_code TEXT NOT NULL,
+      note           TEXT NOT NULL DEFAULT '',
+      updated_at     TEXT NOT NULL,
+      updated_by     TEXT NOT NULL
+    ) STRICT;
+    -- People seen online, so a later offline sale can identify them (with the data's age shown).
+    -- The ID number is kept only as a hash for look-up, plus its masked form for display.
+    CREATE TABLE person_cache (
+      psn_no         TEXT PRIMARY KEY,
+      id_number_hash TEXT NOT NULL,
+      card_no        TEXT,
+      record_json    TEXT NOT NULL,
+      as_of          TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX person_cache_id ON person_cache (id_number_hash);
+    CREATE INDEX person_cache_card ON person_cache (card_no);
+    CREATE TABLE sale (
+      id             TEXT PRIMARY KEY,
+      terminal_id    TEXT NOT NULL,
+      operator_id    TEXT NOT NULL,
+      created_at     TEXT NOT NULL,
+      updated_at     TEXT NOT NULL,
+      business_date  TEXT NOT NULL,
+      state          TEXT NOT NULL CHECK (state IN ('open', 'presettled', 'settled', 'provisional', 'selfpay', 'refunded', 'cancelled')),
+      online         INTEGER NOT NULL,
+      psn_no         TEXT,
+      person_json    TEXT,
+      prescription_json TEXT,
+      lines_json     TEXT NOT NULL DEFAULT '[]',
+      split_json     TEXT,
+      provisional    INTEGER NOT NULL DEFAULT 0,
+      settlement_id  TEXT,
+      problems_json  TEXT NOT NULL DEFAULT '[]'
+    ) STRICT;
+    CREATE INDEX sale_day ON sale (business_date, state);
+    CREATE INDEX sale_person_day ON sale (psn_no, business_date);
+    -- Every box's traceability code is sold once.
+    CREATE TABLE trace_code (
+      code     TEXT PRIMARY KEY,
+      sale_id  TEXT NOT NULL REFERENCES sale (id),
+      sku      TEXT NOT NULL,
+      split    INTEGER NOT NULL,
+      sold_at  TEXT NOT NULL
+    ) STRICT;
+  `);
+}

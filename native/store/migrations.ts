@@ -2,6 +2,7 @@
 // Append only: a released migration is never edited; a change is a new numbered migration.
 import { type Migration } from '../db/open';
 import { createSettlementTables } from '../sync/schema';
+import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 
 export const storeMigrations: Migration[] = [
   {
@@ -77,5 +78,10 @@ export const storeMigrations: Migration[] = [
     name: 'settlements, their sync outbox and the msgid sequence',
     // Defined in native/sync/schema.ts next to the code that uses it.
     up: (db) => createSettlementTables(db),
+  },
+  {
+    version: 4,
+    name: 'checkout: operators, POS tokens, idempotency keys, journal, sales, SKU mapping, person cache, traceability codes',
+    up: (db) => { createCheckoutAccessTables(db); createSaleTables(db); },
   },
 ];

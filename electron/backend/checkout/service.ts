@@ -1,0 +1,520 @@
+// The cashier's job as use cases: identify → prescription → basket → pre-settle → settle → refund.
+// Online, the centre is the authority (1101, 2101, 2102, 2103). Offline, the store prices with its
+// cached policy and the person's last known totals, books a provisional settlement under its risk
+// limits (or sells as self-pay), and the sync engine takes it to the centre exactly once later.
+import { randomBytes } from 'node:crypto';
+import { type CardReaderPort } from '../../../core/card/port';
+import { settleInputFromBasket } from '../../../core/centre/build';
+import { type CentreOutcome } from '../../../core/centre/outcome';
+import { type CentrePort } from '../../../core/centre/port';
+import { levelOfHospLv } from '../../../core/centre/tx/institution';
+import { type SettleOutput } from '../../../core/centre/tx/settle';
+import { resolveBasket, type ResolvedLine } from '../../../core/checkout/basket';
+import { businessDate } from '../../../core/checkout/business-date';
+import { checkPrescription, type Institution } from '../../../core/checkout/prescription';
+import { receiptHtml } from '../../../core/checkout/receipt';
+import { checkProvisionalRisk, type RiskLimits } from '../../../core/checkout/risk';
+import { splitFromQuote, withCashLines } from '../../../core/checkout/split';
+import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
+import { type Principal } from '../../../core/contracts/auth';
+import {
+  type BasketRequest, type IdentifyRequest, type PrescriptionRequest, type SaleState, type SaleView, type SplitView,
+} from '../../../core/contracts/checkout';
+import { quote } from '../../../core/copay/engine';
+import { decimal, fmt, money, sum } from '../../../core/money/money';
+import { type Split } from '../../../core/sync/split';
+import { type Db } from '../../../native/db/open';
+import { type PolicyStore } from '../../../native/policy-store/store';
+import { type Journal } from '../../../native/store/journal';
+import { type SaleRow, type SaleStore, TraceCodeSoldError } from '../../../native/store/sale-store';
+import { type SyncEngine } from '../../../native/sync/engine';
+import { type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
+import { ApiError } from '../http/errors';
+import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
+
+export interface CheckoutDeps {
+  readonly db: Db;
+  readonly sales: SaleStore;
+  readonly policy: PolicyStore;
+  readonly settlements: SettlementStore;
+  readonly sync: SyncEngine;
+  readonly centre: CentrePort;
+  readonly journal: Journal;
+  readonly reader: () => CardReaderPort | null;
+  readonly terminalId: string;
+  readonly store: { readonly code: string; readonly name: string };
+  readonly riskLimits: () => RiskLimits;
+  /** Days an external prescription may be filled, by the patient's insured region. */
+  readonly rxValidityDays: (region: string) => number;
+  readonly now: () => Date;
+  /** Published after every change of a sale (for the live event stream). */
+  readonly onChange?: (sale: SaleView) => void;
+}
+
+interface PrescriptionState {
+  entry: PrescriptionRequest;
+  valid: boolean;
+  issuer: Institution | null;
+  validUntil: string;
+  problems: Array<{ code: string; message: string }>;
+}
+
+/** What a sale row's JSON columns hold. */
+interface SaleData {
+  person: { record: PersonRecord; credential: Credential; source: 'centre' | 'cache' } | null;
+  prescription: PrescriptionState | null;
+  lines: ResolvedLine[];
+  split: (SplitView & { mode: 'online' | 'offline'; useAccount: boolean }) | null;
+  problems: Array<{ code: string; message: string }>;
+}
+
+const EDITABLE: ReadonlySet<string> = new Set(['open', 'presettled']);
+
+export class CheckoutService {
+  private offlineUntil = 0;
+
+  constructor(private readonly deps: CheckoutDeps) {}
+
+  // ── identify ────────────────────────────────────────────────────────────────
+  async start(request: IdentifyRequest, principal: Principal): Promise<SaleView> {
+    const now = this.deps.now();
+    const credential = await this.credentialFor(request);
+    const problems: Array<{ code: string; message: string }> = [];
+    let person: SaleData['person'] = null;
+    let online = false;
+    const previous = this.cached(credential);
+    if (this.centreMayBeReachable()) {
+      const outcome = await this.deps.centre.personInfo({
+        data: { mdtrt_cert_type: credential.certType, mdtrt_cert_no: credential.certNo, card_sn: credential.cardSn ?? '' },
+      });
+      if (outcome.kind === 'ok') {
+        online = true;
+        this.markReachable();
+        try {
+          const record = personFromCentre(outcome.output, now, credential.certType === '03' ? credential.certNo : null, previous?.record);
+          this.deps.sales.cachePerson(record.psnNo, record.idNumber, record.cardNo, record, record.asOf);
+          person = { record, credential, source: 'centre' };
+        } catch (error) {
+          if (error instanceof NoInsuranceError) throw new ApiError(422, 'NO_INSURANCE', error.message);
+          throw error;
+        }
+      } else if (outcome.kind === 'rejected') {
+        this.markReachable();
+        throw new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此人：${outcome.message}。请核对凭证，或按自费销售`);
+      } else {
+        this.markUnreachable();
+      }
+    }
+    if (!online) {
+      if (previous) person = { record: previous.record, credential, source: 'cache' };
+      else problems.push({ code: 'PERSON_UNKNOWN_OFFLINE', message: '当前离线，且本店没有此人的联网记录：不能离线暂估医保支付，只能按自费销售，联网后可补结算' });
+    }
+    const id = `S${businessDate(now).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
+    const data: SaleData = { person, prescription: null, lines: [], split: null, problems };
+    this.deps.db.transaction(() => {
+      this.deps.sales.insert({
+        id, terminal_id: this.deps.terminalId, operator_id: principal.id, created_at: now.toISOString(), business_date: businessDate(now),
+        state: 'open', online: online ? 1 : 0, psn_no: person?.record.psnNo ?? null, person_json: person ? JSON.stringify(person) : null,
+      });
+      this.deps.sales.update(id, { problems_json: JSON.stringify(problems) });
+    })();
+    void data;
+    return this.view(id);
+  }
+
+  private async credentialFor(request: IdentifyRequest): Promise<Credential> {
+    if (request.method === 'voucher') return { certType: '01', certNo: request.token, cardSn: null };
+    if (request.method === 'idNumber') return { certType: '02', certNo: request.idNumber, cardSn: null };
+    const reader = this.deps.reader();
+    if (!reader) throw new ApiError(503, 'READER_NOT_CONFIGURED', '本机没有配置读卡器：请技术员在“读卡器设置”中选择端口，或改用电子凭证/身份证号');
+    const outcome = await reader.readCard();
+    if (!outcome.ok) {
+      const status = outcome.error === 'NO_CARD' || outcome.error === 'CARD_REMOVED' || outcome.error === 'NOT_SSCARD' || outcome.error === 'PSAM_REQUIRED' ? 422 : 503;
+      throw new ApiError(status, outcome.error, `${readerAdvice(outcome.error)}（${outcome.message}）`);
+    }
+    return { certType: '03', certNo: outcome.holder.cardNo, cardSn: outcome.holder.cardId };
+  }
+
+  private cached(credential: Credential): { record: PersonRecord } | undefined {
+    const hit = credential.certType === '03' ? this.deps.sales.cachedPerson({ cardNo: credential.certNo })
+      : credential.certType === '02' ? this.deps.sales.cachedPerson({ idNumber: credential.certNo }) : undefined;
+    if (!hit) return undefined;
+    const parsed = PersonRecord.safeParse(hit.record);
+    return parsed.success ? { record: parsed.data } : undefined;
+  }
+
+  // ── prescription ────────────────────────────────────────────────────────────
+  async setPrescription(id: string, entry: PrescriptionRequest | null): Promise<SaleView> {
+    const { row, data } = this.editable(id);
+    let prescription: PrescriptionState | null = null;
+    if (entry) {
+      const issuer = await this.issuer(entry.issuerCode);
+      const region = data.person?.record.region ?? '';
+      const check = checkPrescription(entry, issuer, businessDate(this.deps.now()), this.deps.rxValidityDays(region));
+      prescription = { entry, valid: check.valid, issuer: check.issuer, validUntil: check.validUntil, problems: [...check.problems] };
+    }
+    const lines = data.lines.length ? this.resolve(data.lines, prescription) : [];
+    this.save(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
+    return this.view(id);
+  }
+
+  /** The issuer from the cached directory, refreshed from the centre (1201) when it answers. */
+  private async issuer(code: string): Promise<Institution | undefined> {
+    const cached = this.deps.policy.institution(code);
+    if (cached || !this.centreMayBeReachable()) return cached;
+    const outcome = await this.deps.centre.institutionInfo({ medinsinfo: { fixmedins_code: code } });
+    if (outcome.kind !== 'ok') {
+      if (outcome.kind !== 'rejected') this.markUnreachable();
+      return undefined;
+    }
+    const row = outcome.output.medinsinfo.find((m) => m.fixmedins_code === code);
+    const level = row ? levelOfHospLv(row.hosp_lv) : null;
+    if (!row || level === null) return undefined;
+    // 1201 does not say the price class or the region; a designated institution is what 1201 lists.
+    return this.deps.policy.upsertInstitution({ code, name: row.fixmedins_name, region: this.deps.store.code.slice(1, 7).padEnd(6, '0'), level, priceClass: null, designated: true, training: false });
+  }
+
+  // ── basket ──────────────────────────────────────────────────────────────────
+  setBasket(id: string, basket: BasketRequest): SaleView {
+    const { row, data } = this.editable(id);
+    const seen = new Set<string>();
+    basket.lines.forEach((line, i) => {
+      const problems = checkLineTraceCodes(line, (c) => this.deps.sales.isSold(c), seen);
+      if (problems.length) {
+        const p = problems[0]!;
+        const j = line.traceCodes.indexOf(p.traceCode);
+        throw new ApiError(422, p.code, p.message, j >= 0 ? `lines.${i}.traceCodes.${j}` : `lines.${i}.traceCodes`);
+      }
+    });
+    const lines = this.resolve(basket.lines.map((l) => ({ ...l, traceCodes: [...l.traceCodes] })), data.prescription);
+    this.save(row.id, { lines_json: JSON.stringify(lines), state: 'open', split_json: null });
+    return this.view(id);
+  }
+
+  private resolve(lines: ReadonlyArray<Omit<ResolvedLine, 'amount' | 'catalogueCode' | 'listClass' | 'flags' | 'insured' | 'quoteLine'>>, prescription: PrescriptionState | null): ResolvedLine[] {
+    const prescribed = prescription?.valid ? new Set(prescription.entry.items) : null;
+    return resolveBasket(lines, (sku) => this.deps.sales.catalogueCodeOf(sku), (code) => this.deps.policy.catalogueItem(code), prescribed);
+  }
+
+  // ── pre-settle ──────────────────────────────────────────────────────────────
+  async presettle(id: string, useAccount: boolean): Promise<SaleView> {
+    const { row, data } = this.editable(id);
+    if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
+    const split = await this.price(data, useAccount);
+    this.save(row.id, { split_json: JSON.stringify(split), state: 'presettled', online: split.mode === 'online' ? 1 : 0 });
+    return this.view(id);
+  }
+
+  /** The split: the centre's 2101 when online, the local engine otherwise; flagged lines in cash. */
+  private async price(data: SaleData, useAccount: boolean): Promise<NonNullable<SaleData['split']>> {
+    const insured = data.lines.filter((l) => l.insured);
+    if (!data.person || insured.length === 0) {
+      return { ...withCashLines(null, data.lines), mode: this.centreMayBeReachable() ? 'online' : 'offline', useAccount: false };
+    }
+    const local = this.localQuote(data, useAccount);
+    if (this.centreMayBeReachable()) {
+      const outcome = await this.deps.centre.preSettle(this.settleRequest(data, useAccount), { insuplcAdmdvs: data.person.record.region });
+      if (outcome.kind === 'ok') {
+        this.markReachable();
+        const centre = centreSplitView(outcome.output, local);
+        return { ...withCashLines(centre, data.lines), mode: 'online', useAccount };
+      }
+      if (outcome.kind === 'rejected') {
+        this.markReachable();
+        throw new ApiError(422, 'CENTRE_REJECTED', `医保中心预结算未通过：${outcome.message}`);
+      }
+      this.markUnreachable();
+    }
+    return { ...withCashLines(local, data.lines), mode: 'offline', useAccount };
+  }
+
+  private localQuote(data: SaleData, useAccount: boolean): SplitView {
+    const person = data.person!.record;
+    const rx = data.prescription?.valid && data.prescription.issuer ? data.prescription.issuer : null;
+    const result = quote({
+      region: person.region,
+      date: businessDate(this.deps.now()),
+      person: { status: person.status, ...(person.retiredOn && { retiredOn: person.retiredOn }), hospitalized: person.hospitalized, suspended: person.suspended },
+      year: { deductibleMet: person.year.deductibleMet, fundPaid: person.year.fundPaid },
+      account: { balance: person.balance, use: useAccount },
+      prescription: rx ? { issuerLevel: rx.level, ...(rx.priceClass && { issuerPriceClass: rx.priceClass }), issuerDesignated: rx.designated } : null,
+      lines: data.lines.filter((l) => l.insured).map((l) => l.quoteLine),
+    }, this.deps.policy);
+    return splitFromQuote(result);
+  }
+
+  private settleRequest(data: SaleData, useAccount: boolean) {
+    const person = data.person!;
+    const rx = data.prescription?.valid ? data.prescription : null;
+    return settleInputFromBasket({
+      psnNo: person.record.psnNo, certType: person.credential.certType, certNo: person.credential.certNo, insutype: person.record.insutype,
+      saleTime: this.deps.now(), useAccount, rxIssuerCode: rx?.entry.issuerCode ?? null,
+      lines: data.lines.filter((l) => l.insured).map((l) => ({ medListCodg: l.catalogueCode!, medinsListCodg: l.sku, qty: l.qty, price: fmt(decimal(l.price)), ...(rx && { rxno: rx.entry.rxNo }) })),
+    });
+  }
+
+  // ── settle ──────────────────────────────────────────────────────────────────
+  async settle(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
+    const { row, data } = this.editable(id);
+    if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
+    const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
+    const insured = data.lines.some((l) => l.insured) && data.person !== null;
+    if (!insured) return this.finishWithoutInsurance(row, data, split, 'selfpay');
+
+    if (split.mode === 'offline') {
+      const refusals = this.riskRefusals(row, data, split);
+      if (refusals.length) {
+        if (!options.acceptSelfPay) {
+          throw new ApiError(409, refusals[0]!.code, `${refusals.map((r) => r.message).join('；')}。可改为自费销售（联网后补结算），或等待联网`);
+        }
+        return this.finishWithoutInsurance(row, data, { ...withCashLines(null, data.lines), mode: 'offline', useAccount: false }, 'selfpay', refusals);
+      }
+    }
+    const attempt = this.deps.settlements.list({}).filter((s) => s.saleRef.startsWith(`${row.id}/`)).length + 1;
+    const request = this.settleRequest(data, options.useAccount);
+    const insuredSplit = this.insuredPart(split, data.lines);
+    const record = this.deps.settlements.record({
+      saleRef: `${row.id}/${attempt}`, insuplcAdmdvs: data.person!.record.region, request, provisional: insuredSplit, quote: split,
+    }, (rec) => {
+      this.deps.sales.markSold(row.id, data.lines);
+      this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split) });
+      this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
+    });
+    if (split.mode === 'online') {
+      const synced = await this.deps.sync.syncOne(record.id);
+      return this.afterOnlineSettle(row.id, synced, split);
+    }
+    this.deps.sync.kick();
+    return this.view(id);
+  }
+
+  private insuredPart(split: SplitView, lines: readonly ResolvedLine[]): Split {
+    const cashOnly = sum(lines.filter((l) => !l.insured).map((l) => money(l.amount)));
+    return { total: fmt(money(split.total).minus(cashOnly)), fund: split.fund, account: split.account, cash: fmt(money(split.cash).minus(cashOnly)) };
+  }
+
+  private afterOnlineSettle(saleId: string, record: SettlementRecord, split: NonNullable<SaleData['split']>): SaleView {
+    if (record.centre) {
+      this.deps.db.transaction(() => {
+        this.deps.sales.update(saleId, { state: 'settled' });
+        this.learnTotals(saleId, record.centre!.output);
+        this.deps.journal.append('sale.settled', { sale: saleId, setlId: record.centre!.setlId, fund: record.centre!.split.fund, account: record.centre!.split.account, cash: record.centre!.split.cash });
+      })();
+      return this.view(saleId);
+    }
+    if (record.outbox.state === 'parked') {
+      // The centre refused: nothing was booked there. The sale goes back to the cashier.
+      this.deps.db.transaction(() => {
+        this.deps.db.prepare("DELETE FROM trace_code WHERE sale_id = ?").run(saleId);
+        this.deps.sales.update(saleId, { state: 'presettled', settlement_id: null, provisional: 0 });
+        this.deps.journal.append('sale.rejected', { sale: saleId, msgid: record.msgid, note: record.outbox.note });
+      })();
+      throw new ApiError(422, 'CENTRE_REJECTED', `医保中心拒绝结算：${record.outbox.note || '未说明原因'}。可修改后重试，或按自费销售`);
+    }
+    // Unknown outcome (timeout, dropped reply): the sync engine resolves it with the same msgid.
+    this.deps.sales.update(saleId, { provisional: 1, split_json: JSON.stringify({ ...split, mode: 'offline' }) });
+    return this.view(saleId);
+  }
+
+  /** After the centre books a settlement, this store's running totals for the person follow it. */
+  private learnTotals(saleId: string, output: SettleOutput): void {
+    const row = this.deps.sales.get(saleId);
+    const data = row ? this.data(row) : undefined;
+    const person = data?.person?.record;
+    if (!person) return;
+    const year = Number(businessDate(this.deps.now()).slice(0, 4));
+    const base = person.year.year === year ? person.year : { year, deductibleMet: '0.00', fundPaid: '0.00' };
+    const next: PersonRecord = {
+      ...person,
+      balance: output.setlinfo.balc ?? person.balance,
+      year: { year, deductibleMet: fmt(money(base.deductibleMet).plus(money(output.setlinfo.act_pay_dedc))), fundPaid: fmt(money(base.fundPaid).plus(money(output.setlinfo.hifp_pay))) },
+    };
+    this.deps.sales.cachePerson(next.psnNo, next.idNumber, next.cardNo, next, new Date().toISOString());
+  }
+
+  private riskRefusals(row: SaleRow, data: SaleData, split: SplitView) {
+    const person = data.person!;
+    const usage = this.deps.sales.provisionalUsage(row.business_date, person.record.psnNo);
+    const ageDays = personView(person.record, person.source, this.deps.now(), () => null).ageDays;
+    return checkProvisionalRisk(money(split.fund), this.deps.riskLimits(), {
+      dayFund: sum(usage.dayFund.map((f) => money(f))), personSalesToday: usage.personSales, personDataAgeDays: ageDays,
+    });
+  }
+
+  private finishWithoutInsurance(row: SaleRow, data: SaleData, split: NonNullable<SaleData['split']>, state: 'selfpay', problems: Array<{ code: string; message: string }> = []): SaleView {
+    this.deps.db.transaction(() => {
+      this.deps.sales.markSold(row.id, data.lines);
+      this.deps.sales.update(row.id, { state, split_json: JSON.stringify(split), problems_json: JSON.stringify([...data.problems, ...problems]) });
+      this.deps.journal.append('sale.selfpay', { sale: row.id, total: split.total, cash: split.cash, insuredPerson: data.person !== null });
+    })();
+    return this.view(row.id);
+  }
+
+  // ── refund ──────────────────────────────────────────────────────────────────
+  async refund(id: string, reason: string, principal: Principal): Promise<SaleView> {
+    const row = this.row(id);
+    const settlement = row.settlement_id ? this.deps.settlements.get(Number(row.settlement_id)) : undefined;
+    if (row.state === 'selfpay') {
+      this.finish(row.id, 'refunded', 'sale.refunded', { sale: row.id, reason, by: principal.id, cashOnly: true });
+      return this.view(id);
+    }
+    if (row.state === 'provisional' && settlement && !settlement.centre) {
+      if (settlement.outbox.state !== 'pending') {
+        throw new ApiError(409, 'SYNC_IN_PROGRESS', '这笔暂估结算正在与医保中心同步，结果确认后再退费（可稍后重试）');
+      }
+      this.deps.db.transaction(() => {
+        this.deps.settlements.apply(settlement.id, { type: 'withdrawn' } as never);
+        this.finish(row.id, 'cancelled', 'sale.cancelled', { sale: row.id, msgid: settlement.msgid, reason, by: principal.id });
+      })();
+      return this.view(id);
+    }
+    if ((row.state === 'settled' || row.state === 'provisional') && settlement?.centre) {
+      const msgid = this.deps.settlements.allocateMsgid();
+      const outcome = await this.deps.centre.cancel(
+        { data: { setl_id: settlement.centre.setlId, mdtrt_id: settlement.centre.mdtrtId, psn_no: settlement.psnNo } },
+        { msgid, insuplcAdmdvs: settlement.insuplcAdmdvs },
+      );
+      if (outcome.kind === 'ok') {
+        this.finish(row.id, 'refunded', 'sale.refunded', { sale: row.id, setlId: settlement.centre.setlId, msgid, reason, by: principal.id });
+        return this.view(id);
+      }
+      throw refundFailure(outcome);
+    }
+    throw new ApiError(409, 'NOT_REFUNDABLE', `此单状态为 ${row.state}，不能退费`);
+  }
+
+  private finish(id: string, state: SaleState, kind: string, payload: Record<string, unknown>): void {
+    const run = (): void => {
+      this.deps.sales.update(id, { state });
+      this.deps.journal.append(kind, payload);
+    };
+    if (this.deps.db.inTransaction) run();
+    else this.deps.db.transaction(run)();
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────────
+  get(id: string): SaleView {
+    return this.view(id);
+  }
+
+  list(filter: { date?: string; state?: string }): SaleView[] {
+    return this.deps.sales.list(filter).map((r) => this.viewOf(r));
+  }
+
+  receipt(id: string): string {
+    return receiptHtml(this.view(id), this.deps.store);
+  }
+
+  private row(id: string): SaleRow {
+    const row = this.deps.sales.get(id);
+    if (!row) throw new ApiError(404, 'SALE_NOT_FOUND', `没有单号 ${id}`, 'id');
+    return row;
+  }
+
+  private editable(id: string): { row: SaleRow; data: SaleData } {
+    const row = this.row(id);
+    if (!EDITABLE.has(row.state)) throw new ApiError(409, 'SALE_CLOSED', `此单已${row.state === 'refunded' ? '退费' : '结算'}，不能再修改；如需变更请退费后重新收费`);
+    return { row, data: this.data(row) };
+  }
+
+  private data(row: SaleRow): SaleData {
+    return {
+      person: row.person_json ? JSON.parse(row.person_json) as SaleData['person'] : null,
+      prescription: row.prescription_json ? JSON.parse(row.prescription_json) as PrescriptionState | null : null,
+      lines: JSON.parse(row.lines_json) as ResolvedLine[],
+      split: row.split_json ? JSON.parse(row.split_json) as SaleData['split'] : null,
+      problems: JSON.parse(row.problems_json) as SaleData['problems'],
+    };
+  }
+
+  private save(id: string, patch: Parameters<SaleStore['update']>[1]): void {
+    this.deps.sales.update(id, patch);
+  }
+
+  private view(id: string): SaleView {
+    const view = this.viewOf(this.row(id));
+    this.deps.onChange?.(view);
+    return view;
+  }
+
+  private viewOf(row: SaleRow): SaleView {
+    const data = this.data(row);
+    const settlement = row.settlement_id ? this.deps.settlements.get(Number(row.settlement_id)) : undefined;
+    const regionName = (code: string): string | null => this.deps.policy.packagesFor(code)[0]?.region.name ?? null;
+    const { mode: _m, useAccount: _u, ...split } = data.split ?? { mode: null, useAccount: null };
+    return {
+      id: row.id,
+      state: row.state as SaleState,
+      createdAt: row.created_at,
+      businessDate: row.business_date,
+      operator: row.operator_id,
+      online: row.online === 1,
+      person: data.person ? personView(data.person.record, data.person.source, this.deps.now(), regionName) : null,
+      prescription: data.prescription,
+      lines: data.lines.map((l) => ({
+        sku: l.sku, name: l.name, qty: l.qty, price: fmt(decimal(l.price)), amount: l.amount, split: l.split, traceCodes: [...l.traceCodes],
+        kind: l.kind, catalogueCode: l.catalogueCode, listClass: l.listClass, flags: [...l.flags],
+      })),
+      split: data.split ? split as SplitView : null,
+      provisional: row.provisional === 1,
+      centre: settlement?.centre ? {
+        setlId: settlement.centre.setlId,
+        split: centreSplitView(settlement.centre.output, null),
+        difference: row.provisional === 1 ? settlement.centre.difference : null,
+      } : null,
+      syncState: settlement ? settlement.outbox.state : null,
+      problems: [...data.problems, ...(data.prescription?.problems ?? [])],
+    };
+  }
+
+  // ── reachability (so an offline till does not wait for a timeout on every step) ──
+  private centreMayBeReachable(): boolean {
+    return Date.now() >= this.offlineUntil;
+  }
+
+  private markReachable(): void {
+    this.offlineUntil = 0;
+  }
+
+  private markUnreachable(): void {
+    this.offlineUntil = Date.now() + 5_000;
+  }
+
+  /** Whether the last centre call answered (for the status bar). */
+  reachable(): boolean {
+    return this.centreMayBeReachable();
+  }
+}
+
+/** The centre's setlinfo as a split view; explanation lines from the local quote when given. */
+function centreSplitView(output: SettleOutput, local: SplitView | null): SplitView {
+  const s = output.setlinfo;
+  const explain = ['医保中心结算结果（以中心为准）', ...(local?.explain ?? [])];
+  if (local && !money(local.fund).equals(money(s.hifp_pay))) explain.push(`本地测算统筹 ${local.fund} 元，中心核定 ${fmt(money(s.hifp_pay))} 元，以中心为准`);
+  return {
+    total: fmt(money(s.medfee_sumamt)), fullSelfPay: fmt(money(s.fulamt_ownpay_amt)), overLimit: fmt(money(s.overlmt_selfpay)),
+    preSelfPay: fmt(money(s.preselfpay_amt)), inScope: fmt(money(s.inscp_scp_amt)), deductible: fmt(money(s.act_pay_dedc)),
+    ratio: s.pool_prop_selfpay ? decimal(s.pool_prop_selfpay).toFixed(2) : '0.00',
+    fund: fmt(money(s.hifp_pay)), account: fmt(money(s.acct_pay)), cash: fmt(money(s.psn_cash_pay)),
+    reasons: local?.reasons ?? [], explain,
+  };
+}
+
+function refundFailure(outcome: Exclude<CentreOutcome<unknown>, { kind: 'ok' }>): ApiError {
+  if (outcome.kind === 'rejected') return new ApiError(422, 'CENTRE_REJECTED', `医保中心拒绝退费：${outcome.message}`);
+  return new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，退费未完成：请联网后重试（重试是安全的）');
+}
+
+function readerAdvice(code: string): string {
+  switch (code) {
+    case 'NO_CARD': return '读卡器里没有卡：请插入社保卡后重试';
+    case 'CARD_REMOVED': return '读卡时卡被拔出：请重新插卡，读完前不要拔卡';
+    case 'PSAM_REQUIRED': return '这是第三代社保卡，读取持卡人信息需要 PSAM 卡：请改用医保电子凭证或身份证号';
+    case 'NOT_SSCARD': return '这张卡不是社会保障卡：请换卡或改用医保电子凭证';
+    case 'RESPONSE_TIMEOUT': return '读卡器没有应答：请检查读卡器电源和连线，或联系技术员';
+    case 'LINK_CHECKSUM': return '读卡器通信校验错误：请检查串口线，或联系技术员做读卡自检';
+    case 'READER_DISCONNECTED': return '读卡器已断开：请检查连线后重试';
+    case 'PORT_UNAVAILABLE': return '打不开读卡器端口：可能被其他程序占用，或没有权限，请联系技术员';
+    default: return '读卡失败';
+  }
+}

@@ -1,0 +1,63 @@
+// The checkout API: what the cashier's workspace and an integrated POS call.
+import { z } from 'zod';
+import {
+  BasketRequest, IdentifyRequest, PrescriptionRequest, PresettleRequest, RefundRequest, SaleListQuery, SaleView, SettleRequest,
+} from '../../../core/contracts/checkout';
+import { type CheckoutService } from '../checkout/service';
+import { route } from '../http/routes';
+
+const SaleId = z.object({ id: z.string().regex(/^S\d{8}-[0-9A-F]{8}$/, 'id: a sale number such as S20250616-1A2B3C4D') });
+const CASHIER = ['cashier', 'manager'] as const;
+
+export function checkoutRoutes(checkout: CheckoutService) {
+  return [
+    route({
+      method: 'POST', path: '/api/sales', tag: 'checkout', summary: '1 · Identify the patient (card, e-voucher or ID number) and open a sale', roles: CASHIER, status: 201,
+      body: z.object({ identify: IdentifyRequest }).strict(), response: SaleView,
+      handler: async ({ body, principal }) => checkout.start(body.identify, principal!),
+    }),
+    route({
+      method: 'PUT', path: '/api/sales/:id/prescription', tag: 'checkout', summary: '2 · Enter the external prescription (外配处方), or null for none', roles: CASHIER,
+      params: SaleId, body: PrescriptionRequest.nullable(), response: SaleView,
+      handler: async ({ params, body }) => checkout.setPrescription(params.id, body),
+    }),
+    route({
+      method: 'PUT', path: '/api/sales/:id/basket', tag: 'checkout', summary: '3 · Set the basket: store SKUs, quantities, prices and traceability codes', roles: CASHIER,
+      params: SaleId, body: BasketRequest, response: SaleView,
+      handler: async ({ params, body }) => checkout.setBasket(params.id, body),
+    }),
+    route({
+      method: 'POST', path: '/api/sales/:id/presettle', tag: 'checkout', summary: '4 · Pre-settle: the split (online 2101, offline the local engine, marked provisional)', roles: CASHIER,
+      params: SaleId, body: PresettleRequest, response: SaleView,
+      handler: async ({ params, body }) => checkout.presettle(params.id, body.useAccount),
+    }),
+    route({
+      method: 'POST', path: '/api/sales/:id/settle', tag: 'checkout', summary: '5 · Settle: online 2102, offline a provisional settlement within the risk limits, or self-pay', roles: CASHIER,
+      params: SaleId, body: SettleRequest, response: SaleView,
+      handler: async ({ params, body }) => checkout.settle(params.id, body),
+    }),
+    route({
+      method: 'POST', path: '/api/sales/:id/refund', tag: 'checkout', summary: '7 · Refund (2103) or cancel a provisional settlement not yet synced', roles: CASHIER,
+      params: SaleId, body: RefundRequest, response: SaleView,
+      handler: async ({ params, body, principal }) => checkout.refund(params.id, body.reason, principal!),
+    }),
+    route({
+      method: 'GET', path: '/api/sales/:id', tag: 'checkout', summary: 'One sale', roles: CASHIER,
+      params: SaleId, response: SaleView, handler: async ({ params }) => checkout.get(params.id),
+    }),
+    route({
+      method: 'GET', path: '/api/sales', tag: 'checkout', summary: "Sales by business date and state (today's list for refunds)", roles: CASHIER,
+      query: SaleListQuery, response: z.array(SaleView), handler: async ({ query }) => checkout.list(query),
+    }),
+    route({
+      method: 'GET', path: '/api/sales/:id/receipt', tag: 'checkout', summary: '6 · The printable receipt (HTML; print to paper or PDF)', roles: CASHIER, raw: true,
+      params: SaleId, response: z.string(),
+      handler: async ({ params, reply }) => {
+        await reply.header('content-type', 'text/html; charset=utf-8')
+          .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+          .send(checkout.receipt(params.id));
+        return '';
+      },
+    }),
+  ];
+}

@@ -1,0 +1,156 @@
+// Terminal status, training controls, and the technician's bench (reader, SKU mapping, policies,
+// centre connection).
+import { z } from 'zod';
+import { StatusView } from '../../../core/contracts/status';
+import {
+  CentreSettings, PolicyParameterView, PolicyVersionView, PortView, ReaderSettings, SkuMapping, SkuMappingView,
+} from '../../../core/contracts/technician';
+import { listPorts } from '../../../native/serial/list';
+import { saveReaderSettings, loadReaderSettings } from '../../../native/serial/settings';
+import { TRAINING_CARDS } from '../../../native/reader-sim/training-cards';
+import { parameterRows } from '../../../core/policy/provenance';
+import { selectVersion } from '../../../core/policy/select';
+import { businessDate } from '../../../core/checkout/business-date';
+import { ApiError } from '../http/errors';
+import { type EventBus } from '../http/events';
+import { route } from '../http/routes';
+import { CENTRE_SETTINGS_KEY, type Runtime } from '../runtime';
+
+const ANY = ['cashier', 'manager', 'technician'] as const;
+
+function sourceText(citeAs: string, source: { from: string; article?: string; note?: string } | undefined, why: string | undefined): string {
+  if (source?.from === 'document') return `${citeAs} ${source.article ?? ''}`.trim();
+  if (source?.from === 'product-rule') return `系统规则：${source.note ?? ''}`;
+  return why ? `未知：${why}` : '未知';
+}
+const TECH = ['technician', 'manager'] as const;
+const Ok = z.object({ ok: z.literal(true) });
+
+export function terminalRoutes(rt: Runtime, bus: EventBus) {
+  const publishStatus = (): void => bus.publish('status', rt.status());
+  return [
+    route({
+      method: 'GET', path: '/api/status', tag: 'terminal', summary: 'Online/offline, sync queue, training mode, reader', roles: ANY,
+      response: StatusView, handler: async () => rt.status(),
+    }),
+    // ── training mode ──
+    route({
+      method: 'POST', path: '/api/training/centre', tag: 'training', summary: 'Training: take the sandbox centre offline or back online', roles: ANY,
+      body: z.object({ online: z.boolean() }).strict(), response: StatusView,
+      handler: async ({ body }) => {
+        if (!rt.sandbox) throw new ApiError(409, 'NOT_TRAINING', '只有培训模式（沙箱医保中心）可以切换联网状态');
+        rt.sandbox.setFaults(body.online ? {} : { refuseRate: 1, refuseMs: 600_000 });
+        if (body.online) rt.sync.kick({ force: true });
+        publishStatus();
+        return rt.status();
+      },
+    }),
+    route({
+      method: 'GET', path: '/api/training/cards', tag: 'training', summary: 'Training cards the virtual reader can present', roles: ANY,
+      response: z.array(z.object({ fixtureId: z.string(), name: z.string(), region: z.string(), scenario: z.string(), generation: z.number() })),
+      handler: async () => TRAINING_CARDS.map((c) => ({ fixtureId: c.fixtureId, name: c.profile.name, region: c.profile.region, scenario: c.scenario, generation: c.generation })),
+    }),
+    route({
+      method: 'POST', path: '/api/training/card', tag: 'training', summary: 'Training: insert a training card into the virtual reader (null removes it)', roles: ANY,
+      body: z.object({ fixtureId: z.string().nullable() }).strict(), response: Ok,
+      handler: async ({ body }) => {
+        const virtual = rt.reader().virtual;
+        if (!virtual) throw new ApiError(409, 'NOT_VIRTUAL_READER', '当前使用的是真实读卡器，请直接插卡');
+        if (body.fixtureId === null) virtual.remove();
+        else {
+          if (!TRAINING_CARDS.some((c) => c.fixtureId === body.fixtureId)) throw new ApiError(400, 'INVALID_REQUEST', `body field fixtureId: no training card ${body.fixtureId}`, 'fixtureId');
+          virtual.insert(body.fixtureId);
+        }
+        bus.publish('card', { present: body.fixtureId !== null });
+        return { ok: true as const };
+      },
+    }),
+    // ── reader ──
+    route({
+      method: 'GET', path: '/api/reader/ports', tag: 'technician', summary: 'Serial ports on this computer', roles: TECH,
+      response: z.array(PortView),
+      handler: async () => (await listPorts()).map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? null, vendorId: p.vendorId ?? null, productId: p.productId ?? null, serialNumber: p.serialNumber ?? null })),
+    }),
+    route({
+      method: 'GET', path: '/api/reader/settings', tag: 'technician', summary: "This terminal's reader settings", roles: TECH,
+      response: ReaderSettings, handler: async () => loadReaderSettings(rt.store.settings, rt.terminalId) ?? { model: 'virtual' as const },
+    }),
+    route({
+      method: 'PUT', path: '/api/reader/settings', tag: 'technician', summary: "Save this terminal's reader settings (port, baud, model)", roles: TECH,
+      body: ReaderSettings, response: ReaderSettings,
+      handler: async ({ body }) => {
+        const saved = saveReaderSettings(rt.store.settings, rt.terminalId, body);
+        await rt.reloadReader();
+        publishStatus();
+        return saved;
+      },
+    }),
+    // ── SKU ↔ catalogue mapping ──
+    route({
+      method: 'GET', path: '/api/sku-mappings', tag: 'technician', summary: 'Store SKU ↔ national catalogue mapping', roles: ANY,
+      response: z.array(SkuMappingView),
+      handler: async () => rt.sales.mappings().map((m) => {
+        const item = rt.policy.catalogueItem(m.catalogueCode);
+        return { ...m, catalogue: item ? { name: item.name, listClass: item.listClass, kind: item.kind } : null };
+      }),
+    }),
+    route({
+      method: 'PUT', path: '/api/sku-mappings/:sku', tag: 'technician', summary: 'Map a store SKU to a catalogue code', roles: TECH,
+      params: z.object({ sku: z.string().min(1).max(50) }), body: SkuMapping.omit({ sku: true }), response: SkuMappingView,
+      handler: async ({ params, body, principal }) => {
+        const item = rt.policy.catalogueItem(body.catalogueCode);
+        if (!item) throw new ApiError(422, 'CATALOGUE_CODE_UNKNOWN', `医保目录中没有编码 ${body.catalogueCode}：请先更新目录或核对编码`, 'catalogueCode');
+        rt.sales.setMapping(params.sku, body.catalogueCode, body.note, principal!.id);
+        const m = rt.sales.mappings().find((x) => x.sku === params.sku)!;
+        return { ...m, catalogue: { name: item.name, listClass: item.listClass, kind: item.kind } };
+      },
+    }),
+    route({
+      method: 'DELETE', path: '/api/sku-mappings/:sku', tag: 'technician', summary: 'Remove a mapping (the SKU then sells as self-pay)', roles: TECH,
+      params: z.object({ sku: z.string().min(1).max(50) }), response: Ok,
+      handler: async ({ params }) => {
+        if (!rt.sales.deleteMapping(params.sku)) throw new ApiError(404, 'NOT_FOUND', `没有商品编码 ${params.sku} 的对照`, 'sku');
+        return { ok: true as const };
+      },
+    }),
+    route({
+      method: 'GET', path: '/api/catalogue', tag: 'technician', summary: 'The cached national catalogue (for mapping)', roles: ANY,
+      response: z.array(z.object({ code: z.string(), name: z.string(), listClass: z.enum(['A', 'B', 'C']), selfPayRatio: z.string().nullable(), limitPrice: z.string().nullable(), kind: z.string() })),
+      handler: async () => rt.policy.catalogue().map(({ code, name, listClass, selfPayRatio, limitPrice, kind }) => ({ code, name, listClass, selfPayRatio, limitPrice, kind })),
+    }),
+    // ── policies ──
+    route({
+      method: 'GET', path: '/api/policies', tag: 'technician', summary: 'Policy versions with every parameter and its source article', roles: ANY,
+      response: z.array(PolicyVersionView),
+      handler: async () => {
+        const today = businessDate(new Date());
+        return rt.policy.versions().map((v) => {
+          const pkg = rt.policy.package(v.id)!;
+          const selected = selectVersion(rt.policy, v.regionCode, today);
+          return {
+            region: v.regionCode, regionName: pkg.region.name, version: v.id, document: v.document,
+            effectiveFrom: v.effectiveFrom, effectiveTo: v.effectiveTo,
+            inForce: selected.kind === 'inForce' && selected.pkg.id === v.id,
+            parameters: parameterRows(pkg).map((p): z.infer<typeof PolicyParameterView> => ({ name: p.label, value: p.value, known: p.known, source: sourceText(pkg.document.citeAs, p.source, p.why) })),
+          };
+        });
+      },
+    }),
+    // ── centre connection ──
+    route({
+      method: 'GET', path: '/api/centre/settings', tag: 'technician', summary: 'Centre connection settings', roles: TECH,
+      response: CentreSettings,
+      handler: async () => rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings) ?? {
+        mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000,
+      },
+    }),
+    route({
+      method: 'PUT', path: '/api/centre/settings', tag: 'technician', summary: 'Save centre connection settings (takes effect after a restart)', roles: TECH,
+      body: CentreSettings, response: CentreSettings,
+      handler: async ({ body }) => {
+        if (body.mode === 'http' && !body.url) throw new ApiError(400, 'INVALID_REQUEST', 'body field url: give the centre endpoint for mode http', 'url');
+        return rt.store.settings.set(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings, body);
+      },
+    }),
+  ];
+}

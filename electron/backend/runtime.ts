@@ -1,0 +1,140 @@
+// Everything the backend runs, composed once: the store database and its services, the centre
+// (the in-process sandbox in training mode, or a real endpoint), the sync engine, the card reader
+// and the checkout. The API server is built on top of this.
+import { join } from 'node:path';
+import { createCentreClient } from '../../core/centre/client';
+import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../core/centre/training';
+import { type CentreIdentity } from '../../core/centre/envelope';
+import { DEFAULT_RISK_LIMITS } from '../../core/checkout/risk';
+import { businessDate } from '../../core/checkout/business-date';
+import { type StatusView } from '../../core/contracts/status';
+import { CentreSettings } from '../../core/contracts/technician';
+import { HttpJsonTransport } from '../../native/centre/http-transport';
+import { zipFileCodec } from '../../native/centre/zip';
+import { PolicyStore } from '../../native/policy-store/store';
+import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
+import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
+import { SaleStore } from '../../native/store/sale-store';
+import { SyncEngine } from '../../native/sync/engine';
+import { SettlementStore } from '../../native/sync/settlement-store';
+import { CheckoutService } from './checkout/service';
+import { type EventBus } from './http/events';
+import { openStore, type Store } from './store';
+
+export const CENTRE_SETTINGS_KEY = 'centre';
+/** Days an external prescription may be filled, the issue day included (a store setting; 3 by default). */
+export const DEFAULT_RX_VALIDITY_DAYS = 3;
+
+export interface Runtime {
+  readonly store: Store;
+  readonly policy: PolicyStore;
+  readonly sales: SaleStore;
+  readonly settlements: SettlementStore;
+  readonly sync: SyncEngine;
+  readonly checkout: CheckoutService;
+  readonly sandbox: RunningSandbox | null;
+  readonly terminalId: string;
+  readonly identity: CentreIdentity;
+  reader(): ConfiguredReader;
+  reloadReader(): Promise<void>;
+  status(): StatusView;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly dataDir: string;
+  readonly terminalId?: string;
+  readonly bus: EventBus;
+  readonly now?: () => Date;
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const terminalId = options.terminalId ?? 'T01';
+  const now = options.now ?? (() => new Date());
+  const store = openStore(options.dataDir);
+  const policy = new PolicyStore(store.db);
+  const centreSettings = store.settings.get(terminalId, CENTRE_SETTINGS_KEY, CentreSettings);
+  const training = !centreSettings || centreSettings.mode === 'sandbox';
+  // Training terminals get the made-up institutions and catalogue (codes TRAIN-…) to practise with.
+  policy.seedEmbedded();
+  if (training) policy.seedTrainingData();
+
+  let sandbox: RunningSandbox | null = null;
+  const identity: CentreIdentity = training ? TRAINING_IDENTITY : {
+    ...TRAINING_IDENTITY, fixmedinsCode: centreSettings!.institutionCode, fixmedinsName: centreSettings!.institutionName, mdtrtareaAdmvs: centreSettings!.areaCode,
+  };
+  let url: string;
+  if (training) {
+    sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0 });
+    url = sandbox.endpoint;
+  } else {
+    url = centreSettings!.url!;
+  }
+  const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
+  const transport = new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 });
+  const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
+  const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
+  const sales = new SaleStore(store.db, now);
+  if (training && sales.mappings().length === 0) seedTrainingMappings(sales);
+
+  let reader = readerFromSettings(loadReaderSettings(store.settings, terminalId));
+  const checkout = new CheckoutService({
+    db: store.db, sales, policy, settlements, sync, centre, journal: store.journal,
+    reader: () => reader.port, terminalId, store: { code: identity.fixmedinsCode, name: identity.fixmedinsName },
+    riskLimits: () => DEFAULT_RISK_LIMITS, rxValidityDays: () => DEFAULT_RX_VALIDITY_DAYS, now,
+    onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
+  });
+
+  const runtime: Runtime = {
+    store, policy, sales, settlements, sync, checkout, sandbox, terminalId, identity,
+    reader: () => reader,
+    reloadReader: async () => {
+      await reader.port.close();
+      reader = readerFromSettings(loadReaderSettings(store.settings, terminalId));
+    },
+    status: () => {
+      const s = sync.status();
+      const settings = loadReaderSettings(store.settings, terminalId);
+      return {
+        online: s.online && checkout.reachable(),
+        lastContactAt: s.online ? new Date(s.since).toISOString() : null,
+        training: { sandboxCentre: sandbox !== null, virtualReader: reader.virtual !== null },
+        queue: { pending: s.counts.pending + s.counts.sending, unknown: s.counts.unknown + s.counts.querying + s.counts.reversing, parked: s.counts.parked },
+        reader: settings?.model === 'reference-serial' ? { kind: 'serial', port: settings.port, model: settings.model } : { kind: 'virtual', port: null, model: 'virtual' },
+        terminalId,
+        institution: { code: identity.fixmedinsCode, name: identity.fixmedinsName, region: identity.mdtrtareaAdmvs },
+        businessDate: businessDate(now()),
+      };
+    },
+    close: async () => {
+      await sync.stop();
+      await reader.port.close();
+      await sandbox?.close();
+      store.close();
+    },
+  };
+  sync.onStatus(() => options.bus.publish('status', runtime.status()));
+  sync.start();
+  return runtime;
+}
+
+/**
+ * Made-up store barcodes mapped to the training catalogue, so a training till can scan and sell at
+ * once (documented in README). Real terminals start with an empty mapping the technician fills.
+ */
+export const TRAINING_SKUS: ReadonlyArray<{ sku: string; catalogueCode: string }> = [
+  { sku: '6901000000011', catalogueCode: 'TRAIN-D-A01' },
+  { sku: '6901000000028', catalogueCode: 'TRAIN-D-A02' },
+  { sku: '6901000000035', catalogueCode: 'TRAIN-D-B01' },
+  { sku: '6901000000042', catalogueCode: 'TRAIN-D-B02' },
+  { sku: '6901000000059', catalogueCode: 'TRAIN-D-C01' },
+  { sku: '6901000000066', catalogueCode: 'TRAIN-V-B01' },
+  { sku: '6901000000073', catalogueCode: 'TRAIN-M-A01' },
+  { sku: '6901000000080', catalogueCode: 'TRAIN-O-C01' },
+];
+
+function seedTrainingMappings(sales: SaleStore): void {
+  sales.db.transaction(() => {
+    for (const m of TRAINING_SKUS) sales.setMapping(m.sku, m.catalogueCode, '培训数据', 'system');
+  })();
+}
