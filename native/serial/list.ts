@@ -1,0 +1,21 @@
+// Port discovery for the technician (`card list`) and the settings UI.
+import { SerialPort } from 'serialport';
+
+export interface PortInfo {
+  readonly path: string;
+  readonly manufacturer: string | null;
+  readonly vendorId: string | null;
+  readonly productId: string | null;
+  readonly serialNumber: string | null;
+}
+
+export async function listPorts(): Promise<PortInfo[]> {
+  const ports = await SerialPort.list();
+  return ports.map((p) => ({
+    path: p.path,
+    manufacturer: p.manufacturer ?? null,
+    vendorId: p.vendorId ?? null,
+    productId: p.productId ?? null,
+    serialNumber: p.serialNumber ?? null,
+  }));
+}
