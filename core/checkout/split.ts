@@ -27,3 +27,13 @@ export function withCashLines(insured: SplitView | null, lines: readonly Resolve
     explain: [...base.explain, `医保外现金：${note}，合计 ${fmt(extra)} 元，全额自付`],
   };
 }
+
+/** Every line in cash: no insured person, or a self-pay sale the centre never sees. */
+export function allCash(lines: readonly ResolvedLine[], why: string): SplitView {
+  const total = fmt(sum(lines.map((l) => money(l.amount))));
+  return {
+    total, fullSelfPay: total, overLimit: '0.00', preSelfPay: '0.00', inScope: '0.00', deductible: '0.00', ratio: '0.00',
+    fund: '0.00', account: '0.00', cash: total, reasons: [],
+    explain: [`自费：${why}，${lines.length} 行合计 ${total} 元全部现金支付`],
+  };
+}

@@ -18,6 +18,7 @@ import { SaleStore } from '../../native/store/sale-store';
 import { SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { CheckoutService } from './checkout/service';
+import { OfflineSwitch } from './offline-switch';
 import { type EventBus } from './http/events';
 import { openStore, type Store } from './store';
 
@@ -35,6 +36,8 @@ export interface Runtime {
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
   readonly identity: CentreIdentity;
+  /** Training mode only: simulates the network to the centre going down. */
+  readonly network: OfflineSwitch | null;
   reader(): ConfiguredReader;
   reloadReader(): Promise<void>;
   status(): StatusView;
@@ -71,7 +74,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     url = centreSettings!.url!;
   }
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
-  const transport = new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 });
+  const transport = new OfflineSwitch(new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
   const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
   const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
   const sales = new SaleStore(store.db, now);
@@ -87,6 +90,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const runtime: Runtime = {
     store, policy, sales, settlements, sync, checkout, sandbox, terminalId, identity,
+    network: training ? transport : null,
     reader: () => reader,
     reloadReader: async () => {
       await reader.port.close();
@@ -96,7 +100,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const s = sync.status();
       const settings = loadReaderSettings(store.settings, terminalId);
       return {
-        online: s.online && checkout.reachable(),
+        online: s.online && checkout.reachable() && !transport.isOffline(),
         lastContactAt: s.online ? new Date(s.since).toISOString() : null,
         training: { sandboxCentre: sandbox !== null, virtualReader: reader.virtual !== null },
         queue: { pending: s.counts.pending + s.counts.sending, unknown: s.counts.unknown + s.counts.querying + s.counts.reversing, parked: s.counts.parked },
@@ -113,7 +117,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       store.close();
     },
   };
-  sync.onStatus(() => options.bus.publish('status', runtime.status()));
+  sync.onStatus((s) => {
+    if (s.online) checkout.centreAnswered();
+    options.bus.publish('status', runtime.status());
+  });
   sync.start();
   return runtime;
 }

@@ -14,7 +14,7 @@ import { businessDate } from '../../../core/checkout/business-date';
 import { checkPrescription, type Institution } from '../../../core/checkout/prescription';
 import { receiptHtml } from '../../../core/checkout/receipt';
 import { checkProvisionalRisk, type RiskLimits } from '../../../core/checkout/risk';
-import { splitFromQuote, withCashLines } from '../../../core/checkout/split';
+import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/split';
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
@@ -209,7 +209,8 @@ export class CheckoutService {
   private async price(data: SaleData, useAccount: boolean): Promise<NonNullable<SaleData['split']>> {
     const insured = data.lines.filter((l) => l.insured);
     if (!data.person || insured.length === 0) {
-      return { ...withCashLines(null, data.lines), mode: this.centreMayBeReachable() ? 'online' : 'offline', useAccount: false };
+      const why = data.person ? '没有可由医保结算的商品' : '未能确认参保身份';
+      return { ...allCash(data.lines, why), mode: this.centreMayBeReachable() ? 'online' : 'offline', useAccount: false };
     }
     const local = this.localQuote(data, useAccount);
     if (this.centreMayBeReachable()) {
@@ -267,25 +268,35 @@ export class CheckoutService {
         if (!options.acceptSelfPay) {
           throw new ApiError(409, refusals[0]!.code, `${refusals.map((r) => r.message).join('；')}。可改为自费销售（联网后补结算），或等待联网`);
         }
-        return this.finishWithoutInsurance(row, data, { ...withCashLines(null, data.lines), mode: 'offline', useAccount: false }, 'selfpay', refusals);
+        return this.finishWithoutInsurance(row, data, { ...allCash(data.lines, '离线暂估超出本店风险限额，联网后可补结算'), mode: 'offline', useAccount: false }, 'selfpay', refusals);
       }
     }
     const attempt = this.deps.settlements.list({}).filter((s) => s.saleRef.startsWith(`${row.id}/`)).length + 1;
     const request = this.settleRequest(data, options.useAccount);
     const insuredSplit = this.insuredPart(split, data.lines);
-    const record = this.deps.settlements.record({
+    const record = this.recordOrRefuse(() => this.deps.settlements.record({
       saleRef: `${row.id}/${attempt}`, insuplcAdmdvs: data.person!.record.region, request, provisional: insuredSplit, quote: split,
     }, (rec) => {
       this.deps.sales.markSold(row.id, data.lines);
       this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split) });
       this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
-    });
+    }));
     if (split.mode === 'online') {
       const synced = await this.deps.sync.syncOne(record.id);
       return this.afterOnlineSettle(row.id, synced, split);
     }
     this.deps.sync.kick();
     return this.view(id);
+  }
+
+  /** A traceability code sold by another till since the basket was checked rolls the whole sale back. */
+  private recordOrRefuse<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (error instanceof TraceCodeSoldError) throw new ApiError(422, 'TRACE_CODE_ALREADY_SOLD', `${error.message}：请核对药盒后重新扫码`, 'lines');
+      throw error;
+    }
   }
 
   private insuredPart(split: SplitView, lines: readonly ResolvedLine[]): Split {
@@ -342,11 +353,11 @@ export class CheckoutService {
   }
 
   private finishWithoutInsurance(row: SaleRow, data: SaleData, split: NonNullable<SaleData['split']>, state: 'selfpay', problems: Array<{ code: string; message: string }> = []): SaleView {
-    this.deps.db.transaction(() => {
+    this.recordOrRefuse(() => this.deps.db.transaction(() => {
       this.deps.sales.markSold(row.id, data.lines);
       this.deps.sales.update(row.id, { state, split_json: JSON.stringify(split), problems_json: JSON.stringify([...data.problems, ...problems]) });
       this.deps.journal.append('sale.selfpay', { sale: row.id, total: split.total, cash: split.cash, insuredPerson: data.person !== null });
-    })();
+    })());
     return this.view(row.id);
   }
 
@@ -460,7 +471,9 @@ export class CheckoutService {
       centre: settlement?.centre ? {
         setlId: settlement.centre.setlId,
         split: centreSplitView(settlement.centre.output, null),
-        difference: row.provisional === 1 ? settlement.centre.difference : null,
+        difference: row.provisional === 1
+          ? { fund: settlement.centre.difference.fund, account: settlement.centre.difference.account, cash: settlement.centre.difference.cash }
+          : null,
       } : null,
       syncState: settlement ? settlement.outbox.state : null,
       problems: [...data.problems, ...(data.prescription?.problems ?? [])],
@@ -478,6 +491,11 @@ export class CheckoutService {
 
   private markUnreachable(): void {
     this.offlineUntil = Date.now() + 5_000;
+  }
+
+  /** The centre answered elsewhere (the sync engine, or training switched the network back on). */
+  centreAnswered(): void {
+    this.markReachable();
   }
 
   /** Whether the last centre call answered (for the status bar). */

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CentreSettings, PolicyParameterView, PolicyVersionView, PortView, ReaderSettings, SkuMapping, SkuMappingView,
+  CentreSettings, type PolicyParameterView, PolicyVersionView, PortView, ReaderSettings, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { listPorts } from '../../../native/serial/list';
 import { saveReaderSettings, loadReaderSettings } from '../../../native/serial/settings';
@@ -38,9 +38,12 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       method: 'POST', path: '/api/training/centre', tag: 'training', summary: 'Training: take the sandbox centre offline or back online', roles: ANY,
       body: z.object({ online: z.boolean() }).strict(), response: StatusView,
       handler: async ({ body }) => {
-        if (!rt.sandbox) throw new ApiError(409, 'NOT_TRAINING', '只有培训模式（沙箱医保中心）可以切换联网状态');
-        rt.sandbox.setFaults(body.online ? {} : { refuseRate: 1, refuseMs: 600_000 });
-        if (body.online) rt.sync.kick({ force: true });
+        if (!rt.network) throw new ApiError(409, 'NOT_TRAINING', '只有培训模式（沙箱医保中心）可以切换联网状态');
+        rt.network.setOffline(!body.online);
+        if (body.online) {
+          rt.checkout.centreAnswered();
+          rt.sync.kick({ force: true });
+        }
         publishStatus();
         return rt.status();
       },
