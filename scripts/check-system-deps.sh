@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# System packages the tests need: socat (pseudo-terminal pairs for serial tests), Chromium (UI tests)
-# and a CJK font (so screenshots show Chinese, not boxes). Installs them with apt when run as root;
+# System packages the tests need: socat (pseudo-terminal pairs for serial tests), Chromium (UI tests),
+# curl and jq (the README's POS walk-through is executed as a test) and a CJK font (so screenshots show Chinese, not boxes). Installs them with apt when run as root;
 # otherwise fails and prints the exact command to run. Never skips silently.
 set -euo pipefail
 
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if ! command -v fc-list >/dev/null 2>&1 || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then missing+=(fonts-noto-cjk fontconfig); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "system dependencies: socat, chromium, CJK font present"
+  echo "system dependencies: socat, curl, jq, chromium, CJK font present"
   exit 0
 fi
 
@@ -26,5 +28,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "installing system dependencies: ${missing[*]}"
 sh -c "$cmd" >/tmp/ybjs-apt.log 2>&1 || { tail -20 /tmp/ybjs-apt.log >&2; echo "apt-get failed; see /tmp/ybjs-apt.log" >&2; exit 1; }
-command -v socat >/dev/null && [ -x /usr/bin/chromium ] && [ -n "$(fc-list :lang=zh)" ] || { echo "system dependencies still missing after install" >&2; exit 1; }
+for c in socat curl jq; do command -v "$c" >/dev/null || { echo "$c still missing after install" >&2; exit 1; }; done
+[ -x /usr/bin/chromium ] && [ -n "$(fc-list :lang=zh)" ] || { echo "chromium or a CJK font still missing after install" >&2; exit 1; }
 echo "system dependencies installed"
