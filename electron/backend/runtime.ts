@@ -19,6 +19,8 @@ import { SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
+import { watchCard } from './card-watch';
+import { type TraceEvent } from '../../core/reader/trace';
 import { type EventBus } from './http/events';
 import { openStore, type Store } from './store';
 
@@ -40,6 +42,8 @@ export interface Runtime {
   readonly network: OfflineSwitch | null;
   reader(): ConfiguredReader;
   reloadReader(): Promise<void>;
+  /** Collects every reader frame while `run` runs (the technician's self-test). */
+  tapReader<T>(run: () => Promise<T>, tap: (event: TraceEvent) => void): Promise<T>;
   status(): StatusView;
   close(): Promise<void>;
 }
@@ -80,7 +84,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sales = new SaleStore(store.db, now);
   if (training && sales.mappings().length === 0) seedTrainingMappings(sales);
 
-  let reader = readerFromSettings(loadReaderSettings(store.settings, terminalId));
+  // The technician's self-test taps the frames of the terminal's own reader while it runs.
+  const traceTaps = new Set<(event: TraceEvent) => void>();
+  const configure = (): ConfiguredReader => readerFromSettings(loadReaderSettings(store.settings, terminalId), {
+    trace: (event) => { for (const tap of traceTaps) tap(event); },
+  });
+  let reader = configure();
   const checkout = new CheckoutService({
     db: store.db, sales, policy, settlements, sync, centre, journal: store.journal,
     reader: () => reader.port, terminalId, store: { code: identity.fixmedinsCode, name: identity.fixmedinsName },
@@ -92,9 +101,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     store, policy, sales, settlements, sync, checkout, sandbox, terminalId, identity,
     network: training ? transport : null,
     reader: () => reader,
+    tapReader: async (run, tap) => {
+      traceTaps.add(tap);
+      try { return await run(); } finally { traceTaps.delete(tap); }
+    },
     reloadReader: async () => {
       await reader.port.close();
-      reader = readerFromSettings(loadReaderSettings(store.settings, terminalId));
+      reader = configure();
     },
     status: () => {
       const s = sync.status();
@@ -111,6 +124,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       };
     },
     close: async () => {
+      stopWatching();
       await sync.stop();
       await reader.port.close();
       await sandbox?.close();
@@ -122,6 +136,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.bus.publish('status', runtime.status());
   });
   sync.start();
+  const stopWatching = watchCard(() => reader.port, (state) => options.bus.publish('card', state));
   return runtime;
 }
 

@@ -3,8 +3,12 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CentreSettings, type PolicyParameterView, PolicyVersionView, PortView, ReaderSettings, SkuMapping, SkuMappingView,
+  CentreSettings, type PolicyParameterView, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
+import { redactIdNumber } from '../../../core/card/cardholder';
+import { formatTraceEvent, maskedFrameHex } from '../../../core/reader/trace-format';
+import { toSpacedHex } from '../../../core/card/bytes';
+import { type TraceEvent } from '../../../core/reader/trace';
 import { listPorts } from '../../../native/serial/list';
 import { saveReaderSettings, loadReaderSettings } from '../../../native/serial/settings';
 import { TRAINING_CARDS } from '../../../native/reader-sim/training-cards';
@@ -88,6 +92,11 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
         return saved;
       },
     }),
+    route({
+      method: 'POST', path: '/api/reader/self-test', tag: 'technician', summary: 'Reader self-test: identify, status, read the card; every frame as timestamped hex', roles: TECH,
+      response: SelfTestResult,
+      handler: async () => selfTest(rt),
+    }),
     // ── SKU ↔ catalogue mapping ──
     route({
       method: 'GET', path: '/api/sku-mappings', tag: 'technician', summary: 'Store SKU ↔ national catalogue mapping', roles: ANY,
@@ -156,4 +165,38 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       },
     }),
   ];
+}
+
+async function selfTest(rt: Runtime): Promise<z.infer<typeof SelfTestResult>> {
+  const events: TraceEvent[] = [];
+  const started = performance.now();
+  const port = rt.reader().port;
+  const { status, read } = await rt.tapReader(async () => {
+    const status = await port.status();
+    const read = status.ok ? await port.readCard() : null;
+    return { status, read };
+  }, (e) => events.push(e));
+  const t0 = events[0]?.at ?? 0;
+  const frames = events.map((e) => {
+    // The formatted line's tail describes the frame (command, status word) with holder bytes masked.
+    const description = formatTraceEvent(e, t0).split(/\s{2,}/).slice(4).join(' ') || null;
+    const t = Math.round((e.at - t0) * 1000) / 1000;
+    switch (e.kind) {
+      case 'tx': return { t, dir: 'tx' as const, hex: toSpacedHex(e.bytes), note: description };
+      case 'rx': return { t, dir: 'rx' as const, hex: maskedFrameHex(e.frame, e.command?.name === 'apdu' ? e.command.data : undefined), note: description };
+      case 'drop': return { t, dir: 'rx' as const, hex: toSpacedHex(e.bytes), note: `dropped (${e.reason})` };
+      case 'note': return { t, dir: 'rx' as const, hex: '', note: e.message };
+    }
+  });
+  const failure = !status.ok ? status : read && !read.ok ? read : null;
+  const holder = read?.ok ? read.holder : null;
+  return {
+    ok: failure === null,
+    error: failure ? { code: failure.error, message: failure.message } : null,
+    holder: holder ? { name: holder.name, cardNo: holder.cardNo, ssnMasked: redactIdNumber(holder.ssn), region: holder.region, cardType: holder.cardType, version: holder.version } : null,
+    atr: holder?.atr ?? null,
+    firmware: status.ok ? status.firmware : null,
+    durationMs: Math.round(performance.now() - started),
+    frames,
+  };
 }
