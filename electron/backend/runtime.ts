@@ -62,9 +62,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const policy = new PolicyStore(store.db);
   const centreSettings = store.settings.get(terminalId, CENTRE_SETTINGS_KEY, CentreSettings);
   const training = !centreSettings || centreSettings.mode === 'sandbox';
-  // Training terminals get the made-up institutions and catalogue (codes TRAIN-…) to practise with.
   policy.seedEmbedded();
-  if (training) policy.seedTrainingData();
 
   let sandbox: RunningSandbox | null = null;
   const identity: CentreIdentity = training ? TRAINING_IDENTITY : {
@@ -77,12 +75,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   } else {
     url = centreSettings!.url!;
   }
+  // Training terminals (the in-process sandbox, or the training pharmacy talking to a standalone
+  // `npm run sandbox`) get the made-up institutions, catalogue and SKUs (codes TRAIN-…) to practise with.
+  const trainingData = identity.fixmedinsCode === TRAINING_IDENTITY.fixmedinsCode;
+  if (trainingData) policy.seedTrainingData();
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
   const transport = new OfflineSwitch(new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
   const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
   const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
   const sales = new SaleStore(store.db, now);
-  if (training && sales.mappings().length === 0) seedTrainingMappings(sales);
+  if (trainingData && sales.mappings().length === 0) seedTrainingMappings(sales);
 
   // The technician's self-test taps the frames of the terminal's own reader while it runs.
   const traceTaps = new Set<(event: TraceEvent) => void>();
@@ -99,7 +101,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const runtime: Runtime = {
     store, policy, sales, settlements, sync, checkout, sandbox, terminalId, identity,
-    network: training ? transport : null,
+    network: trainingData ? transport : null,
     reader: () => reader,
     tapReader: async (run, tap) => {
       traceTaps.add(tap);
