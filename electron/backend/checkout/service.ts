@@ -374,7 +374,7 @@ export class CheckoutService {
         throw new ApiError(409, 'SYNC_IN_PROGRESS', '这笔暂估结算正在与医保中心同步，结果确认后再退费（可稍后重试）');
       }
       this.deps.db.transaction(() => {
-        this.deps.settlements.apply(settlement.id, { type: 'withdrawn' } as never);
+        this.deps.settlements.apply(settlement.id, { type: 'withdrawn' });
         this.finish(row.id, 'cancelled', 'sale.cancelled', { sale: row.id, msgid: settlement.msgid, reason, by: principal.id });
       })();
       return this.view(id);

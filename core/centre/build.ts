@@ -1,0 +1,62 @@
+// Builds a 2101/2102 input from a basket, computing each line amount (cnt × pric, rounded half-up
+// to the cent, as the co-pay engine does) and the total, so a caller cannot send inconsistent sums.
+import { decimal, fmt, money, round2, sum } from '../money/money';
+import { formatDateTime } from './time';
+import { SettleInput, type SettleInputDraft } from './tx/settle';
+import { describeIssues } from './fields';
+
+export interface BasketLine {
+  /** National 医保目录编码 (mapped via 3301). */
+  readonly medListCodg: string;
+  /** The store's own item code. */
+  readonly medinsListCodg: string;
+  readonly qty: string;
+  readonly price: string;
+  readonly rxno?: string;
+}
+
+export interface BasketSale {
+  readonly psnNo: string;
+  readonly certType: '01' | '02' | '03';
+  readonly certNo: string;
+  readonly insutype: string;
+  readonly saleTime: Date;
+  readonly useAccount: boolean;
+  /** The external prescription's issuing institution (its level sets the pooled-fund tier); null: none. */
+  readonly rxIssuerCode: string | null;
+  readonly lines: readonly BasketLine[];
+  /** 41 定点药店购药 unless a local code applies. */
+  readonly medType?: string;
+}
+
+export function settleInputFromBasket(sale: BasketSale): SettleInputDraft {
+  const time = formatDateTime(sale.saleTime);
+  const details = sale.lines.map((line, i) => ({
+    feedetl_sn: String(i + 1),
+    rxno: line.rxno ?? '',
+    rx_circ_flag: sale.rxIssuerCode ? '1' as const : '0' as const,
+    fee_ocur_time: time,
+    med_list_codg: line.medListCodg,
+    medins_list_codg: line.medinsListCodg,
+    det_item_fee_sumamt: fmt(round2(decimal(line.qty).times(decimal(line.price)))),
+    cnt: line.qty,
+    pric: line.price,
+  }));
+  const draft: SettleInputDraft = {
+    druginfo: {
+      psn_no: sale.psnNo,
+      mdtrt_cert_type: sale.certType,
+      mdtrt_cert_no: sale.certNo,
+      begntime: time,
+      medfee_sumamt: fmt(sum(details.map((d) => money(d.det_item_fee_sumamt)))),
+      insutype: sale.insutype,
+      med_type: sale.medType ?? '41',
+      acct_used_flag: sale.useAccount ? '1' : '0',
+      rx_fixmedins_code: sale.rxIssuerCode ?? '',
+    },
+    drugdetail: details,
+  };
+  const checked = SettleInput.safeParse(draft);
+  if (!checked.success) throw new Error(`basket: ${describeIssues(checked.error)}`);
+  return draft;
+}

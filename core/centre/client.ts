@@ -1,0 +1,201 @@
+// The centre client: builds envelopes, validates both directions, and turns every reply into a
+// CentreOutcome (see outcome.ts). Pure apart from the injected transport, clock and msgid source.
+//
+//   const centre = createCentreClient({ transport, identity, clock, nextMsgid, terminal: { mac, ip }, files });
+//   const person = await centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: '…' } });
+//
+// It signs in (9001) before the first business call and re-signs after a rejection that says the
+// sign-in is gone. Input that fails its schema throws CentreInputError: that is our bug, not the
+// centre's answer, and nothing is sent.
+import { type z } from 'zod';
+import { CentreIdentitySchema, type CentreIdentity, type RequestEnvelope, ResponseEnvelope } from './envelope';
+import { describeIssues } from './fields';
+import { MSGID } from './msgid';
+import { type CentreFailure, type CentreOutcome, type CallMeta } from './outcome';
+import { type CentrePort, type CentreTransport, type DetailReconciliation, type FileCodec } from './port';
+import { formatDateTime } from './time';
+import { TRANSACTIONS, type Infno } from './transactions';
+import { detailFileText, parseResultFile, type DetailResultRow } from './tx/reconcile';
+import { type QuerySettlementOutput } from './tx/query';
+import { type SignInOutput } from './tx/sign';
+
+export class CentreInputError extends Error {
+  constructor(readonly infno: string, message: string) {
+    super(`${infno} input is invalid: ${message}`);
+    this.name = 'CentreInputError';
+  }
+}
+
+export interface CentreClientOptions {
+  readonly transport: CentreTransport;
+  readonly identity: CentreIdentity;
+  readonly clock: () => Date;
+  /** Issues a fresh msgid for calls whose msgid the caller does not persist. */
+  readonly nextMsgid: () => string;
+  /** The terminal's address as reported at sign-in. */
+  readonly terminal: { readonly mac: string; readonly ip: string };
+  readonly files?: FileCodec;
+  /** A rejection whose message matches means the sign-in is gone (default: mentions 签到). */
+  readonly signInLost?: RegExp;
+}
+
+interface CallContext {
+  readonly msgid?: string;
+  readonly insuplcAdmdvs?: string;
+  readonly timeoutMs?: number;
+}
+
+export function createCentreClient(options: CentreClientOptions): CentrePort & { readonly signNo: () => string | null } {
+  const identity = CentreIdentitySchema.parse(options.identity);
+  const signInLost = options.signInLost ?? /签到/;
+  let signNo: string | null = null;
+  let signingIn: Promise<CentreOutcome<SignInOutput>> | null = null;
+
+  function envelope(infno: string, input: Record<string, unknown>, msgid: string, insuplc: string): RequestEnvelope {
+    return {
+      infno, msgid,
+      mdtrtarea_admvs: identity.mdtrtareaAdmvs,
+      insuplc_admdvs: insuplc,
+      recer_sys_code: identity.recerSysCode,
+      dev_no: identity.devNo ?? '',
+      dev_safe_info: identity.devSafeInfo ?? '',
+      cainfo: '',
+      signtype: identity.signtype ?? '',
+      infver: identity.infver,
+      opter_type: identity.opterType,
+      opter: identity.opter,
+      opter_name: identity.opterName,
+      inf_time: formatDateTime(options.clock()),
+      fixmedins_code: identity.fixmedinsCode,
+      fixmedins_name: identity.fixmedinsName,
+      sign_no: infno === '9001' ? '' : signNo ?? '',
+      input,
+    };
+  }
+
+  function validateInput(infno: Infno, input: unknown, context: CallContext): Record<string, unknown> {
+    const spec = TRANSACTIONS[infno];
+    const parsed = spec.input.safeParse(input);
+    if (!parsed.success) throw new CentreInputError(infno, describeIssues(parsed.error, 'input'));
+    if (spec.personal && !/^\d{6}$/.test(context.insuplcAdmdvs ?? '')) throw new CentreInputError(infno, 'insuplc_admdvs: the patient\'s 6-digit insured division is required');
+    if (context.msgid !== undefined && !MSGID.test(context.msgid)) throw new CentreInputError(infno, `msgid: not a msgid: ${JSON.stringify(context.msgid)}`);
+    // Send the normalised form (amounts as two-decimal strings), never what the caller typed.
+    return parsed.data as Record<string, unknown>;
+  }
+
+  async function ensureSignedIn(meta: CallMeta): Promise<CentreFailure | null> {
+    if (signNo !== null) return null;
+    signingIn ??= signInNow().finally(() => { signingIn = null; });
+    const outcome = await signingIn;
+    if (outcome.kind === 'ok') return null;
+    // The business call itself never left, whatever happened to the sign-in.
+    return { kind: 'not_delivered', reason: `sign-in (9001) failed first: ${outcome.kind === 'rejected' ? outcome.message : outcome.kind === 'unknown' ? outcome.detail : outcome.reason}`, meta };
+  }
+
+  async function signInNow(): Promise<CentreOutcome<SignInOutput>> {
+    const input = { signIn: { opter_no: identity.opter, mac: options.terminal.mac, ip: options.terminal.ip } };
+    const outcome = await exchange<SignInOutput>('9001', input, {});
+    if (outcome.kind === 'ok') signNo = outcome.output.signinoutb.sign_no;
+    return outcome;
+  }
+
+  /** One request/reply, no sign-in logic. */
+  async function exchange<T>(infno: Infno, rawInput: unknown, context: CallContext): Promise<CentreOutcome<T>> {
+    const input = validateInput(infno, rawInput, context);
+    const msgid = context.msgid ?? options.nextMsgid();
+    const meta: CallMeta = { infno, msgid };
+    const spec = TRANSACTIONS[infno];
+    const result = await options.transport.send({ envelope: envelope(infno, input, msgid, spec.personal ? context.insuplcAdmdvs ?? '' : ''), expect: 'json', ...(context.timeoutMs ? { timeoutMs: context.timeoutMs } : {}) });
+    if (result.kind === 'not_delivered') return { kind: 'not_delivered', reason: result.reason, meta };
+    if (result.kind === 'unknown') return { kind: 'unknown', reason: result.reason, detail: result.detail, meta };
+    if (result.kind === 'file') return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a JSON envelope, got a file', meta };
+    return readReply<T>(infno, result.body, meta);
+  }
+
+  function readReply<T>(infno: Infno, body: unknown, meta: CallMeta): CentreOutcome<T> {
+    const env = ResponseEnvelope.safeParse(body);
+    if (!env.success) return { kind: 'unknown', reason: 'malformed_reply', detail: `response envelope: ${describeIssues(env.error)}`, meta };
+    if (env.data.infcode !== 0) {
+      if (signInLost.test(env.data.err_msg)) signNo = null;
+      return { kind: 'rejected', infcode: env.data.infcode, message: env.data.err_msg || `infcode ${env.data.infcode} without err_msg`, meta };
+    }
+    const schema = TRANSACTIONS[infno].output as z.ZodType<T> | null;
+    if (!schema) return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a file, got an envelope', meta };
+    const output = schema.safeParse(env.data.output);
+    if (!output.success) return { kind: 'unknown', reason: 'malformed_reply', detail: describeIssues(output.error, 'output'), meta };
+    return { kind: 'ok', output: output.data, meta: { ...meta, infRefmsgid: env.data.inf_refmsgid, warnMsg: env.data.warn_msg } };
+  }
+
+  async function call<T>(infno: Infno, input: unknown, context: CallContext = {}): Promise<CentreOutcome<T>> {
+    validateInput(infno, input, context); // fail fast on our own bug, before signing in
+    const notSigned = await ensureSignedIn({ infno, msgid: context.msgid ?? '' });
+    if (notSigned) return notSigned;
+    return exchange<T>(infno, input, context);
+  }
+
+  /** Settlement-shaped replies must echo our msgid; anything else may be a stale or foreign reply. */
+  function checkEcho<T extends { setlinfo: { medins_setl_id: string } | null }>(outcome: CentreOutcome<T>, expected: string): CentreOutcome<T> {
+    if (outcome.kind !== 'ok' || outcome.output.setlinfo === null) return outcome;
+    const echoed = outcome.output.setlinfo.medins_setl_id;
+    if (echoed === expected) return outcome;
+    return { kind: 'unknown', reason: 'echo_mismatch', detail: `reply names medins_setl_id ${JSON.stringify(echoed)}, expected ${expected}`, meta: outcome.meta };
+  }
+
+  async function download(fileQuryNo: string, filename: string): Promise<CentreOutcome<Uint8Array>> {
+    const input = { fsDownloadIn: { file_qury_no: fileQuryNo, filename, fixmedins_code: identity.fixmedinsCode } };
+    validateInput('9102', input, {});
+    const meta: CallMeta = { infno: '9102', msgid: options.nextMsgid() };
+    const notSigned = await ensureSignedIn(meta);
+    if (notSigned) return notSigned;
+    const result = await options.transport.send({ envelope: envelope('9102', input, meta.msgid, ''), expect: 'file' });
+    if (result.kind === 'file') return { kind: 'ok', output: result.bytes, meta: { ...meta, infRefmsgid: '', warnMsg: '' } };
+    if (result.kind === 'json') {
+      const reply = readReply<never>('9102', result.body, meta);
+      return reply.kind === 'ok' ? { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a file', meta } : reply;
+    }
+    if (result.kind === 'not_delivered') return { kind: 'not_delivered', reason: result.reason, meta };
+    return { kind: 'unknown', reason: result.reason, detail: result.detail, meta };
+  }
+
+  async function reconcileDetails(request: DetailReconciliation): Promise<CentreOutcome<{ fileinfo: { file_qury_no: string; filename: string; dld_endtime: string }; rows: DetailResultRow[] }>> {
+    const files = options.files;
+    if (!files) throw new CentreInputError('3202', 'no FileCodec configured for the 9101/9102 file exchange');
+    const zipped = files.zipBase64(request.filename, detailFileText(request.rows));
+    const uploaded = await call<{ file_qury_no: string; filename: string }>('9101', { fsUploadIn: { in: zipped, filename: `${request.filename}.zip`, fixmedins_code: identity.fixmedinsCode } });
+    if (uploaded.kind !== 'ok') return uploaded;
+    const detail = await call<{ fileinfo: { file_qury_no: string; filename: string; dld_endtime: string } }>('3202', { data: { ...request.data, file_qury_no: uploaded.output.file_qury_no } });
+    if (detail.kind !== 'ok') return detail;
+    const file = await download(detail.output.fileinfo.file_qury_no, detail.output.fileinfo.filename);
+    if (file.kind !== 'ok') return file;
+    try {
+      const rows = parseResultFile(files.unzipText(file.output).text);
+      return { kind: 'ok', output: { fileinfo: detail.output.fileinfo, rows }, meta: detail.meta };
+    } catch (error) {
+      return { kind: 'unknown', reason: 'malformed_reply', detail: `3202 result file: ${error instanceof Error ? error.message : String(error)}`, meta: file.meta };
+    }
+  }
+
+  return {
+    signNo: () => signNo,
+    signIn: () => signInNow(),
+    async signOut() {
+      if (signNo === null) return { kind: 'ok', output: { signoutoutb: { sign_time: formatDateTime(options.clock()) } }, meta: { infno: '9002', msgid: '', infRefmsgid: '', warnMsg: 'not signed in' } };
+      const outcome = await exchange<{ signoutoutb: { sign_time: string } }>('9002', { signOut: { sign_no: signNo, opter_no: identity.opter } }, {});
+      if (outcome.kind === 'ok') signNo = null;
+      return outcome;
+    },
+    personInfo: (input) => call('1101', input),
+    institutionInfo: (input) => call('1201', input),
+    preSettle: (input, context) => call('2101', input, { insuplcAdmdvs: context.insuplcAdmdvs }),
+    settle: async (input, context) => checkEcho(await call('2102', input, context), context.msgid),
+    cancel: (input, context) => call('2103', input, context),
+    reverse: (input, context) => call('2601', input, context),
+    querySettlement: async (input, context) => {
+      const outcome = await call<QuerySettlementOutput>('5203', input, { insuplcAdmdvs: context.insuplcAdmdvs });
+      const wanted = input.data.medins_setl_id;
+      return typeof wanted === 'string' && wanted !== '' ? checkEcho(outcome, wanted) : outcome;
+    },
+    reconcileTotals: (input) => call('3201', input),
+    reconcileDetails,
+  };
+}

@@ -1,0 +1,81 @@
+// The seams of the centre client.
+//   CentrePort      what the rest of the app calls (checkout, sync, reconciliation). Every method
+//                   returns a CentreOutcome, never throws for a centre-side problem, so callers have
+//                   to decide what an unknown outcome means for them.
+//   CentreTransport how an envelope travels (plain HTTP(S) JSON today; gateway-signed or SM2/SM4
+//                   variants and a province DLL bridge implement the same interface in native/).
+//   FileCodec       zip + base64 for the 9101/9102 file exchange (needs zlib, so it is native).
+import { type RequestEnvelope } from './envelope';
+import { type CentreOutcome, type UnknownReason } from './outcome';
+import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
+import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
+import { type PersonInfoInput, type PersonInfoOutput } from './tx/person';
+import { type QuerySettlementInput, type QuerySettlementOutput } from './tx/query';
+import {
+  type DetailInput, type DetailOutput, type DetailResultRow, type DetailRow, type TotalsInput, type TotalsOutput,
+} from './tx/reconcile';
+import { type SettleInputDraft, type SettleOutput } from './tx/settle';
+import { type SignInOutput, type SignOutOutput } from './tx/sign';
+
+export interface TransportRequest {
+  readonly envelope: RequestEnvelope;
+  /** 'file' for 9102, whose successful reply is the file's bytes. */
+  readonly expect: 'json' | 'file';
+  /** Overrides the transport's response timeout for this call. */
+  readonly timeoutMs?: number;
+}
+
+export type TransportResult =
+  | { readonly kind: 'json'; readonly body: unknown }
+  | { readonly kind: 'file'; readonly bytes: Uint8Array }
+  | { readonly kind: 'not_delivered'; readonly reason: string }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+export interface CentreTransport {
+  send(request: TransportRequest): Promise<TransportResult>;
+  close?(): Promise<void>;
+}
+
+export interface FileCodec {
+  zipBase64(filename: string, text: string): string;
+  /** Throws on a damaged or unexpected archive. */
+  unzipText(bytes: Uint8Array): { filename: string; text: string };
+}
+
+/** Calls that carry psn_no need the patient's insured division (from 1101 insuinfo). */
+export interface PersonalContext {
+  readonly insuplcAdmdvs: string;
+}
+
+/** Money-moving calls take a msgid the caller has already persisted. */
+export interface PersistedCallContext extends PersonalContext {
+  readonly msgid: string;
+}
+
+export interface DetailReconciliation {
+  readonly rows: readonly DetailRow[];
+  readonly data: Omit<DetailInput['data'], 'file_qury_no'>;
+  /** Name of the text file inside the uploaded zip. */
+  readonly filename: string;
+}
+
+export interface CentrePort {
+  signIn(): Promise<CentreOutcome<SignInOutput>>;
+  signOut(): Promise<CentreOutcome<SignOutOutput>>;
+  personInfo(input: PersonInfoInput): Promise<CentreOutcome<PersonInfoOutput>>;
+  institutionInfo(input: InstitutionInfoInput): Promise<CentreOutcome<InstitutionInfoOutput>>;
+  /** 2101: the centre's split, nothing booked. */
+  preSettle(input: SettleInputDraft, context: PersonalContext): Promise<CentreOutcome<SettleOutput>>;
+  /** 2102: books the settlement under the caller's persisted msgid. */
+  settle(input: SettleInputDraft, context: PersistedCallContext): Promise<CentreOutcome<SettleOutput>>;
+  /** 2103: refunds a booked settlement. */
+  cancel(input: CancelInput, context: PersistedCallContext): Promise<CentreOutcome<CancelOutput>>;
+  /** 2601: undoes the transaction named by input.data.omsgid; the reversal gets its own msgid. */
+  reverse(input: ReverseInput, context: PersonalContext & { readonly msgid?: string }): Promise<CentreOutcome<ReverseOutput>>;
+  /** 5203: ok with setlinfo null when the centre holds no such settlement. */
+  querySettlement(input: QuerySettlementInput, context: PersonalContext): Promise<CentreOutcome<QuerySettlementOutput>>;
+  /** 3201. */
+  reconcileTotals(input: TotalsInput): Promise<CentreOutcome<TotalsOutput>>;
+  /** 9101 upload → 3202 → 9102 download, read back as rows. */
+  reconcileDetails(request: DetailReconciliation): Promise<CentreOutcome<{ fileinfo: DetailOutput['fileinfo']; rows: DetailResultRow[] }>>;
+}

@@ -1,0 +1,49 @@
+// The transactions this app speaks, one table: code, name, both schemas, and whether a call changes
+// money at the centre (a mutating call with an unknown outcome must be resolved, never just retried).
+import { type z } from 'zod';
+import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/cancel';
+import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
+import { PersonInfoInput, PersonInfoOutput } from './tx/person';
+import { QuerySettlementInput, QuerySettlementOutput } from './tx/query';
+import {
+  DetailInput, DetailOutput, FileDownloadInput, FileUploadInput, FileUploadOutput, TotalsInput, TotalsOutput,
+} from './tx/reconcile';
+import { BookedSettleOutput, SettleInput, SettleOutput } from './tx/settle';
+import { SignInInput, SignInOutput, SignOutInput, SignOutOutput } from './tx/sign';
+
+export interface TransactionSpec {
+  readonly infno: string;
+  readonly name: string;
+  readonly input: z.ZodType;
+  /** null for 9102, whose reply is a file, not an envelope. */
+  readonly output: z.ZodType | null;
+  readonly mutating: boolean;
+  /** Carries psn_no, so the envelope needs insuplc_admdvs. */
+  readonly personal: boolean;
+}
+
+const spec = (infno: string, name: string, input: z.ZodType, output: z.ZodType | null, mutating: boolean, personal: boolean): TransactionSpec =>
+  ({ infno, name, input, output, mutating, personal });
+
+export const TRANSACTIONS = {
+  '9001': spec('9001', '签到', SignInInput, SignInOutput, false, false),
+  '9002': spec('9002', '签退', SignOutInput, SignOutOutput, false, false),
+  '1101': spec('1101', '人员信息获取', PersonInfoInput, PersonInfoOutput, false, false),
+  '1201': spec('1201', '医药机构信息获取', InstitutionInfoInput, InstitutionInfoOutput, false, false),
+  '2101': spec('2101', '药店预结算', SettleInput, SettleOutput, false, true),
+  '2102': spec('2102', '药店结算', SettleInput, BookedSettleOutput, true, true),
+  '2103': spec('2103', '药店结算撤销', CancelInput, CancelOutput, true, true),
+  '2601': spec('2601', '冲正交易', ReverseInput, ReverseOutput, true, true),
+  '5203': spec('5203', '结算信息查询', QuerySettlementInput, QuerySettlementOutput, false, true),
+  '3201': spec('3201', '医药机构费用结算对总账', TotalsInput, TotalsOutput, false, false),
+  '3202': spec('3202', '医药机构费用结算对明细账', DetailInput, DetailOutput, false, false),
+  '9101': spec('9101', '文件上传', FileUploadInput, FileUploadOutput, false, false),
+  '9102': spec('9102', '文件下载', FileDownloadInput, null, false, false),
+} as const satisfies Record<string, TransactionSpec>;
+
+export type Infno = keyof typeof TRANSACTIONS;
+export const INFNOS = Object.keys(TRANSACTIONS) as Infno[];
+
+export function isInfno(value: string): value is Infno {
+  return Object.prototype.hasOwnProperty.call(TRANSACTIONS, value);
+}

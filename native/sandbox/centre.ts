@@ -1,0 +1,384 @@
+// The sandbox centre's business logic, one method per transaction, over its own SQLite database.
+// Transport-free: server.ts wraps it in HTTP and fault injection. Every money-moving transaction is
+// one SQLite transaction, deduplicated by msgid (2102, 2103) or by the original msgid (2601).
+import { createHash, randomBytes } from 'node:crypto';
+import { type RequestEnvelope } from '../../core/centre/envelope';
+import { formatCompact, formatDateTime, formatDay } from '../../core/centre/time';
+import { hospLvOfLevel } from '../../core/centre/tx/institution';
+import { type CancelInput, type ReverseInput } from '../../core/centre/tx/cancel';
+import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
+import { type PersonInfoInput } from '../../core/centre/tx/person';
+import { type QuerySettlementInput } from '../../core/centre/tx/query';
+import {
+  parseDetailFile, resultFileText, type DetailInput, type DetailResultRow, type FileDownloadInput, type FileUploadInput, type TotalsInput,
+} from '../../core/centre/tx/reconcile';
+import { type SettleInput } from '../../core/centre/tx/settle';
+import { type SignInInput, type SignOutInput } from '../../core/centre/tx/sign';
+import { fmt, money, sum, ZERO } from '../../core/money/money';
+import { parsePolicyPackage, type PolicyPackage } from '../../core/policy/package';
+import { type z } from 'zod';
+import { type Db } from '../db/open';
+import { readZip, writeZip } from '../centre/zip';
+import { BusinessError, priceSettlement, settleOutput, type CatalogueRow, type InstitutionRow, type PersonRow } from './pricing';
+
+type Parsed<T extends z.ZodType> = z.output<T>;
+
+interface SettlementRow {
+  setl_id: string; mdtrt_id: string; msgid: string; fixmedins_code: string; psn_no: string; request_hash: string; output_json: string;
+  medfee_sumamt: string; fund_pay_sumamt: string; acct_pay: string; psn_cash_pay: string; insutype: string; clr_optins: string;
+  setl_time: string; setl_day: string; year: number; deductible: string; status: 'settled' | 'cancelled' | 'reversed';
+}
+
+export class SandboxCentre {
+  private packageCache: PolicyPackage[] | null = null;
+
+  constructor(readonly db: Db, private readonly clock: () => Date = () => new Date()) {}
+
+  // ── session ────────────────────────────────────────────────────────────────────────────────────
+  signIn(env: RequestEnvelope, input: Parsed<typeof SignInInput>) {
+    const now = this.clock();
+    const signNo = `${formatCompact(now)}${randomBytes(8).toString('hex')}`.slice(0, 30);
+    this.db.prepare('INSERT INTO sign_in (sign_no, fixmedins_code, opter_no, signed_in_at) VALUES (?, ?, ?, ?)').run(signNo, env.fixmedins_code, input.signIn.opter_no, now.toISOString());
+    return { signinoutb: { sign_time: formatDateTime(now), sign_no: signNo } };
+  }
+
+  signOut(env: RequestEnvelope, input: Parsed<typeof SignOutInput>) {
+    const now = this.clock();
+    const done = this.db.prepare('UPDATE sign_in SET signed_out_at = ? WHERE sign_no = ? AND fixmedins_code = ? AND signed_out_at IS NULL').run(now.toISOString(), input.signOut.sign_no, env.fixmedins_code);
+    if (done.changes === 0) throw new BusinessError('签到流水号不存在或已签退');
+    return { signoutoutb: { sign_time: formatDateTime(now) } };
+  }
+
+  /** Business transactions need a live sign-in of the same institution. */
+  checkSignIn(env: RequestEnvelope): void {
+    const row = this.db.prepare('SELECT 1 FROM sign_in WHERE sign_no = ? AND fixmedins_code = ? AND signed_out_at IS NULL').get(env.sign_no, env.fixmedins_code);
+    if (!row) throw new BusinessError('未签到或签到已失效，请先签到 (9001)');
+  }
+
+  // ── reference data ─────────────────────────────────────────────────────────────────────────────
+  personInfo(_env: RequestEnvelope, input: Parsed<typeof PersonInfoInput>) {
+    const d = input.data;
+    const column = d.mdtrt_cert_type === '01' ? 'ec_token' : d.mdtrt_cert_type === '02' ? 'certno' : 'card_no';
+    const person = this.db.prepare(`SELECT * FROM person WHERE ${column} = ?`).get(d.mdtrt_cert_no) as PersonRow | undefined;
+    if (!person) throw new BusinessError('未查询到人员参保信息');
+    if (d.mdtrt_cert_type === '03' && d.card_sn !== person.card_sn) throw new BusinessError('社会保障卡识别码不符');
+    const today = formatDay(this.clock());
+    return {
+      baseinfo: {
+        psn_no: person.psn_no, psn_cert_type: '01', certno: person.certno, psn_name: person.psn_name, gend: person.gend,
+        naty: '01', brdy: person.brdy, age: String(ageOn(person.brdy, today)),
+      },
+      insuinfo: [{
+        balc: person.balance, insutype: person.insutype, psn_type: person.psn_type,
+        psn_insu_stas: person.suspended ? '2' : '1', psn_insu_date: '2015-01-01', paus_insu_date: person.suspended ? '2024-01-01' : '',
+        cvlserv_flag: '0', insuplc_admdvs: person.insuplc_admdvs, emp_name: person.emp_name,
+      }],
+      idetinfo: [],
+    };
+  }
+
+  institutionInfo(_env: RequestEnvelope, input: Parsed<typeof InstitutionInfoInput>) {
+    const m = input.medinsinfo;
+    const rows = (m.fixmedins_code !== ''
+      ? this.db.prepare('SELECT * FROM institution WHERE code = ? AND designated = 1').all(m.fixmedins_code)
+      : this.db.prepare("SELECT * FROM institution WHERE designated = 1 AND name LIKE '%' || ? || '%' ORDER BY code LIMIT 50").all(m.fixmedins_name)) as InstitutionRow[];
+    return {
+      medinsinfo: rows.map((r) => ({
+        fixmedins_code: r.code, fixmedins_name: r.name, uscc: '', fixmedins_type: r.kind === 'pharmacy' ? '2' : '1',
+        hosp_lv: r.level === null ? '11' : hospLvOfLevel(r.level),
+      })),
+    };
+  }
+
+  // ── settlement ─────────────────────────────────────────────────────────────────────────────────
+  preSettle(_env: RequestEnvelope, input: SettleInput) {
+    const person = this.person(input.druginfo.psn_no);
+    const priced = priceSettlement(input, person, (c) => this.catalogueItem(c), this.issuer(input), this.packages());
+    return settleOutput(input, person, priced, { setlId: null, mdtrtId: '', msgid: '', setlTime: formatDateTime(this.clock()) });
+  }
+
+  settle(env: RequestEnvelope, input: SettleInput) {
+    const hash = requestHash(input);
+    return this.db.transaction(() => {
+      const existing = this.db.prepare('SELECT * FROM settlement WHERE msgid = ?').get(env.msgid) as SettlementRow | undefined;
+      if (existing) {
+        // The same message again (a retry after a lost reply): answer what was booked, book nothing.
+        if (existing.request_hash !== hash) throw new BusinessError(`报文ID ${env.msgid} 已使用，且内容与原报文不同`);
+        if (existing.status === 'reversed') throw new BusinessError(`报文ID ${env.msgid} 对应的结算已冲正`);
+        return JSON.parse(existing.output_json) as unknown;
+      }
+      if (this.db.prepare('SELECT 1 FROM reversal WHERE omsgid = ?').get(env.msgid)) throw new BusinessError(`报文ID ${env.msgid} 已被冲正，不能再结算`);
+      const person = this.person(input.druginfo.psn_no);
+      const priced = priceSettlement(input, person, (c) => this.catalogueItem(c), this.issuer(input), this.packages());
+      const now = this.clock();
+      const serial = this.next('settlement');
+      const ids = { setlId: `S${formatCompact(now).slice(0, 8)}${String(serial).padStart(10, '0')}`, mdtrtId: `M${formatCompact(now).slice(0, 8)}${String(serial).padStart(10, '0')}`, msgid: env.msgid, setlTime: formatDateTime(now) };
+      const output = settleOutput(input, person, priced, ids);
+      const r = priced.result;
+      this.db.prepare(`INSERT INTO settlement (setl_id, mdtrt_id, msgid, fixmedins_code, psn_no, request_hash, output_json, medfee_sumamt,
+          fund_pay_sumamt, acct_pay, psn_cash_pay, insutype, clr_optins, setl_time, setl_day, year, deductible, status)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'settled')`)
+        .run(ids.setlId, ids.mdtrtId, env.msgid, env.fixmedins_code, person.psn_no, hash, JSON.stringify(output), r.total, r.fund, r.account, r.cash,
+          person.insutype, person.insuplc_admdvs, ids.setlTime, ids.setlTime.slice(0, 10), priced.year, r.deductible);
+      this.db.prepare('UPDATE person SET balance = ?, ytd_year = ?, deductible_met = ?, fund_paid = ? WHERE psn_no = ?')
+        .run(fmt(money(person.balance).minus(money(r.account))), priced.year, r.year.deductibleMet, r.year.fundPaid, person.psn_no);
+      return output;
+    }).immediate();
+  }
+
+  cancel(env: RequestEnvelope, input: Parsed<typeof CancelInput>) {
+    const d = input.data;
+    return this.db.transaction(() => {
+      const again = this.db.prepare('SELECT output_json, setl_id FROM cancellation WHERE msgid = ?').get(env.msgid) as { output_json: string; setl_id: string } | undefined;
+      if (again) {
+        if (again.setl_id !== d.setl_id) throw new BusinessError(`报文ID ${env.msgid} 已使用，且内容与原报文不同`);
+        return JSON.parse(again.output_json) as unknown;
+      }
+      if (this.db.prepare('SELECT 1 FROM reversal WHERE omsgid = ?').get(env.msgid)) throw new BusinessError(`报文ID ${env.msgid} 已被冲正`);
+      const s = this.db.prepare('SELECT * FROM settlement WHERE setl_id = ? AND mdtrt_id = ? AND psn_no = ?').get(d.setl_id, d.mdtrt_id, d.psn_no) as SettlementRow | undefined;
+      if (!s) throw new BusinessError('未找到对应的结算记录');
+      if (s.status !== 'settled') throw new BusinessError(s.status === 'cancelled' ? '该结算已撤销' : '该结算已冲正');
+      const now = this.clock();
+      this.undoSettlement(s);
+      this.db.prepare("UPDATE settlement SET status = 'cancelled' WHERE setl_id = ?").run(s.setl_id);
+      const person = this.person(s.psn_no);
+      const neg = (v: string): string => fmt(money(v).negated());
+      const output = {
+        setlinfo: {
+          setl_id: s.setl_id, mdtrt_id: s.mdtrt_id, medfee_sumamt: neg(s.medfee_sumamt), fund_pay_sumamt: neg(s.fund_pay_sumamt),
+          psn_pay: neg(fmt(money(s.acct_pay).plus(money(s.psn_cash_pay)))), acct_pay: neg(s.acct_pay), cash_payamt: neg(s.psn_cash_pay),
+          balc: person.balance, setl_time: formatDateTime(now), medins_setl_id: env.msgid, clr_optins: s.clr_optins,
+        },
+        setldetail: [],
+      };
+      this.db.prepare("INSERT INTO cancellation (msgid, setl_id, output_json, cancelled_at, cancel_day, status) VALUES (?, ?, ?, ?, ?, 'done')")
+        .run(env.msgid, s.setl_id, JSON.stringify(output), now.toISOString(), formatDay(now));
+      return output;
+    }).immediate();
+  }
+
+  /** 2601 by the original msgid. Reversing a message the centre never saw leaves a tombstone, so the
+   *  original can never be booked if it arrives late; reversing twice is harmless. */
+  reverse(env: RequestEnvelope, input: Parsed<typeof ReverseInput>) {
+    const d = input.data;
+    return this.db.transaction(() => {
+      const done = this.db.prepare('SELECT oinfno, psn_no FROM reversal WHERE omsgid = ?').get(d.omsgid) as { oinfno: string; psn_no: string } | undefined;
+      if (done) {
+        if (done.oinfno !== d.oinfno || done.psn_no !== d.psn_no) throw new BusinessError('原报文已冲正，且冲正内容不符');
+        return null;
+      }
+      const now = this.clock().toISOString();
+      let effect: 'undone' | 'tombstone' = 'tombstone';
+      if (d.oinfno === '2102') {
+        const s = this.db.prepare('SELECT * FROM settlement WHERE msgid = ?').get(d.omsgid) as SettlementRow | undefined;
+        if (s) {
+          if (s.psn_no !== d.psn_no) throw new BusinessError('原交易人员编号不符');
+          if (s.status === 'cancelled') throw new BusinessError('原结算已撤销，不能冲正');
+          this.undoSettlement(s);
+          this.db.prepare("UPDATE settlement SET status = 'reversed' WHERE setl_id = ?").run(s.setl_id);
+          effect = 'undone';
+        }
+      } else if (d.oinfno === '2103') {
+        const c = this.db.prepare('SELECT * FROM cancellation WHERE msgid = ?').get(d.omsgid) as { setl_id: string } | undefined;
+        if (c) {
+          const s = this.db.prepare('SELECT * FROM settlement WHERE setl_id = ?').get(c.setl_id) as SettlementRow;
+          if (s.psn_no !== d.psn_no) throw new BusinessError('原交易人员编号不符');
+          this.redoSettlement(s);
+          this.db.prepare("UPDATE settlement SET status = 'settled' WHERE setl_id = ?").run(s.setl_id);
+          this.db.prepare("UPDATE cancellation SET status = 'reversed' WHERE msgid = ?").run(d.omsgid);
+          effect = 'undone';
+        }
+      } else {
+        throw new BusinessError(`沙箱不支持冲正交易 ${d.oinfno}`);
+      }
+      this.db.prepare('INSERT INTO reversal (omsgid, oinfno, msgid, psn_no, effect, reversed_at) VALUES (?, ?, ?, ?, ?, ?)').run(d.omsgid, d.oinfno, env.msgid, d.psn_no, effect, now);
+      return null;
+    }).immediate();
+  }
+
+  querySettlement(_env: RequestEnvelope, input: Parsed<typeof QuerySettlementInput>) {
+    const d = input.data;
+    const s = (d.setl_id !== ''
+      ? this.db.prepare("SELECT * FROM settlement WHERE setl_id = ? AND psn_no = ? AND status != 'reversed'").get(d.setl_id, d.psn_no)
+      : this.db.prepare("SELECT * FROM settlement WHERE msgid = ? AND psn_no = ? AND status != 'reversed'").get(d.medins_setl_id, d.psn_no)) as SettlementRow | undefined;
+    if (!s || (d.mdtrt_id !== '' && s.mdtrt_id !== d.mdtrt_id)) return { setlinfo: null, setldetail: [] };
+    const output = JSON.parse(s.output_json) as { setlinfo: unknown; setldetail: unknown };
+    return { setlinfo: output.setlinfo, setldetail: output.setldetail };
+  }
+
+  // ── reconciliation ─────────────────────────────────────────────────────────────────────────────
+  reconcileTotals(env: RequestEnvelope, input: Parsed<typeof TotalsInput>) {
+    const d = input.data;
+    const centre = this.totals(env.fixmedins_code, d.insutype, d.setl_optins, d.stmt_begndate, d.stmt_enddate, d.refd_setl_flag !== '0');
+    const balanced = centre.count === d.fixmedins_setl_cnt && centre.medfee.equals(money(d.medfee_sumamt))
+      && centre.fund.equals(money(d.fund_pay_sumamt)) && centre.acct.equals(money(d.acct_pay));
+    return {
+      stmtinfo: {
+        setl_optins: d.setl_optins,
+        stmt_rslt: balanced ? '0' : '1',
+        stmt_rslt_dscr: balanced ? '对账平' : `对账不平: 中心 ${centre.count} 笔, 医疗费总额 ${fmt(centre.medfee)}, 基金支付 ${fmt(centre.fund)}, 个人账户 ${fmt(centre.acct)}`,
+      },
+    };
+  }
+
+  uploadFile(env: RequestEnvelope, input: Parsed<typeof FileUploadInput>) {
+    const bytes = Buffer.from(input.fsUploadIn.in, 'base64');
+    const fileQuryNo = this.storeFile(input.fsUploadIn.filename, env.fixmedins_code, bytes);
+    return { file_qury_no: fileQuryNo, filename: input.fsUploadIn.filename, dld_endtime: formatDateTime(new Date(this.clock().getTime() + 86_400_000)) };
+  }
+
+  /** 3202: compares the store's detail file with the centre's settlements and publishes a result file. */
+  reconcileDetails(env: RequestEnvelope, input: Parsed<typeof DetailInput>) {
+    const d = input.data;
+    const file = this.db.prepare('SELECT bytes FROM file_store WHERE file_qury_no = ? AND fixmedins_code = ?').get(d.file_qury_no, env.fixmedins_code) as { bytes: Buffer } | undefined;
+    if (!file) throw new BusinessError(`文件查询号不存在: ${d.file_qury_no}`);
+    let storeRows;
+    try {
+      const entries = readZip(file.bytes);
+      if (entries.length !== 1) throw new Error(`expected one file, found ${entries.length}`);
+      storeRows = parseDetailFile(entries[0]!.data.toString('utf8'));
+    } catch (error) {
+      throw new BusinessError(`明细文件无法解析: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const centreRows = this.db.prepare(`SELECT * FROM settlement WHERE fixmedins_code = ? AND clr_optins = ? AND setl_day BETWEEN ? AND ?
+        AND status != 'reversed' ORDER BY setl_id`).all(env.fixmedins_code, d.setl_optins, d.stmt_begndate, d.stmt_enddate) as SettlementRow[];
+    const bySetlId = new Map(centreRows.map((r) => [r.setl_id, r]));
+    const results: DetailResultRow[] = [];
+    for (const row of storeRows) {
+      const c = bySetlId.get(row.setl_id);
+      bySetlId.delete(row.setl_id);
+      if (!c) {
+        results.push({ psn_no: row.psn_no, mdtrt_id: row.mdtrt_id, setl_id: row.setl_id, msgid: '', stmt_rslt: '2', refd_setl_flag: row.refd_setl_flag, memo: '医药机构多', medfee_sumamt: row.medfee_sumamt, fund_pay_sumamt: row.fund_pay_sumamt, acct_pay: row.acct_pay });
+        continue;
+      }
+      const same = money(c.medfee_sumamt).equals(money(row.medfee_sumamt)) && money(c.fund_pay_sumamt).equals(money(row.fund_pay_sumamt)) && money(c.acct_pay).equals(money(row.acct_pay))
+        && (c.status === 'cancelled') === (row.refd_setl_flag === '1');
+      results.push({ psn_no: c.psn_no, mdtrt_id: c.mdtrt_id, setl_id: c.setl_id, msgid: c.msgid, stmt_rslt: same ? '0' : '3', refd_setl_flag: c.status === 'cancelled' ? '1' : '0', memo: same ? '对平' : '数据不一致', medfee_sumamt: c.medfee_sumamt, fund_pay_sumamt: c.fund_pay_sumamt, acct_pay: c.acct_pay });
+    }
+    for (const c of bySetlId.values()) {
+      results.push({ psn_no: c.psn_no, mdtrt_id: c.mdtrt_id, setl_id: c.setl_id, msgid: c.msgid, stmt_rslt: '1', refd_setl_flag: c.status === 'cancelled' ? '1' : '0', memo: '中心多', medfee_sumamt: c.medfee_sumamt, fund_pay_sumamt: c.fund_pay_sumamt, acct_pay: c.acct_pay });
+    }
+    const filename = `3202-result-${d.stmt_begndate}-${d.stmt_enddate}.txt`;
+    const zip = writeZip([{ name: filename, data: Buffer.from(resultFileText(results), 'utf8') }]);
+    const fileQuryNo = this.storeFile(`${filename}.zip`, env.fixmedins_code, zip);
+    return { fileinfo: { file_qury_no: fileQuryNo, filename: `${filename}.zip`, dld_endtime: formatDateTime(new Date(this.clock().getTime() + 86_400_000)) } };
+  }
+
+  /** 9102: the file's bytes (the server sends them as application/octet-stream). */
+  downloadFile(env: RequestEnvelope, input: Parsed<typeof FileDownloadInput>): Buffer {
+    const file = this.db.prepare('SELECT bytes FROM file_store WHERE file_qury_no = ? AND fixmedins_code = ?').get(input.fsDownloadIn.file_qury_no, env.fixmedins_code) as { bytes: Buffer } | undefined;
+    if (!file) throw new BusinessError(`文件不存在或已过期: ${input.fsDownloadIn.file_qury_no}`);
+    return file.bytes;
+  }
+
+  // ── policy packages the sandbox publishes ──────────────────────────────────────────────────────
+  publishPackage(json: unknown): PolicyPackage {
+    const pkg = parsePolicyPackage(json, 'sandbox publish');
+    this.db.prepare('INSERT OR REPLACE INTO policy_package (id, region, package_json, published_at) VALUES (?, ?, ?, ?)').run(pkg.id, pkg.region.code, JSON.stringify(pkg), this.clock().toISOString());
+    this.packageCache = null;
+    return pkg;
+  }
+
+  packages(): PolicyPackage[] {
+    this.packageCache ??= (this.db.prepare('SELECT package_json FROM policy_package ORDER BY published_at, id').all() as Array<{ package_json: string }>)
+      .map((r) => parsePolicyPackage(JSON.parse(r.package_json), 'sandbox'));
+    return this.packageCache;
+  }
+
+  // ── helpers ────────────────────────────────────────────────────────────────────────────────────
+  private person(psnNo: string): PersonRow {
+    const person = this.db.prepare('SELECT * FROM person WHERE psn_no = ?').get(psnNo) as PersonRow | undefined;
+    if (!person) throw new BusinessError(`人员编号不存在: ${psnNo}`);
+    return person;
+  }
+
+  private catalogueItem(code: string): CatalogueRow | undefined {
+    return this.db.prepare('SELECT * FROM catalogue WHERE code = ?').get(code) as CatalogueRow | undefined;
+  }
+
+  private issuer(input: SettleInput): InstitutionRow | null {
+    const code = input.druginfo.rx_fixmedins_code;
+    if (code === '') return null;
+    const row = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(code) as InstitutionRow | undefined;
+    if (!row) throw new BusinessError(`处方开具机构不存在: ${code}`);
+    return row;
+  }
+
+  private next(name: string): number {
+    const row = this.db.prepare('INSERT INTO counter (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value').get(name) as { value: number };
+    return row.value;
+  }
+
+  private storeFile(filename: string, fixmedinsCode: string, bytes: Buffer): string {
+    const fileQuryNo = `F${formatCompact(this.clock())}${String(this.next('file')).padStart(8, '0')}`;
+    this.db.prepare('INSERT INTO file_store (file_qury_no, filename, fixmedins_code, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(fileQuryNo, filename, fixmedinsCode, bytes, this.clock().toISOString());
+    return fileQuryNo;
+  }
+
+  /** Gives back what a settlement took from the person's account and year totals. */
+  private undoSettlement(s: SettlementRow): void {
+    const p = this.person(s.psn_no);
+    const sameYear = p.ytd_year === s.year;
+    this.db.prepare('UPDATE person SET balance = ?, deductible_met = ?, fund_paid = ? WHERE psn_no = ?').run(
+      fmt(money(p.balance).plus(money(s.acct_pay))),
+      sameYear ? fmt(maxZero(money(p.deductible_met).minus(money(s.deductible)))) : p.deductible_met,
+      sameYear ? fmt(maxZero(money(p.fund_paid).minus(money(s.fund_pay_sumamt)))) : p.fund_paid,
+      s.psn_no,
+    );
+  }
+
+  private redoSettlement(s: SettlementRow): void {
+    const p = this.person(s.psn_no);
+    const sameYear = p.ytd_year === s.year;
+    this.db.prepare('UPDATE person SET balance = ?, deductible_met = ?, fund_paid = ? WHERE psn_no = ?').run(
+      fmt(money(p.balance).minus(money(s.acct_pay))),
+      sameYear ? fmt(money(p.deductible_met).plus(money(s.deductible))) : p.deductible_met,
+      sameYear ? fmt(money(p.fund_paid).plus(money(s.fund_pay_sumamt))) : p.fund_paid,
+      s.psn_no,
+    );
+  }
+
+  private totals(fixmedinsCode: string, insutype: string, setlOptins: string, from: string, to: string, includeRefunds: boolean) {
+    const rows = this.db.prepare(`SELECT * FROM settlement WHERE fixmedins_code = ? AND insutype = ? AND clr_optins = ? AND setl_day BETWEEN ? AND ?
+        AND status ${includeRefunds ? "IN ('settled', 'cancelled')" : "= 'settled'"}`).all(fixmedinsCode, insutype, setlOptins, from, to) as SettlementRow[];
+    // With refunds, a cancelled settlement counts twice (sale and refund) and nets to zero.
+    const sign = (r: SettlementRow) => (includeRefunds && r.status === 'cancelled' ? 0 : 1);
+    return {
+      count: rows.reduce((n, r) => n + (includeRefunds && r.status === 'cancelled' ? 2 : 1), 0),
+      medfee: sum(rows.map((r) => money(r.medfee_sumamt).times(sign(r)))),
+      fund: sum(rows.map((r) => money(r.fund_pay_sumamt).times(sign(r)))),
+      acct: sum(rows.map((r) => money(r.acct_pay).times(sign(r)))),
+    };
+  }
+
+  /** Counts and sums for tests and the CLI (amounts as two-decimal strings). */
+  summary(): { settled: number; cancelled: number; reversed: number; medfee: string; fund: string; acct: string; cash: string; msgids: string[] } {
+    const rows = this.db.prepare('SELECT msgid, status, medfee_sumamt, fund_pay_sumamt, acct_pay, psn_cash_pay FROM settlement ORDER BY setl_id').all() as SettlementRow[];
+    const live = rows.filter((r) => r.status === 'settled');
+    return {
+      settled: live.length,
+      cancelled: rows.filter((r) => r.status === 'cancelled').length,
+      reversed: rows.filter((r) => r.status === 'reversed').length,
+      medfee: fmt(sum(live.map((r) => money(r.medfee_sumamt)))),
+      fund: fmt(sum(live.map((r) => money(r.fund_pay_sumamt)))),
+      acct: fmt(sum(live.map((r) => money(r.acct_pay)))),
+      cash: fmt(sum(live.map((r) => money(r.psn_cash_pay)))),
+      msgids: live.map((r) => r.msgid),
+    };
+  }
+}
+
+function requestHash(input: SettleInput): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+function maxZero(v: ReturnType<typeof money>) {
+  return v.isNegative() ? ZERO : v;
+}
+
+function ageOn(brdy: string, today: string): number {
+  const [by, bm, bd] = brdy.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+

@@ -1,0 +1,112 @@
+// The sandbox centre's own database (sandbox.db in its data folder): the centre's view of insured
+// persons, institutions, the catalogue, and every booked settlement. Money is TEXT with two decimals.
+import { type Migration } from '../db/open';
+
+export const sandboxMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'sandbox centre',
+    up: (db) => db.exec(`
+      CREATE TABLE person (
+        psn_no          TEXT PRIMARY KEY,
+        fixture_id      TEXT NOT NULL UNIQUE,
+        certno          TEXT NOT NULL UNIQUE,
+        card_no         TEXT NOT NULL UNIQUE,
+        card_sn         TEXT NOT NULL,
+        ec_token        TEXT NOT NULL UNIQUE,
+        psn_name        TEXT NOT NULL,
+        gend            TEXT NOT NULL,
+        brdy            TEXT NOT NULL,
+        insutype        TEXT NOT NULL,
+        psn_type        TEXT NOT NULL,
+        insuplc_admdvs  TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+        retired_on      TEXT,
+        hospitalized    INTEGER NOT NULL CHECK (hospitalized IN (0, 1)),
+        suspended       INTEGER NOT NULL CHECK (suspended IN (0, 1)),
+        card_generation INTEGER NOT NULL,
+        balance         TEXT NOT NULL,
+        ytd_year        INTEGER NOT NULL,
+        deductible_met  TEXT NOT NULL,
+        fund_paid       TEXT NOT NULL,
+        emp_name        TEXT NOT NULL,
+        note            TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE institution (
+        code        TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        admdvs      TEXT NOT NULL,
+        level       INTEGER CHECK (level IN (1, 2, 3)),
+        price_class INTEGER CHECK (price_class IN (1, 2, 3)),
+        designated  INTEGER NOT NULL CHECK (designated IN (0, 1)),
+        kind        TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE catalogue (
+        code          TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        list_class    TEXT NOT NULL CHECK (list_class IN ('A', 'B', 'C')),
+        selfpay_ratio TEXT,
+        limit_price   TEXT,
+        kind          TEXT NOT NULL CHECK (kind IN ('drug', 'device', 'consumable', 'other'))
+      ) STRICT;
+      CREATE TABLE sign_in (
+        sign_no        TEXT PRIMARY KEY,
+        fixmedins_code TEXT NOT NULL,
+        opter_no       TEXT NOT NULL,
+        signed_in_at   TEXT NOT NULL,
+        signed_out_at  TEXT
+      ) STRICT;
+      CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+      CREATE TABLE settlement (
+        setl_id         TEXT PRIMARY KEY,
+        mdtrt_id        TEXT NOT NULL UNIQUE,
+        msgid           TEXT NOT NULL UNIQUE,
+        fixmedins_code  TEXT NOT NULL,
+        psn_no          TEXT NOT NULL REFERENCES person (psn_no),
+        request_hash    TEXT NOT NULL,
+        output_json     TEXT NOT NULL,
+        medfee_sumamt   TEXT NOT NULL,
+        fund_pay_sumamt TEXT NOT NULL,
+        acct_pay        TEXT NOT NULL,
+        psn_cash_pay    TEXT NOT NULL,
+        insutype        TEXT NOT NULL,
+        clr_optins      TEXT NOT NULL,
+        setl_time       TEXT NOT NULL,
+        setl_day        TEXT NOT NULL,
+        year            INTEGER NOT NULL,
+        deductible      TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('settled', 'cancelled', 'reversed'))
+      ) STRICT;
+      CREATE INDEX settlement_day ON settlement (fixmedins_code, setl_day);
+      CREATE TABLE cancellation (
+        msgid       TEXT PRIMARY KEY,
+        setl_id     TEXT NOT NULL UNIQUE REFERENCES settlement (setl_id),
+        output_json TEXT NOT NULL,
+        cancelled_at TEXT NOT NULL,
+        cancel_day  TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('done', 'reversed'))
+      ) STRICT;
+      CREATE TABLE reversal (
+        omsgid     TEXT PRIMARY KEY,
+        oinfno     TEXT NOT NULL,
+        msgid      TEXT NOT NULL,
+        psn_no     TEXT NOT NULL,
+        effect     TEXT NOT NULL CHECK (effect IN ('undone', 'tombstone')),
+        reversed_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE file_store (
+        file_qury_no   TEXT PRIMARY KEY,
+        filename       TEXT NOT NULL,
+        fixmedins_code TEXT NOT NULL,
+        bytes          BLOB NOT NULL,
+        created_at     TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE policy_package (
+        id           TEXT PRIMARY KEY,
+        region       TEXT NOT NULL,
+        package_json TEXT NOT NULL,
+        published_at TEXT NOT NULL
+      ) STRICT;
+    `),
+  },
+];

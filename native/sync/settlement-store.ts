@@ -1,0 +1,257 @@
+// The settlement store: settlements and their outbox entries in the terminal's store.db.
+//
+// API (what the checkout and the sync engine call):
+//   const settlements = new SettlementStore(db, { fixmedinsCode });
+//   const rec = settlements.record({ saleRef, insuplcAdmdvs, request, provisional, quote }, (rec, db) => {
+//     // optional: more writes in the SAME SQLite transaction (the checkout's sale row, the journal …)
+//   });
+//   rec.msgid                       // allocated and persisted before anything is sent
+//   settlements.get(rec.id)         // request, provisional split, outbox state, centre result + difference
+//   settlements.confirm(id, output) // the centre's authoritative result (2102 or 5203), with the difference
+//   settlements.apply(id, event)    // any other outbox transition (core/sync/outbox.ts), logged
+//   settlements.allocateMsgid()     // a fresh persisted msgid for calls that are not settlements (5203, 2601 …)
+//
+// `record` may also be called inside the caller's own db.transaction(() => …): better-sqlite3 nests
+// it as a savepoint, so everything commits or nothing does.
+import { type Db } from '../db/open';
+import { nextMsgid, type MsgidState } from '../../core/centre/msgid';
+import { describeIssues } from '../../core/centre/fields';
+import { SettleInput, type SettleInputDraft, type SettleOutput } from '../../core/centre/tx/settle';
+import { money } from '../../core/money/money';
+import {
+  DEFAULT_LIMITS, newEntry, transition, type OutboxEntry, type OutboxEvent, type OutboxLimits, type OutboxState, OUTBOX_STATES,
+} from '../../core/sync/outbox';
+import { centreSplit, Split, splitDifference, type SplitDifference } from '../../core/sync/split';
+
+export interface NewSettlement {
+  /** The caller's unique key for the sale (receipt number, checkout id): recording it twice is refused. */
+  readonly saleRef: string;
+  /** The patient's insured division (1101 insuinfo.insuplc_admdvs). */
+  readonly insuplcAdmdvs: string;
+  /** The 2102 input exactly as it will be sent (validated and normalised here). */
+  readonly request: SettleInputDraft;
+  /** The store's provisional split (the co-pay engine's total/fund/account/cash). */
+  readonly provisional: Split;
+  /** The full provisional quote (explain lines etc.), kept for the receipt and for reconciliation. */
+  readonly quote?: unknown;
+}
+
+export interface SettlementRecord {
+  readonly id: number;
+  readonly saleRef: string;
+  readonly msgid: string;
+  readonly psnNo: string;
+  readonly insuplcAdmdvs: string;
+  readonly recordedAt: string;
+  readonly request: SettleInput;
+  readonly provisional: Split;
+  readonly quote: unknown;
+  readonly outbox: OutboxEntry & { readonly nextAttemptAt: number; readonly updatedAt: string };
+  /** Present once the centre has booked it. */
+  readonly centre: null | {
+    readonly setlId: string;
+    readonly mdtrtId: string;
+    readonly split: Split;
+    readonly difference: SplitDifference;
+    readonly output: SettleOutput;
+    readonly confirmedAt: string;
+  };
+}
+
+export class SettlementInputError extends Error {}
+
+interface Row {
+  id: number; sale_ref: string; msgid: string; psn_no: string; insuplc_admdvs: string; recorded_at: string; request_json: string;
+  quote_json: string | null; prov_total: string; prov_fund: string; prov_account: string; prov_cash: string;
+  centre_setl_id: string | null; centre_mdtrt_id: string | null; centre_output_json: string | null; centre_total: string | null;
+  centre_fund: string | null; centre_account: string | null; centre_cash: string | null; diff_fund: string | null; diff_account: string | null;
+  diff_cash: string | null; confirmed_at: string | null;
+  state: OutboxState; sends: number; query_failures: number; note: string; next_attempt_at: number; updated_at: string;
+}
+
+const SELECT = `SELECT s.*, o.state, o.sends, o.query_failures, o.note, o.next_attempt_at, o.updated_at
+  FROM settlement s JOIN settlement_outbox o ON o.settlement_id = s.id`;
+
+export interface SettlementStoreOptions {
+  readonly fixmedinsCode: string;
+  readonly clock?: () => Date;
+  readonly limits?: OutboxLimits;
+}
+
+export class SettlementStore {
+  private readonly clock: () => Date;
+  private readonly limits: OutboxLimits;
+
+  constructor(readonly db: Db, private readonly options: SettlementStoreOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+  }
+
+  /** Writes the settlement, its msgid and its outbox entry in one transaction; `within` joins it. */
+  record(input: NewSettlement, within?: (record: SettlementRecord, db: Db) => void): SettlementRecord {
+    const request = SettleInput.safeParse(input.request);
+    if (!request.success) throw new SettlementInputError(`request: ${describeIssues(request.error, 'request')}`);
+    const provisional = Split.safeParse(input.provisional);
+    if (!provisional.success) throw new SettlementInputError(describeIssues(provisional.error, 'provisional'));
+    if (!/^\d{6}$/.test(input.insuplcAdmdvs)) throw new SettlementInputError('insuplcAdmdvs: must be the 6-digit insured division');
+    if (input.saleRef.length === 0 || input.saleRef.length > 100) throw new SettlementInputError('saleRef: must be 1–100 characters');
+    if (!money(provisional.data.total).equals(money(request.data.druginfo.medfee_sumamt))) {
+      throw new SettlementInputError(`provisional.total: ${provisional.data.total} differs from request.druginfo.medfee_sumamt ${request.data.druginfo.medfee_sumamt}`);
+    }
+    return this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM settlement WHERE sale_ref = ?').get(input.saleRef)) throw new SettlementInputError(`saleRef: ${input.saleRef} is already recorded`);
+      const msgid = this.allocateMsgidInTx();
+      const now = this.clock().toISOString();
+      const p = provisional.data;
+      const { lastInsertRowid } = this.db.prepare(`INSERT INTO settlement (sale_ref, msgid, fixmedins_code, psn_no, insuplc_admdvs, recorded_at, request_json, quote_json,
+          prov_total, prov_fund, prov_account, prov_cash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(input.saleRef, msgid, this.options.fixmedinsCode, request.data.druginfo.psn_no, input.insuplcAdmdvs, now, JSON.stringify(request.data),
+          input.quote === undefined ? null : JSON.stringify(input.quote), p.total, p.fund, p.account, p.cash);
+      const id = Number(lastInsertRowid);
+      const entry = newEntry();
+      this.db.prepare('INSERT INTO settlement_outbox (settlement_id, state, sends, query_failures, note, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
+        .run(id, entry.state, entry.sends, entry.queryFailures, entry.note, now);
+      this.log(id, 'new', entry.state, 'recorded', '');
+      const record = this.get(id)!;
+      within?.(record, this.db);
+      return record;
+    }).immediate();
+  }
+
+  /** A fresh msgid, persisted (for centre calls that are not settlements). */
+  allocateMsgid(): string {
+    return this.db.transaction(() => this.allocateMsgidInTx()).immediate();
+  }
+
+  private allocateMsgidInTx(): string {
+    const code = this.options.fixmedinsCode;
+    const row = this.db.prepare('SELECT stamp, seq FROM centre_msgid_state WHERE fixmedins_code = ?').get(code) as MsgidState | undefined;
+    const issued = nextMsgid(code, this.clock(), row ?? null);
+    this.db.prepare(`INSERT INTO centre_msgid_state (fixmedins_code, stamp, seq) VALUES (?, ?, ?)
+      ON CONFLICT (fixmedins_code) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq`).run(code, issued.state.stamp, issued.state.seq);
+    return issued.msgid;
+  }
+
+  get(id: number): SettlementRecord | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  byMsgid(msgid: string): SettlementRecord | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE s.msgid = ?`).get(msgid) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  bySaleRef(saleRef: string): SettlementRecord | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE s.sale_ref = ?`).get(saleRef) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  list(options: { state?: OutboxState; afterId?: number; limit?: number } = {}): SettlementRecord[] {
+    const rows = this.db.prepare(`${SELECT} WHERE (? IS NULL OR o.state = ?) AND s.id > ? ORDER BY s.id LIMIT ?`)
+      .all(options.state ?? null, options.state ?? null, options.afterId ?? 0, options.limit ?? 1000) as Row[];
+    return rows.map(toRecord);
+  }
+
+  /** The first entry the drain loop should act on now, in recording order (parked ones never block). */
+  nextDue(nowMs: number): SettlementRecord | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE o.state NOT IN ('confirmed', 'reversed', 'parked') AND o.next_attempt_at <= ? ORDER BY s.id LIMIT 1`).get(nowMs) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  /** When the earliest waiting entry becomes due (epoch ms), or null when nothing is open. */
+  nextWake(): number | null {
+    const row = this.db.prepare("SELECT min(next_attempt_at) AS at FROM settlement_outbox WHERE state NOT IN ('confirmed', 'reversed', 'parked')").get() as { at: number | null };
+    return row.at;
+  }
+
+  counts(): Record<OutboxState, number> {
+    const counts = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as Record<OutboxState, number>;
+    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM settlement_outbox GROUP BY state').all() as Array<{ state: OutboxState; n: number }>) counts[r.state] = r.n;
+    return counts;
+  }
+
+  /** Applies one transition (not `settled`: use confirm), logs it, and returns the new entry. */
+  apply(id: number, event: Exclude<OutboxEvent, { type: 'settled' }>, options: { nextAttemptAt?: number } = {}): OutboxEntry {
+    return this.db.transaction(() => {
+      const { before, after } = this.transitionInTx(id, event);
+      this.db.prepare('UPDATE settlement_outbox SET state = ?, sends = ?, query_failures = ?, note = ?, next_attempt_at = ?, updated_at = ? WHERE settlement_id = ?')
+        .run(after.state, after.sends, after.queryFailures, after.note, options.nextAttemptAt ?? 0, this.clock().toISOString(), id);
+      this.log(id, before.state, after.state, event.type, detailOf(event));
+      return after;
+    }).immediate();
+  }
+
+  /** Records the centre's booked result and the difference from the provisional split, and confirms. */
+  confirm(id: number, output: SettleOutput, via: '2102' | '5203'): SettlementRecord {
+    return this.db.transaction(() => {
+      const record = this.get(id);
+      if (!record) throw new Error(`settlement ${id} does not exist`);
+      const info = output.setlinfo;
+      // The same answer twice (a late reply after a query already confirmed it) changes nothing.
+      if (record.outbox.state === 'confirmed' && record.centre?.setlId === info.setl_id) return record;
+      const { before, after } = this.transitionInTx(id, { type: 'settled' });
+      if (info.medins_setl_id !== record.msgid) throw new Error(`settlement ${id}: centre result names msgid ${info.medins_setl_id}, not ${record.msgid}`);
+      const split = centreSplit(info);
+      const diff = splitDifference(record.provisional, split);
+      const now = this.clock().toISOString();
+      this.db.prepare(`UPDATE settlement SET centre_setl_id = ?, centre_mdtrt_id = ?, centre_output_json = ?, centre_total = ?, centre_fund = ?,
+          centre_account = ?, centre_cash = ?, diff_fund = ?, diff_account = ?, diff_cash = ?, confirmed_at = ? WHERE id = ?`)
+        .run(info.setl_id, info.mdtrt_id, JSON.stringify(output), split.total, split.fund, split.account, split.cash, diff.fund, diff.account, diff.cash, now, id);
+      this.db.prepare('UPDATE settlement_outbox SET state = ?, sends = ?, query_failures = ?, note = ?, next_attempt_at = 0, updated_at = ? WHERE settlement_id = ?')
+        .run(after.state, after.sends, after.queryFailures, diff.any ? `centre differs: fund ${diff.fund}, account ${diff.account}, cash ${diff.cash}` : '', now, id);
+      this.log(id, before.state, after.state, 'settled', `via ${via}: setl_id ${info.setl_id}`);
+      return this.get(id)!;
+    }).immediate();
+  }
+
+  /** Start-up: entries left mid-call by a dead process have an unknown outcome. */
+  recoverInFlight(): number {
+    return this.db.transaction(() => {
+      const ids = (this.db.prepare("SELECT settlement_id AS id FROM settlement_outbox WHERE state IN ('sending', 'querying')").all() as Array<{ id: number }>).map((r) => r.id);
+      for (const id of ids) this.apply(id, { type: 'crash_recovered' });
+      return ids.length;
+    }).immediate();
+  }
+
+  history(id: number): Array<{ at: string; from: string; to: string; event: string; detail: string }> {
+    return (this.db.prepare('SELECT at, from_state AS "from", to_state AS "to", event, detail FROM settlement_outbox_log WHERE settlement_id = ? ORDER BY id').all(id)) as Array<{ at: string; from: string; to: string; event: string; detail: string }>;
+  }
+
+  private transitionInTx(id: number, event: OutboxEvent): { before: OutboxEntry; after: OutboxEntry } {
+    const row = this.db.prepare('SELECT state, sends, query_failures, note FROM settlement_outbox WHERE settlement_id = ?').get(id) as { state: OutboxState; sends: number; query_failures: number; note: string } | undefined;
+    if (!row) throw new Error(`settlement ${id} has no outbox entry`);
+    const before: OutboxEntry = { state: row.state, sends: row.sends, queryFailures: row.query_failures, note: row.note };
+    return { before, after: transition(before, event, this.limits) };
+  }
+
+  private log(id: number, from: string, to: string, event: string, detail: string): void {
+    this.db.prepare('INSERT INTO settlement_outbox_log (settlement_id, at, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, this.clock().toISOString(), from, to, event, detail.slice(0, 2000));
+  }
+}
+
+function detailOf(event: OutboxEvent): string {
+  if ('message' in event) return event.message;
+  if ('reason' in event) return event.reason;
+  return '';
+}
+
+function toRecord(r: Row): SettlementRecord {
+  const provisional: Split = { total: r.prov_total, fund: r.prov_fund, account: r.prov_account, cash: r.prov_cash };
+  const centre = r.centre_setl_id === null ? null : (() => {
+    const split: Split = { total: r.centre_total!, fund: r.centre_fund!, account: r.centre_account!, cash: r.centre_cash! };
+    return {
+      setlId: r.centre_setl_id, mdtrtId: r.centre_mdtrt_id!, split,
+      difference: { fund: r.diff_fund!, account: r.diff_account!, cash: r.diff_cash!, any: r.diff_fund !== '0.00' || r.diff_account !== '0.00' || r.diff_cash !== '0.00' },
+      output: JSON.parse(r.centre_output_json!) as SettleOutput,
+      confirmedAt: r.confirmed_at!,
+    };
+  })();
+  return {
+    id: r.id, saleRef: r.sale_ref, msgid: r.msgid, psnNo: r.psn_no, insuplcAdmdvs: r.insuplc_admdvs, recordedAt: r.recorded_at,
+    request: JSON.parse(r.request_json) as SettleInput, provisional, quote: r.quote_json === null ? null : JSON.parse(r.quote_json) as unknown,
+    outbox: { state: r.state, sends: r.sends, queryFailures: r.query_failures, note: r.note, nextAttemptAt: r.next_attempt_at, updatedAt: r.updated_at },
+    centre,
+  };
+}
