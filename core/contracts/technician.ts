@@ -64,5 +64,7 @@ export const CentreSettings = z.object({
   /** 就医地 admin division (the pharmacy's area), six digits. */
   areaCode: z.string().regex(/^\d{6}$/, 'areaCode: six digits'),
   timeoutMs: z.number().int().min(1000).max(120_000),
+  /** Where signed policy packages are published (the sandbox serves /sandbox/policy-packages); null: none configured. */
+  policyFeedUrl: z.string().url().nullable().default(null),
 }).strict();
 export type CentreSettings = z.infer<typeof CentreSettings>;

@@ -12,6 +12,7 @@ import { CentreSettings } from '../../core/contracts/technician';
 import { HttpJsonTransport } from '../../native/centre/http-transport';
 import { zipFileCodec } from '../../native/centre/zip';
 import { PolicyStore } from '../../native/policy-store/store';
+import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/updater';
 import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
 import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
 import { SaleStore } from '../../native/store/sale-store';
@@ -42,6 +43,8 @@ export interface Runtime {
   readonly network: OfflineSwitch | null;
   reader(): ConfiguredReader;
   reloadReader(): Promise<void>;
+  /** Signed policy updates from the centre's feed (the sandbox publishes one in training). */
+  policyUpdater(): PolicyUpdater;
   /** Collects every reader frame while `run` runs (the technician's self-test). */
   tapReader<T>(run: () => Promise<T>, tap: (event: TraceEvent) => void): Promise<T>;
   status(): StatusView;
@@ -80,6 +83,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const trainingData = identity.fixmedinsCode === TRAINING_IDENTITY.fixmedinsCode;
   if (trainingData) policy.seedTrainingData();
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
+  const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
   const transport = new OfflineSwitch(new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
   const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
   const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
@@ -103,6 +107,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     store, policy, sales, settlements, sync, checkout, sandbox, terminalId, identity,
     network: trainingData ? transport : null,
     reader: () => reader,
+    policyUpdater: () => new PolicyUpdater({
+      source: feedUrl ? httpUpdateSource(feedUrl) : () => Promise.reject(new Error('没有配置政策更新地址（中心连接设置 policyFeedUrl）')),
+      importPackage: (json, origin) => policy.importPackage(json, origin),
+    }),
     tapReader: async (run, tap) => {
       traceTaps.add(tap);
       try { return await run(); } finally { traceTaps.delete(tap); }

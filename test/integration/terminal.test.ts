@@ -94,3 +94,14 @@ describe('SKU mapping, policies, centre settings, status', () => {
     expect(r.body).toMatchObject({ online: true, training: { sandboxCentre: true, virtualReader: true }, terminalId: 'T01' });
   });
 });
+
+describe('signed policy updates', () => {
+  test("the sandbox's signed feed is verified and imported; a second check adds nothing", async () => {
+    const first = await api.call('POST', '/api/policies/update', { token: tech });
+    expect(first.status).toBe(200);
+    expect(first.body.refused).toEqual([]);
+    expect(first.body.added.length + first.body.unchanged.length).toBeGreaterThan(0);
+    const second = await api.call('POST', '/api/policies/update', { token: tech });
+    expect(second.body.added).toEqual([]);
+  });
+});

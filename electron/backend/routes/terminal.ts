@@ -148,12 +148,24 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
         });
       },
     }),
+    route({
+      method: 'POST', path: '/api/policies/update', tag: 'technician', summary: "Fetch the centre's signed policy packages, verify each signature, import the new ones", roles: TECH,
+      response: z.object({ added: z.array(z.string()), unchanged: z.array(z.string()), refused: z.array(z.object({ index: z.number(), reason: z.string() })) }),
+      handler: async () => {
+        try {
+          const report = await rt.policyUpdater().checkNow();
+          return { added: [...report.added], unchanged: [...report.unchanged], refused: report.refused.map((r) => ({ ...r })) };
+        } catch (error) {
+          throw new ApiError(503, 'POLICY_UPDATE_UNAVAILABLE', `无法获取政策更新：${error instanceof Error ? error.message : String(error)}。已有政策不受影响`);
+        }
+      },
+    }),
     // ── centre connection ──
     route({
       method: 'GET', path: '/api/centre/settings', tag: 'technician', summary: 'Centre connection settings', roles: TECH,
       response: CentreSettings,
       handler: async () => rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings) ?? {
-        mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000,
+        mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000, policyFeedUrl: null,
       },
     }),
     route({
