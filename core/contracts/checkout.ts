@@ -133,3 +133,21 @@ export const SaleListQuery = z.object({
   date: DateText.optional(),
   state: SaleState.optional(),
 }).strict();
+
+// ── store settings (manager) ───────────────────────────────────────────────────────────────
+const LimitAmount = z.string().regex(/^\d{1,9}\.\d{2}$/, 'an amount with two decimals, e.g. "200.00"');
+export const StoreSettings = z.object({
+  /** Store risk limits for offline provisional settlements (the store's own choice, not policy). */
+  riskLimits: z.object({
+    perSaleFund: LimitAmount,
+    perDayFund: LimitAmount,
+    perPersonSalesPerDay: z.number().int().min(0).max(20),
+    maxPersonDataAgeDays: z.number().int().min(0).max(365),
+  }).strict(),
+  /** Days an external prescription may be filled, the issue day included: a default and per insured region. */
+  rxValidityDays: z.object({
+    default: z.number().int().min(1).max(30),
+    byRegion: z.record(z.string().regex(/^\d{6}$/, 'a six-digit region code'), z.number().int().min(1).max(30)),
+  }).strict(),
+}).strict();
+export type StoreSettings = z.infer<typeof StoreSettings>;

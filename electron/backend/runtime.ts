@@ -8,6 +8,7 @@ import { type CentreIdentity } from '../../core/centre/envelope';
 import { DEFAULT_RISK_LIMITS } from '../../core/checkout/risk';
 import { businessDate } from '../../core/checkout/business-date';
 import { type StatusView } from '../../core/contracts/status';
+import { StoreSettings } from '../../core/contracts/checkout';
 import { CentreSettings } from '../../core/contracts/technician';
 import { HttpJsonTransport } from '../../native/centre/http-transport';
 import { zipFileCodec } from '../../native/centre/zip';
@@ -26,8 +27,13 @@ import { type EventBus } from './http/events';
 import { openStore, type Store } from './store';
 
 export const CENTRE_SETTINGS_KEY = 'centre';
+export const STORE_SETTINGS_KEY = 'store';
 /** Days an external prescription may be filled, the issue day included (a store setting; 3 by default). */
 export const DEFAULT_RX_VALIDITY_DAYS = 3;
+export const DEFAULT_STORE_SETTINGS: StoreSettings = {
+  riskLimits: { ...DEFAULT_RISK_LIMITS },
+  rxValidityDays: { default: DEFAULT_RX_VALIDITY_DAYS, byRegion: {} },
+};
 
 export interface Runtime {
   readonly store: Store;
@@ -88,6 +94,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
   const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
   const sales = new SaleStore(store.db, now);
+  const storeSettings = (): StoreSettings => store.settings.get(terminalId, STORE_SETTINGS_KEY, StoreSettings) ?? DEFAULT_STORE_SETTINGS;
   if (trainingData && sales.mappings().length === 0) seedTrainingMappings(sales);
 
   // The technician's self-test taps the frames of the terminal's own reader while it runs.
@@ -99,7 +106,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const checkout = new CheckoutService({
     db: store.db, sales, policy, settlements, sync, centre, journal: store.journal,
     reader: () => reader.port, terminalId, store: { code: identity.fixmedinsCode, name: identity.fixmedinsName },
-    riskLimits: () => DEFAULT_RISK_LIMITS, rxValidityDays: () => DEFAULT_RX_VALIDITY_DAYS, now,
+    riskLimits: () => storeSettings().riskLimits,
+    rxValidityDays: (region) => { const v = storeSettings().rxValidityDays; return v.byRegion[region] ?? v.default; },
+    now,
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
   });
 

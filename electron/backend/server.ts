@@ -45,6 +45,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     accessRoutes(store.access),
     checkoutRoutes(deps.runtime.checkout),
     terminalRoutes(deps.runtime, deps.bus),
+    (await import('./routes/reconciliation')).reconciliationRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
   registerRoutes(app, routes, { principalFor: (t) => store.access.principalFor(t), idempotency: store.idempotency });

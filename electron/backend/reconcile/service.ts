@@ -196,10 +196,10 @@ export class ReconcileService {
     return this.deps.recon.discrepancies({ from, to, status: query.status }).map(view);
   }
 
-  discrepancy(id: string): StoredDiscrepancy {
+  discrepancyView(id: string): Discrepancy {
     const found = this.deps.recon.discrepancy(id);
     if (!found) throw new ApiError(404, 'DISCREPANCY_NOT_FOUND', `没有差异 ${id}`, 'id');
-    return found;
+    return view(found);
   }
 
   // ── charts ───────────────────────────────────────────────────────────────────────────────────

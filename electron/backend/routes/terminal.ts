@@ -18,7 +18,8 @@ import { businessDate } from '../../../core/checkout/business-date';
 import { ApiError } from '../http/errors';
 import { type EventBus } from '../http/events';
 import { route } from '../http/routes';
-import { CENTRE_SETTINGS_KEY, type Runtime } from '../runtime';
+import { CENTRE_SETTINGS_KEY, DEFAULT_STORE_SETTINGS, STORE_SETTINGS_KEY, type Runtime } from '../runtime';
+import { StoreSettings } from '../../../core/contracts/checkout';
 
 const ANY = ['cashier', 'manager', 'technician'] as const;
 
@@ -159,6 +160,20 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
           throw new ApiError(503, 'POLICY_UPDATE_UNAVAILABLE', `无法获取政策更新：${error instanceof Error ? error.message : String(error)}。已有政策不受影响`);
         }
       },
+    }),
+    // ── store settings ──
+    route({
+      method: 'GET', path: '/api/store-settings', tag: 'manager', summary: 'Offline risk limits and prescription validity', roles: ['manager', 'technician', 'cashier'],
+      response: StoreSettings, handler: async () => rt.store.settings.get(rt.terminalId, STORE_SETTINGS_KEY, StoreSettings) ?? DEFAULT_STORE_SETTINGS,
+    }),
+    route({
+      method: 'PUT', path: '/api/store-settings', tag: 'manager', summary: 'Set the offline risk limits and prescription validity (manager)', roles: ['manager'],
+      body: StoreSettings, response: StoreSettings,
+      handler: async ({ body, principal }) => rt.store.db.transaction(() => {
+        const saved = rt.store.settings.set(rt.terminalId, STORE_SETTINGS_KEY, StoreSettings, body);
+        rt.store.journal.append('settings.store', { by: principal!.id, settings: saved });
+        return saved;
+      })(),
     }),
     // ── centre connection ──
     route({
