@@ -110,7 +110,6 @@ export class CheckoutService {
       else problems.push({ code: 'PERSON_UNKNOWN_OFFLINE', message: '当前离线，且本店没有此人的联网记录：不能离线暂估医保支付，只能按自费销售，联网后可补结算' });
     }
     const id = `S${businessDate(now).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
-    const data: SaleData = { person, prescription: null, lines: [], split: null, problems };
     this.deps.db.transaction(() => {
       this.deps.sales.insert({
         id, terminal_id: this.deps.terminalId, operator_id: principal.id, created_at: now.toISOString(), business_date: businessDate(now),
@@ -118,7 +117,6 @@ export class CheckoutService {
       });
       this.deps.sales.update(id, { problems_json: JSON.stringify(problems) });
     })();
-    void data;
     return this.view(id);
   }
 
@@ -271,7 +269,9 @@ export class CheckoutService {
         return this.finishWithoutInsurance(row, data, { ...allCash(data.lines, '离线暂估超出本店风险限额，联网后可补结算'), mode: 'offline', useAccount: false }, 'selfpay', refusals);
       }
     }
-    const attempt = this.deps.settlements.list({}).filter((s) => s.saleRef.startsWith(`${row.id}/`)).length + 1;
+    // A sale the centre refused may be settled again: each attempt is its own settlement record.
+    let attempt = 1;
+    while (this.deps.settlements.bySaleRef(`${row.id}/${attempt}`)) attempt++;
     const request = this.settleRequest(data, options.useAccount);
     const insuredSplit = this.insuredPart(split, data.lines);
     const record = this.recordOrRefuse(() => this.deps.settlements.record({
