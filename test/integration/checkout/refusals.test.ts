@@ -146,3 +146,21 @@ describe('Idempotency-Key on settle', () => {
     expect((api.runtime.sandbox!.stats().byInfno['2102'] ?? 0)).toBeGreaterThan(0);
   });
 });
+
+describe('the centre refuses a settlement', () => {
+  test('the cashier sees the reason, the sale reopens with its codes free, and a retry settles it', async () => {
+    const sale = await till.startByCard('jincheng-active');
+    const code = traceCode();
+    await till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '9.00', traceCodes: [code] }]);
+    api.runtime.sandbox!.setFaults({ businessErrorRate: 1, infnos: ['2102'] });
+    const refused = await till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    api.runtime.sandbox!.setFaults({});
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe('CENTRE_REJECTED');
+    expect(refused.body.message).toContain('模拟业务错误');
+    const reopened = await till.ok('GET', `/api/sales/${sale.id}`);
+    expect(reopened.state).toBe('presettled');
+    const retried = await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    expect(retried.state).toBe('settled');
+  });
+});
