@@ -1,6 +1,7 @@
 // Drives a sale through the local API the way a POS would, for the checkout tests.
 import { businessDate } from '../../core/checkout/business-date';
-import { type TestBackend } from './backend';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestBackend, type TestBackend } from './backend';
 
 export const today = (): string => businessDate(new Date());
 
@@ -54,4 +55,15 @@ export class Till {
       lines: lines.map((l) => ({ name: l.name ?? `商品${l.sku.slice(-3)}`, traceCodes: l.traceCodes ?? (l.split ? [] : Array.from({ length: Number(l.qty) }, traceCode)), ...l })),
     });
   }
+}
+
+/** A backend with the sandbox for the file's tests, and a till signed in as the training cashier. */
+export function useTill(): { api: TestBackend; till: Till } {
+  const env = {} as { api: TestBackend; till: Till };
+  beforeAll(async () => {
+    env.api = await startTestBackend();
+    env.till = new Till(env.api, await env.api.login('1001', '1111'));
+  });
+  afterAll(async () => { await env.api?.close(); });
+  return env;
 }

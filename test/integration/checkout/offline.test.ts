@@ -1,18 +1,10 @@
 // Offline: provisional settlements under the store's risk limits, self-pay otherwise, and the
 // centre's authoritative split recorded next to the provisional one after sync (issue 6).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { money } from '../../../core/money/money';
-import { startTestBackend, type TestBackend } from '../../support/backend';
-import { SKU, Till } from '../../support/checkout';
+import { SKU, useTill } from '../../support/checkout';
 
-let api: TestBackend;
-let till: Till;
-
-beforeAll(async () => {
-  api = await startTestBackend();
-  till = new Till(api, await api.login('1001', '1111'));
-});
-afterAll(async () => { await api?.close(); });
+const env = useTill();
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -28,11 +20,11 @@ describe('offline provisional sale that later syncs and shows a difference', () 
   let saleId: string;
 
   test('a person seen online is identified offline from the cache, with the data age shown', async () => {
-    const first = await till.startByCard('nanchang-near-cap');
+    const first = await env.till.startByCard('nanchang-near-cap');
     expect(first.person.source).toBe('centre');
-    await till.centreOnline(false);
-    const status = await till.ok('GET', '/api/status');
-    const sale = await till.startByCard('nanchang-near-cap');
+    await env.till.centreOnline(false);
+    const status = await env.till.ok('GET', '/api/status');
+    const sale = await env.till.startByCard('nanchang-near-cap');
     saleId = sale.id;
     expect(sale.online).toBe(false);
     expect(sale.person).toMatchObject({ source: 'cache', ageDays: 0, name: '测试庚' });
@@ -40,9 +32,9 @@ describe('offline provisional sale that later syncs and shows a difference', () 
   });
 
   test('offline pre-settle prices with the cached policy and last known totals, marked provisional', async () => {
-    await till.prescription(saleId, 'TRAIN-H360102-L1', ['TRAIN-D-A01']);
-    await till.basket(saleId, [{ sku: SKU.A01, qty: '7', price: '100.00' }]);
-    const pre = await till.ok('POST', `/api/sales/${saleId}/presettle`, { useAccount: true });
+    await env.till.prescription(saleId, 'TRAIN-H360102-L1', ['TRAIN-D-A01']);
+    await env.till.basket(saleId, [{ sku: SKU.A01, qty: '7', price: '100.00' }]);
+    const pre = await env.till.ok('POST', `/api/sales/${saleId}/presettle`, { useAccount: true });
     // Stale totals: this store has not seen the year's deductible paid, so it deducts 600 again
     // (南昌 第七条) and pays (700 − 600) × 60% = 60.00.
     expect(pre.split).toMatchObject({ total: '700.00', deductible: '600.00', ratio: '0.60', fund: '60.00' });
@@ -50,20 +42,20 @@ describe('offline provisional sale that later syncs and shows a difference', () 
   });
 
   test('settle offline books a provisional settlement; the receipt carries the 暂估 mark', async () => {
-    const sale = await till.ok('POST', `/api/sales/${saleId}/settle`, { useAccount: true });
+    const sale = await env.till.ok('POST', `/api/sales/${saleId}/settle`, { useAccount: true });
     expect(sale).toMatchObject({ state: 'provisional', provisional: true, syncState: 'pending', centre: null });
-    const receipt = await till.call('GET', `/api/sales/${saleId}/receipt`);
+    const receipt = await env.till.call('GET', `/api/sales/${saleId}/receipt`);
     expect(receipt.body).toContain('data-mark="provisional"');
     expect(receipt.body).toContain('暂估');
-    const status = await till.ok('GET', '/api/status');
+    const status = await env.till.ok('GET', '/api/status');
     expect(status.online).toBe(false);
     expect(status.queue.pending).toBeGreaterThanOrEqual(1);
   });
 
   test('back online, the sync engine books it exactly once and records the centre split and the difference', async () => {
-    await till.centreOnline(true);
+    await env.till.centreOnline(true);
     const synced = await waitFor(async () => {
-      const s = await till.ok('GET', `/api/sales/${saleId}`);
+      const s = await env.till.ok('GET', `/api/sales/${saleId}`);
       return s.centre ? s : undefined;
     });
     // The centre knew the deductible was met and 1750 of the 1800 cap used: it pays 50.00 (cap reached).
@@ -71,7 +63,7 @@ describe('offline provisional sale that later syncs and shows a difference', () 
     expect(synced.centre.difference).toEqual({ fund: '-10.00', account: '10.00', cash: '0.00' });
     expect(synced.state).toBe('provisional');
     expect(synced.syncState).toBe('confirmed');
-    const receipt = await till.call('GET', `/api/sales/${saleId}/receipt`);
+    const receipt = await env.till.call('GET', `/api/sales/${saleId}/receipt`);
     expect(receipt.body).toContain('中心确认与暂估差额');
     expect(money(synced.centre.split.fund).plus(money(synced.centre.split.account)).plus(money(synced.centre.split.cash)).toFixed(2)).toBe('700.00');
   });
@@ -79,35 +71,35 @@ describe('offline provisional sale that later syncs and shows a difference', () 
 
 describe('offline refusals', () => {
   test('over the per-person limit: refused with the reason, then sold as self-pay when the cashier accepts', async () => {
-    await till.startByCard('jincheng-active');
-    await till.centreOnline(false);
-    const a = await till.startByCard('jincheng-active');
-    await till.prescription(a.id, 'TRAIN-H140502-L1', ['TRAIN-D-A01']);
-    await till.basket(a.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
-    expect((await till.ok('POST', `/api/sales/${a.id}/settle`, { useAccount: true })).state).toBe('provisional');
+    await env.till.startByCard('jincheng-active');
+    await env.till.centreOnline(false);
+    const a = await env.till.startByCard('jincheng-active');
+    await env.till.prescription(a.id, 'TRAIN-H140502-L1', ['TRAIN-D-A01']);
+    await env.till.basket(a.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
+    expect((await env.till.ok('POST', `/api/sales/${a.id}/settle`, { useAccount: true })).state).toBe('provisional');
 
-    const b = await till.startByCard('jincheng-active');
-    await till.prescription(b.id, 'TRAIN-H140502-L1', ['TRAIN-D-A01']);
-    await till.basket(b.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
-    const refused = await till.call('POST', `/api/sales/${b.id}/settle`, { useAccount: true });
+    const b = await env.till.startByCard('jincheng-active');
+    await env.till.prescription(b.id, 'TRAIN-H140502-L1', ['TRAIN-D-A01']);
+    await env.till.basket(b.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
+    const refused = await env.till.call('POST', `/api/sales/${b.id}/settle`, { useAccount: true });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toBe('RISK_PER_PERSON');
     expect(refused.body.message).toContain('自费');
-    const selfpay = await till.ok('POST', `/api/sales/${b.id}/settle`, { useAccount: true, acceptSelfPay: true });
+    const selfpay = await env.till.ok('POST', `/api/sales/${b.id}/settle`, { useAccount: true, acceptSelfPay: true });
     expect(selfpay.state).toBe('selfpay');
     expect(selfpay.split).toMatchObject({ fund: '0.00', account: '0.00', cash: '100.00' });
     expect(selfpay.problems.map((p: any) => p.code)).toContain('RISK_PER_PERSON');
-    await till.centreOnline(true);
+    await env.till.centreOnline(true);
   });
 
   test('a person never seen online gets no provisional pooled payment: self-pay only', async () => {
-    await till.centreOnline(false);
-    const sale = await till.ok('POST', '/api/sales', { identify: { method: 'idNumber', idNumber: '110101199001011237' } });
+    await env.till.centreOnline(false);
+    const sale = await env.till.ok('POST', '/api/sales', { identify: { method: 'idNumber', idNumber: '110101199001011237' } });
     expect(sale.person).toBeNull();
     expect(sale.problems.map((p: any) => p.code)).toEqual(['PERSON_UNKNOWN_OFFLINE']);
-    await till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '20.00' }]);
-    const done = await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '20.00' }]);
+    const done = await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
     expect(done).toMatchObject({ state: 'selfpay', split: { fund: '0.00', account: '0.00', cash: '20.00' } });
-    await till.centreOnline(true);
+    await env.till.centreOnline(true);
   });
 });

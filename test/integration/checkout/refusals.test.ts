@@ -1,19 +1,11 @@
 // Every refusal says why and what to do next; bad input names the field and changes nothing (issue 6).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { addDays } from '../../../core/checkout/prescription';
-import { startTestBackend, type TestBackend } from '../../support/backend';
-import { SKU, Till, today, traceCode } from '../../support/checkout';
+import { SKU, today, traceCode, useTill } from '../../support/checkout';
 
-let api: TestBackend;
-let till: Till;
+const env = useTill();
 
-beforeAll(async () => {
-  api = await startTestBackend();
-  till = new Till(api, await api.login('1001', '1111'));
-});
-afterAll(async () => { await api?.close(); });
-
-const count = (table: string): number => (api.runtime.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string): number => (env.api.runtime.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('prescription refusals (the cashier can still sell without pooled fund)', () => {
   test.each([
@@ -22,30 +14,30 @@ describe('prescription refusals (the cashier can still sell without pooled fund)
     ['from an unknown issuer', 'NOPE-123456', today(), 'RX_ISSUER_UNKNOWN'],
     ['from a non-designated issuer', 'TRAIN-H420302-NONDES', today(), 'RX_ISSUER_NOT_DESIGNATED'],
   ])('a prescription %s is invalid, and the fund pays nothing', async (_what, issuer, issuedOn, code) => {
-    const sale = await till.startByCard('nanchang-active');
-    const withRx = await till.prescription(sale.id, issuer, ['TRAIN-D-A01'], issuedOn);
+    const sale = await env.till.startByCard('nanchang-active');
+    const withRx = await env.till.prescription(sale.id, issuer, ['TRAIN-D-A01'], issuedOn);
     expect(withRx.prescription.valid).toBe(false);
     expect(withRx.prescription.problems.map((p: any) => p.code)).toEqual([code]);
     expect(withRx.problems.map((p: any) => p.code)).toContain(code);
-    await till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '10.00' }]);
-    const pre = await till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: true });
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '10.00' }]);
+    const pre = await env.till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: true });
     expect(pre.split.fund).toBe('0.00');
   });
 });
 
 describe('traceability codes', () => {
   test('a malformed code and a code already sold are refused, naming the field', async () => {
-    const sale = await till.startByCard('nanchang-active');
-    const bad = await till.call('PUT', `/api/sales/${sale.id}/basket`, { lines: [{ sku: SKU.A01, name: 'x', qty: '1', price: '1.00', traceCodes: ['123'] }] });
+    const sale = await env.till.startByCard('nanchang-active');
+    const bad = await env.till.call('PUT', `/api/sales/${sale.id}/basket`, { lines: [{ sku: SKU.A01, name: 'x', qty: '1', price: '1.00', traceCodes: ['123'] }] });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ error: 'TRACE_CODE_FORMAT', field: 'lines.0.traceCodes.0' });
 
     const code = traceCode();
-    await till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '5.00', traceCodes: [code] }]);
-    expect((await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).state).toBe('settled');
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '5.00', traceCodes: [code] }]);
+    expect((await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).state).toBe('settled');
 
-    const next = await till.startByCard('nanchang-active');
-    const again = await till.call('PUT', `/api/sales/${next.id}/basket`, { lines: [{ sku: SKU.A01, name: 'x', qty: '1', price: '5.00', traceCodes: [code] }] });
+    const next = await env.till.startByCard('nanchang-active');
+    const again = await env.till.call('PUT', `/api/sales/${next.id}/basket`, { lines: [{ sku: SKU.A01, name: 'x', qty: '1', price: '5.00', traceCodes: [code] }] });
     expect(again.status).toBe(422);
     expect(again.body).toMatchObject({ error: 'TRACE_CODE_ALREADY_SOLD', field: 'lines.0.traceCodes.0' });
   });
@@ -53,16 +45,16 @@ describe('traceability codes', () => {
   test('拆零 lines may share the opened box code', async () => {
     const code = traceCode();
     for (let i = 0; i < 2; i++) {
-      const sale = await till.startByCard('nanchang-active');
-      await till.basket(sale.id, [{ sku: SKU.A01, qty: '0.5', price: '8.00', split: true, traceCodes: [code] }]);
-      expect((await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).state).toBe('settled');
+      const sale = await env.till.startByCard('nanchang-active');
+      await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '0.5', price: '8.00', split: true, traceCodes: [code] }]);
+      expect((await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).state).toBe('settled');
     }
   });
 });
 
 describe('bad input to every endpoint: 4xx naming the field, store unchanged', () => {
   test('wrong types, negative amounts and unknown fields', async () => {
-    const sale = await till.startByCard('nanchang-active');
+    const sale = await env.till.startByCard('nanchang-active');
     const before = { sales: count('sale'), settlements: count('settlement'), journal: count('journal') };
     const cases: Array<[string, string, unknown, string]> = [
       ['POST', '/api/sales', { identify: { method: 'fingerprint' } }, 'identify.method'],
@@ -82,10 +74,10 @@ describe('bad input to every endpoint: 4xx naming the field, store unchanged', (
       ['GET', '/api/sales/not-a-sale', undefined, 'id'],
       ['PUT', '/api/sku-mappings/X1', { catalogueCode: 5 }, 'catalogueCode'],
     ];
-    const technician = await api.login('3001', '3333');
+    const technician = await env.api.login('3001', '3333');
     for (const [method, path, body, field] of cases) {
-      const token = path.startsWith('/api/sku-mappings') ? technician : till.token;
-      const r = await api.call(method, path, { token, body });
+      const token = path.startsWith('/api/sku-mappings') ? technician : env.till.token;
+      const r = await env.api.call(method, path, { token, body });
       expect([400, 422], `${method} ${path} ${JSON.stringify(body)} → ${r.status} ${JSON.stringify(r.body)}`).toContain(r.status);
       expect(r.body.field, `${method} ${path}: ${JSON.stringify(r.body)}`).toBe(field);
       expect(r.body.message).toContain(field.split('.').pop());
@@ -94,39 +86,39 @@ describe('bad input to every endpoint: 4xx naming the field, store unchanged', (
   });
 
   test('a huge body, a missing token, a wrong role and a foreign Origin are refused', async () => {
-    const sale = await till.startByCard('nanchang-active');
+    const sale = await env.till.startByCard('nanchang-active');
     const before = count('sale');
-    const huge = await api.call('PUT', `/api/sales/${sale.id}/basket`, { token: till.token, rawBody: JSON.stringify({ lines: Array.from({ length: 5000 }, () => ({ sku: 'x'.repeat(40), name: 'y'.repeat(60), qty: '1', price: '1' })) }) });
+    const huge = await env.api.call('PUT', `/api/sales/${sale.id}/basket`, { token: env.till.token, rawBody: JSON.stringify({ lines: Array.from({ length: 5000 }, () => ({ sku: 'x'.repeat(40), name: 'y'.repeat(60), qty: '1', price: '1' })) }) });
     expect(huge.status).toBe(413);
-    expect((await api.call('POST', '/api/sales', { body: { identify: { method: 'card' } } })).status).toBe(401);
-    const technician = await api.login('3001', '3333');
-    const wrongRole = await api.call('POST', '/api/sales', { token: technician, body: { identify: { method: 'card' } } });
+    expect((await env.api.call('POST', '/api/sales', { body: { identify: { method: 'card' } } })).status).toBe(401);
+    const technician = await env.api.login('3001', '3333');
+    const wrongRole = await env.api.call('POST', '/api/sales', { token: technician, body: { identify: { method: 'card' } } });
     expect(wrongRole.status).toBe(403);
-    const foreign = await api.call('POST', '/api/sales', { token: till.token, body: { identify: { method: 'card' } }, headers: { origin: 'http://localhost:3000' } });
+    const foreign = await env.api.call('POST', '/api/sales', { token: env.till.token, body: { identify: { method: 'card' } }, headers: { origin: 'http://localhost:3000' } });
     expect(foreign.status).toBe(403);
     expect(count('sale')).toBe(before);
-    expect((await till.call('GET', `/api/sales/${sale.id}`)).body.lines).toEqual([]);
+    expect((await env.till.call('GET', `/api/sales/${sale.id}`)).body.lines).toEqual([]);
   });
 
   test('an empty basket cannot be settled; a sale that does not exist is a 404', async () => {
-    const sale = await till.startByCard('nanchang-active');
-    const r = await till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    const sale = await env.till.startByCard('nanchang-active');
+    const r = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
     expect(r.status).toBe(409);
     expect(r.body.error).toBe('BASKET_EMPTY');
-    expect((await till.call('GET', '/api/sales/S20260101-00000000')).status).toBe(404);
+    expect((await env.till.call('GET', '/api/sales/S20260101-00000000')).status).toBe(404);
   });
 });
 
 describe('card problems tell the cashier what to do', () => {
   test('no card in the reader', async () => {
-    await till.insertCard(null);
-    const r = await till.call('POST', '/api/sales', { identify: { method: 'card' } });
+    await env.till.insertCard(null);
+    const r = await env.till.call('POST', '/api/sales', { identify: { method: 'card' } });
     expect(r.status).toBe(422);
     expect(r.body.error).toBe('NO_CARD');
     expect(r.body.message).toContain('请插入社保卡');
   });
   test('the centre does not know the person', async () => {
-    const r = await till.call('POST', '/api/sales', { identify: { method: 'idNumber', idNumber: '110101199001011237' } });
+    const r = await env.till.call('POST', '/api/sales', { identify: { method: 'idNumber', idNumber: '110101199001011237' } });
     expect(r.status).toBe(422);
     expect(r.body.error).toBe('CENTRE_REJECTED');
   });
@@ -134,33 +126,33 @@ describe('card problems tell the cashier what to do', () => {
 
 describe('Idempotency-Key on settle', () => {
   test('a POS retry returns the same settlement and books nothing twice', async () => {
-    const sale = await till.startByCard('jincheng-active');
-    await till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '12.00' }]);
+    const sale = await env.till.startByCard('jincheng-active');
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '12.00' }]);
     const headers = { 'idempotency-key': `settle-${sale.id}` };
     const before = count('settlement');
-    const first = await till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true }, headers);
-    const second = await till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true }, headers);
+    const first = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true }, headers);
+    const second = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true }, headers);
     expect(first.status).toBe(200);
     expect(second.body).toEqual(first.body);
     expect(count('settlement')).toBe(before + 1);
-    expect((api.runtime.sandbox!.stats().byInfno['2102'] ?? 0)).toBeGreaterThan(0);
+    expect((env.api.runtime.sandbox!.stats().byInfno['2102'] ?? 0)).toBeGreaterThan(0);
   });
 });
 
 describe('the centre refuses a settlement', () => {
   test('the cashier sees the reason, the sale reopens with its codes free, and a retry settles it', async () => {
-    const sale = await till.startByCard('jincheng-active');
+    const sale = await env.till.startByCard('jincheng-active');
     const code = traceCode();
-    await till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '9.00', traceCodes: [code] }]);
-    api.runtime.sandbox!.setFaults({ businessErrorRate: 1, infnos: ['2102'] });
-    const refused = await till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
-    api.runtime.sandbox!.setFaults({});
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '9.00', traceCodes: [code] }]);
+    env.api.runtime.sandbox!.setFaults({ businessErrorRate: 1, infnos: ['2102'] });
+    const refused = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    env.api.runtime.sandbox!.setFaults({});
     expect(refused.status).toBe(422);
     expect(refused.body.error).toBe('CENTRE_REJECTED');
     expect(refused.body.message).toContain('模拟业务错误');
-    const reopened = await till.ok('GET', `/api/sales/${sale.id}`);
+    const reopened = await env.till.ok('GET', `/api/sales/${sale.id}`);
     expect(reopened.state).toBe('presettled');
-    const retried = await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    const retried = await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
     expect(retried.state).toBe('settled');
   });
 });
