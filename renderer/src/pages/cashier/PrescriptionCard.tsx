@@ -1,0 +1,107 @@
+// ② The external prescription (外配处方): typed or scanned field by field (Enter moves on), then
+// the issuer's level, designation and validity as the backend judged them.
+import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
+import { Alert, Card, Input, type InputRef, Space, Tag, Typography } from 'antd';
+import { PrescriptionRequest, type SaleView } from '../../../../core/contracts/checkout';
+import { KeyButton } from '../../components/KeyButton';
+import { zh } from '../../strings';
+
+type Rx = NonNullable<SaleView['prescription']>;
+
+export interface PrescriptionCardHandle {
+  focus(): void;
+}
+
+interface Props {
+  prescription: Rx | null;
+  today: string;
+  disabled: boolean;
+  busy: boolean;
+  onSubmit(request: PrescriptionRequest): void;
+  onInvalid(message: string, field: string): void;
+}
+
+const FIELDS = ['issuerCode', 'rxNo', 'issuedOn', 'prescriber', 'items'] as const;
+type Field = (typeof FIELDS)[number];
+
+export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onInvalid }, ref) {
+  const [values, setValues] = useState<Record<Field, string>>({ issuerCode: '', rxNo: '', issuedOn: '', prescriber: '', items: '' });
+  const refs = useRef<Partial<Record<Field, InputRef | null>>>({});
+  useImperativeHandle(ref, () => ({ focus: () => refs.current.issuerCode?.focus() }), []);
+
+  const submit = (): void => {
+    const parsed = PrescriptionRequest.safeParse({
+      issuerCode: values.issuerCode, rxNo: values.rxNo, issuedOn: values.issuedOn || today, prescriber: values.prescriber,
+      items: values.items.split(/[\s,，;；]+/).filter(Boolean),
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = String(issue.path[0] ?? 'issuerCode');
+      onInvalid(issue.message, field);
+      refs.current[field as Field]?.focus();
+      return;
+    }
+    onSubmit(parsed.data);
+  };
+
+  const next = (field: Field): void => {
+    const i = FIELDS.indexOf(field);
+    if (i === FIELDS.length - 1) submit();
+    else refs.current[FIELDS[i + 1]!]?.focus();
+  };
+
+  const input = (field: Field, label: string, width: number | string, type?: string): React.JSX.Element => (
+    <Input
+      key={field}
+      ref={(el) => { refs.current[field] = el; }}
+      data-testid={`rx-${field}`}
+      aria-label={label}
+      title={label}
+      style={{ width }}
+      disabled={disabled}
+      type={type}
+      placeholder={label}
+      value={field === 'issuedOn' ? values.issuedOn || today : values[field]}
+      onChange={(e) => setValues((v) => ({ ...v, [field]: e.target.value }))}
+      onPressEnter={() => next(field)}
+    />
+  );
+
+  return (
+    <Card
+      size="small"
+      title={zh.checkout.rxTitle}
+      data-testid="rx-card"
+      extra={<KeyButton hotkey="F4" size="small" disabled={disabled} onClick={() => refs.current.issuerCode?.focus()}>{zh.checkout.rxEnter}</KeyButton>}
+    >
+      <div style={{ display: 'flex', gap: 6 }}>
+        {input('issuerCode', zh.checkout.rxIssuer, 150)}
+        {input('rxNo', zh.checkout.rxNo, 100)}
+        {input('issuedOn', zh.checkout.rxDate, 140, 'date')}
+        {input('prescriber', zh.checkout.rxPrescriber, 90)}
+        {input('items', zh.checkout.rxItems, 'auto')}
+        <KeyButton hotkey="Enter" loading={busy} disabled={disabled} onClick={submit} data-testid="rx-submit">{zh.checkout.rxSubmit}</KeyButton>
+      </div>
+      {prescription && <PrescriptionResult rx={prescription} />}
+    </Card>
+  );
+});
+
+function PrescriptionResult({ rx }: { rx: Rx }): React.JSX.Element {
+  return (
+    <div data-testid="rx-result" style={{ marginTop: 8 }}>
+      <Space wrap>
+        <Tag color={rx.valid ? 'green' : 'red'} data-testid="rx-valid">{rx.valid ? zh.checkout.rxValid : zh.checkout.rxInvalid}</Tag>
+        {rx.issuer ? (
+          <>
+            <Typography.Text strong>{rx.issuer.name}</Typography.Text>
+            <Tag color="blue" data-testid="rx-level">{zh.checkout.rxLevel(rx.issuer.level)}</Tag>
+            <Tag color={rx.issuer.designated ? 'green' : 'red'}>{rx.issuer.designated ? zh.checkout.rxDesignated : zh.checkout.rxNotDesignated}</Tag>
+          </>
+        ) : <Tag color="red">{zh.checkout.rxIssuerUnknown}</Tag>}
+        <Typography.Text data-testid="rx-valid-until">{zh.checkout.rxValidUntil(rx.validUntil)}</Typography.Text>
+      </Space>
+      {rx.problems.map((p) => <Alert key={p.code} type="warning" showIcon title={p.message} style={{ marginTop: 6 }} />)}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// Reconciliation discrepancies with the resolutions the backend allows for each; a resolution is
+// confirmed in a dialog (a write-off needs its reason) and its result replaces the row.
+import { useState } from 'react';
+import { Button, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { type Discrepancy, type ResolutionAction } from '../../../../core/contracts/reconciliation';
+import { api, type ApiError } from '../../api';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { asApiError } from '../../hooks/useLoad';
+import { zh } from '../../strings';
+
+interface Props {
+  discrepancies: Discrepancy[];
+  loading?: boolean;
+  showDate?: boolean;
+  onResolved(d: Discrepancy): void;
+}
+
+export function DiscrepancyTable({ discrepancies, loading = false, showDate = false, onResolved }: Props): React.JSX.Element {
+  const [resolving, setResolving] = useState<{ d: Discrepancy; action: ResolutionAction } | null>(null);
+  return (
+    <>
+      <Table<Discrepancy>
+        size="small" rowKey="id" loading={loading} dataSource={discrepancies} pagination={false}
+        data-testid="discrepancies" locale={{ emptyText: zh.recon.noDiscrepancies }}
+        onRow={(d) => ({ 'data-testid': `discrepancy-${d.kind}` } as React.HTMLAttributes<HTMLElement>)}
+        columns={[
+          ...(showDate ? [{ title: zh.recon.date, dataIndex: 'date', width: 100 }] : []),
+          { title: zh.recon.kind, key: 'kind', width: 110, render: (_, d) => <Tag color="volcano">{d.label}</Tag> },
+          {
+            title: zh.recon.cause, key: 'cause',
+            render: (_, d) => (
+              <>
+                <div>{d.cause}</div>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {d.saleId && <span className="mono">{d.saleId} </span>}{d.patient && `${d.patient.name} ${d.patient.idNumber}`}
+                </Typography.Text>
+              </>
+            ),
+          },
+          {
+            title: zh.recon.difference, key: 'difference', width: 250,
+            render: (_, d) => (
+              <div style={{ fontSize: 12 }}>
+                <div>{zh.recon.store}：{d.store ? zh.recon.partsText(d.store) : zh.none}</div>
+                <div>{zh.recon.centre}：{d.centre ? zh.recon.partsText(d.centre) : zh.none}</div>
+                <div><strong>{zh.recon.partsText(d.difference)}</strong></div>
+              </div>
+            ),
+          },
+          {
+            title: zh.recon.status, key: 'status', width: 300,
+            render: (_, d) => (d.status === 'resolved' && d.resolution
+              ? <span data-testid="resolution"><Tag color="green">{zh.recon.resolved}</Tag>{zh.recon.resolvedBy(zh.recon.resolution[d.resolution.action], d.resolution.by, d.resolution.amount)}</span>
+              : (
+                <Space wrap size={4}>
+                  <Tag color="orange">{zh.recon.open}</Tag>
+                  {d.allowed.map((action) => (
+                    <Button key={action} size="small" onClick={() => setResolving({ d, action })} data-testid={`resolve-${action}`}>
+                      {zh.recon.resolution[action]}
+                    </Button>
+                  ))}
+                </Space>
+              )),
+          },
+        ]}
+      />
+      <ResolveModal target={resolving} onClose={() => setResolving(null)} onResolved={(d) => { setResolving(null); onResolved(d); }} />
+    </>
+  );
+}
+
+function ResolveModal({ target, onClose, onResolved }: { target: { d: Discrepancy; action: ResolutionAction } | null; onClose: () => void; onResolved: (d: Discrepancy) => void }): React.JSX.Element {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const writeOff = target?.action === 'write_off';
+  const submit = async (): Promise<void> => {
+    if (!target || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const resolved = await api.resolve(target.d.id, target.action, reason.trim());
+      setReason('');
+      onResolved(resolved);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open={target !== null}
+      title={target ? zh.recon.resolveTitle(`${target.d.label} → ${zh.recon.resolution[target.action]}`) : ''}
+      okText={<span data-testid="resolve-confirm">{zh.recon.resolveConfirm}</span>}
+      cancelText={zh.cancel}
+      okButtonProps={{ loading: busy }}
+      onOk={() => void submit()}
+      onCancel={() => { setError(null); setReason(''); onClose(); }}
+      destroyOnHidden
+    >
+      {target && <Typography.Paragraph>{target.d.cause}</Typography.Paragraph>}
+      {target && <Typography.Paragraph strong>{zh.recon.difference}：{zh.recon.partsText(target.d.difference)}</Typography.Paragraph>}
+      <ErrorNotice error={error} testId="resolve-error" />
+      <Input
+        autoFocus
+        data-testid="resolve-reason"
+        placeholder={writeOff ? zh.recon.reasonRequired : zh.recon.reasonOptional}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        onPressEnter={() => void submit()}
+      />
+    </Modal>
+  );
+}
