@@ -6,6 +6,11 @@ export function businessDate(instant: Date): string {
   return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** An instant as Shanghai wall-clock time, "2026-11-24 01:53:57", for receipts and reports. */
+export function shanghaiDateTime(iso: string): string {
+  return new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The UTC instants [start, end) of a Shanghai business date. */
 export function businessDayRange(date: string): { start: string; end: string } {
   const start = new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS);

@@ -1,6 +1,7 @@
 // The printable receipt (HTML, printed through the browser's or Electron's print path to paper or PDF).
 // A provisional split carries a visible 暂估 mark: the centre has not confirmed it yet.
 import { type SaleView } from '../contracts/checkout';
+import { shanghaiDateTime } from './business-date';
 
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -36,7 +37,7 @@ export function receiptHtml(sale: SaleView, store: { name: string; code: string 
   @media print { body { margin: 0; } }
 </style></head><body>
 <h1>${esc(store.name)}</h1>
-<p>机构编号：${esc(store.code)}<br>单号：${esc(sale.id)}<br>时间：${esc(sale.createdAt)}<br>状态：${esc(STATE_LABEL[sale.state])}</p>
+<p>机构编号：${esc(store.code)}<br>单号：${esc(sale.id)}<br>时间：${esc(shanghaiDateTime(sale.createdAt))}<br>状态：${esc(STATE_LABEL[sale.state])}</p>
 ${provisional ? '<div class="mark" data-mark="provisional">暂估 · 以医保中心确认为准</div>' : ''}
 ${person}${rx}
 <table><tr><th>品名</th><th class="n">数量</th><th class="n">单价</th><th class="n">金额</th></tr>${rows}</table>

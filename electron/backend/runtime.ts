@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createCentreClient } from '../../core/centre/client';
 import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../core/centre/training';
 import { type CentreIdentity } from '../../core/centre/envelope';
+import { type CentrePort } from '../../core/centre/port';
 import { DEFAULT_RISK_LIMITS } from '../../core/checkout/risk';
 import { businessDate } from '../../core/checkout/business-date';
 import { type StatusView } from '../../core/contracts/status';
@@ -41,6 +42,7 @@ export interface Runtime {
   readonly sales: SaleStore;
   readonly settlements: SettlementStore;
   readonly sync: SyncEngine;
+  readonly centre: CentrePort;
   readonly checkout: CheckoutService;
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
@@ -113,7 +115,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, checkout, sandbox, terminalId, identity,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({

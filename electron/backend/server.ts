@@ -26,6 +26,14 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
   app.addHook('onRequest', makeGuard({ port: () => (app.server.address() as { port?: number } | null)?.port ?? config.port, extraOrigins: deps.extraOrigins ?? [] }));
 
+  // No other page may frame ours (clickjacking); a <meta> CSP cannot say this, a header can.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('x-frame-options', 'DENY');
+    if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', "frame-ancestors 'none'");
+    void reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toBody());
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'BODY_TOO_LARGE', message: `request body over ${BODY_LIMIT_BYTES} bytes` });

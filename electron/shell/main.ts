@@ -34,6 +34,8 @@ import { createMainWindow } from './window-options';
 protocol.registerSchemesAsPrivileged(privilegedSchemes());
 app.enableSandbox();
 app.setPath('userData', join(app.getPath('appData'), APP_DIR_NAME));
+// Date pickers and other built-in widgets follow the UI language, not the OS locale.
+app.commandLine.appendSwitch('lang', 'zh-CN');
 
 if (!app.requestSingleInstanceLock()) {
   // A second launch (double-click while running in the tray) only brings the first one forward.

@@ -105,3 +105,20 @@ describe('signed policy updates', () => {
     expect(second.body.added).toEqual([]);
   });
 });
+
+describe('centre online test and security headers', () => {
+  test('the online test signs in (9001) and reports the time taken', async () => {
+    const r = await api.call('POST', '/api/centre/online-test', { token: tech });
+    expect(r.body).toMatchObject({ ok: true, message: expect.stringContaining('签到成功') });
+    await api.call('POST', '/api/training/centre', { token: tech, body: { online: false } });
+    const off = await api.call('POST', '/api/centre/online-test', { token: tech });
+    expect(off.body.ok).toBe(false);
+    await api.call('POST', '/api/training/centre', { token: tech, body: { online: true } });
+  });
+
+  test('every response forbids framing', async () => {
+    const r = await api.call('GET', '/api/health');
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});

@@ -1,6 +1,6 @@
 // A day's (or a range's) ledger entries: closed days from their locked lines, open days from the
 // current facts booked by the rules in core/reconcile/ledger.ts.
-import { Calendar } from '../../../core/reconcile/calendar';
+import { addDays, Calendar, daysBetween } from '../../../core/reconcile/calendar';
 import { adjustmentFact, settlementFacts } from '../../../core/reconcile/facts';
 import { type LedgerEntry, type LedgerFact, postings, summariseLocked } from '../../../core/reconcile/ledger';
 import { type ReconStore } from '../../../native/reconcile/store';
@@ -25,29 +25,35 @@ export class LedgerReader {
     return this.factsAround(day, day).filter((f) => f.status === 'confirmed' && f.centreDay === day);
   }
 
-  factsForKeys(keys: readonly string[]): LedgerFact[] {
-    const ids = (prefix: string): number[] => keys.filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length)));
-    const settlementIds = [...new Set([...ids('settlement:'), ...ids('refund:')])];
-    const wanted = new Set(keys);
-    return [
-      ...this.recon.settlementsByIds(settlementIds).flatMap(settlementFacts),
-      ...this.recon.adjustmentsByIds(ids('adjustment:')).map(adjustmentFact),
-    ].filter((f) => wanted.has(f.key));
-  }
-
-  /** Entries per day for every day in [from, to]. */
+  /**
+   * Entries per day for every day in [from, to]. Closed days: their locked lines. Open days: the
+   * facts booked on them, including what changed, since the close of the day before, about the
+   * closed days just before them (anything earlier was locked by those closes).
+   */
   entriesIn(from: string, to: string, calendar: Calendar = this.calendar()): Map<string, LedgerEntry[]> {
     const byDay = new Map<string, LedgerEntry[]>();
     const push = (e: LedgerEntry): void => { byDay.set(e.date, [...(byDay.get(e.date) ?? []), e]); };
     for (const e of this.recon.lockedEntriesIn(from, to)) push(e);
-    // Open days also receive what belongs to the closed days just before them.
-    const start = calendar.feedingDays(from).from;
-    const lockedKeys = this.recon.lockedKeysOn(start, to);
+    const open = daysBetween(from, to).filter((d) => !calendar.isClosed(d));
+    if (open.length === 0) return byDay;
+    const first = open[0]!;
+    const last = open[open.length - 1]!;
+    const closedAt = new Map(this.recon.closedDays().map((d) => [d.date, d.closedAt]));
+    const sources = [...this.recon.settlementsAround(first, last)];
+    const adjustments = [...this.recon.adjustmentsAround(first, last)];
+    for (const day of open) {
+      const before = closedAt.get(addDays(day, -1));
+      if (before === undefined) continue;
+      sources.push(...this.recon.settlementsChangedSince(before));
+      adjustments.push(...this.recon.adjustmentsSince(before));
+    }
+    // Facts are not filtered by day: each is booked where it belongs and only this range is kept.
     const facts = new Map<string, LedgerFact>();
-    for (const f of this.factsAround(start, to)) if (f.day >= start && f.day <= to) facts.set(f.key, f);
-    const missing = lockedKeys.filter((k) => !facts.has(k));
-    for (const f of this.factsForKeys(missing)) facts.set(f.key, f);
-    const locked = summariseLocked(this.recon.lockedEntriesForKeys([...new Set([...facts.keys(), ...lockedKeys])]));
+    const keys = new Set<string>();
+    for (const s of sources) { keys.add(`settlement:${s.settlementId}`); keys.add(`refund:${s.settlementId}`); }
+    for (const a of adjustments) keys.add(`adjustment:${a.id}`);
+    for (const f of [...sources.flatMap(settlementFacts), ...adjustments.map(adjustmentFact)]) facts.set(f.key, f);
+    const locked = summariseLocked(this.recon.lockedEntriesForKeys([...keys]));
     for (const e of postings([...facts.values()], locked, calendar)) {
       if (e.date >= from && e.date <= to && !calendar.isClosed(e.date)) push(e);
     }

@@ -17,7 +17,7 @@ import { type ReconStore, type StoredDiscrepancy } from '../../../native/reconci
 import { type Journal } from '../../../native/store/journal';
 import { type SaleStore } from '../../../native/store/sale-store';
 import { type SyncEngine } from '../../../native/sync/engine';
-import { type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
+import { SettlementInputError, type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
 import { ApiError } from '../http/errors';
 import { type LedgerReader } from './ledger-reader';
 import { ResettleInputError, resettleRequest } from './resettle';
@@ -139,11 +139,16 @@ export class Resolver {
         if (error instanceof ResettleInputError) throw new ApiError(422, 'NOT_RESETTLABLE', error.message);
         throw error;
       }
-      const record = this.deps.settlements.record({ saleRef: `${saleId}/1`, insuplcAdmdvs: built.insuplcAdmdvs, request: built.request, provisional: built.provisional }, (rec) => {
-        this.deps.sales.update(saleId, { settlement_id: String(rec.id) });
-        this.deps.journal.append('sale.resettle_recorded', { sale: saleId, msgid: rec.msgid, discrepancy: discrepancyId });
-      });
-      settlementId = record.id;
+      try {
+        const record = this.deps.settlements.record({ saleRef: `${saleId}/1`, insuplcAdmdvs: built.insuplcAdmdvs, request: built.request, provisional: built.provisional }, (rec) => {
+          this.deps.sales.update(saleId, { settlement_id: String(rec.id) });
+          this.deps.journal.append('sale.resettle_recorded', { sale: saleId, msgid: rec.msgid, discrepancy: discrepancyId });
+        });
+        settlementId = record.id;
+      } catch (error) {
+        if (error instanceof SettlementInputError) throw new ApiError(422, 'NOT_RESETTLABLE', `这张销售单无法生成补结算报文：${error.message}`);
+        throw error;
+      }
     }
     const after = await this.deps.sync.syncOne(settlementId);
     if (after.centre) {

@@ -64,7 +64,7 @@ export class ReconcileService {
     for (const { group, totals } of groups) {
       const outcome = await this.deps.centre.reconcileTotals(totalsRequest(group, date, totals));
       const answer = outcome.kind === 'ok' ? totalsResult(outcome.output)
-        : { result: 'unavailable' as const, description: outcome.kind === 'rejected' ? `中心拒绝对总账：${outcome.message}` : `医保中心未应答（${outcome.kind === 'unknown' ? outcome.reason : outcome.reason}）` };
+        : { result: 'unavailable' as const, description: outcome.kind === 'rejected' ? `中心拒绝对总账：${outcome.message}` : `医保中心未应答（${outcome.reason}）` };
       views.push({ ...group, store: totalsView(totals), ...answer });
     }
     const messages: string[] = [];
@@ -90,11 +90,14 @@ export class ReconcileService {
       }
     }
     const result = overallResult(views.map((v) => v.result));
+    const fromDetail = classified.flatMap((c) => detailDiscrepancies(date, c.rows, (m) => this.deps.recon.localByMsgid(m), c.setlOptins));
+    // An unknown outcome the centre's 3202 already explains (中心多 under our msgid) is listed once.
+    const explained = new Set(fromDetail.map((d) => d.msgid).filter((m): m is string => m !== null));
     const found: DiscrepancyFacts[] = [
-      ...classified.flatMap((c) => detailDiscrepancies(date, c.rows, (m) => this.deps.recon.localByMsgid(m), c.setlOptins)),
+      ...fromDetail,
       ...this.deps.recon.provisionalDifferences(date).map(provisionalDiscrepancy).filter((d): d is DiscrepancyFacts => d !== null),
       ...this.deps.recon.notAtCentre(date).map(notAtCentreDiscrepancy),
-      ...this.deps.recon.unknownOutcomes(date).map(unknownDiscrepancy),
+      ...this.deps.recon.unknownOutcomes(date).filter((u) => !explained.has(u.msgid)).map(unknownDiscrepancy),
     ];
     const identified = found.map((facts) => ({ id: discrepancyId(facts.date, facts.kind, facts.subject), facts }));
     const at = this.deps.now().toISOString();

@@ -177,6 +177,18 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
     }),
     // ── centre connection ──
     route({
+      method: 'POST', path: '/api/centre/online-test', tag: 'technician', summary: 'Test the centre connection with a sign-in (9001)', roles: TECH,
+      response: z.object({ ok: z.boolean(), ms: z.number(), message: z.string() }),
+      handler: async () => {
+        const started = performance.now();
+        const outcome = await rt.centre.signIn();
+        const ms = Math.round(performance.now() - started);
+        if (outcome.kind === 'ok') { rt.checkout.centreAnswered(); return { ok: true, ms, message: `签到成功，签到号 ${outcome.output.signinoutb.sign_no}` }; }
+        const message = outcome.kind === 'rejected' ? `中心拒绝签到：${outcome.message}` : outcome.kind === 'not_delivered' ? `连接不上中心：${outcome.reason}` : `中心无应答（${outcome.reason}）：${outcome.detail}`;
+        return { ok: false, ms, message };
+      },
+    }),
+    route({
       method: 'GET', path: '/api/centre/settings', tag: 'technician', summary: 'Centre connection settings', roles: TECH,
       response: CentreSettings,
       handler: async () => rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings) ?? {
