@@ -68,3 +68,10 @@ export const CentreSettings = z.object({
   policyFeedUrl: z.string().url().nullable().default(null),
 }).strict();
 export type CentreSettings = z.infer<typeof CentreSettings>;
+
+export const CentreOnlineTest = z.object({ ok: z.boolean(), ms: z.number(), message: z.string() });
+export const PolicyUpdateReport = z.object({
+  added: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  refused: z.array(z.object({ index: z.number(), reason: z.string() })),
+});

@@ -10,6 +10,7 @@ import { makeGuard } from './http/guard';
 import { openApiDocument, registerRoutes, type RouteSpec } from './http/routes';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { systemRoutes } from './routes/system';
 import { terminalRoutes } from './routes/terminal';
 import { type Runtime } from './runtime';
@@ -53,7 +54,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     accessRoutes(store.access),
     checkoutRoutes(deps.runtime.checkout),
     terminalRoutes(deps.runtime, deps.bus),
-    (await import('./routes/reconciliation')).reconciliationRoutes(deps.runtime),
+    reconciliationRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
   registerRoutes(app, routes, { principalFor: (t) => store.access.principalFor(t), idempotency: store.idempotency });

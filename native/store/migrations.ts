@@ -1,6 +1,7 @@
 // The store database's schema history (store.db, one per terminal's data folder).
 // Append only: a released migration is never edited; a change is a new numbered migration.
 import { type Migration } from '../db/open';
+import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 
@@ -83,5 +84,11 @@ export const storeMigrations: Migration[] = [
     version: 4,
     name: 'checkout: operators, POS tokens, idempotency keys, journal, sales, SKU mapping, person cache, traceability codes',
     up: (db) => { createCheckoutAccessTables(db); createSaleTables(db); },
+  },
+  {
+    version: 5,
+    name: 'reconciliation: checks, closed days and their locked entries, discrepancies, adjustments',
+    // Defined in native/reconcile/schema.ts next to the code that uses it.
+    up: (db) => createReconciliationTables(db),
   },
 ];

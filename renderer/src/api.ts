@@ -13,7 +13,7 @@ import {
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
 import {
-  CentreSettings, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
+  CentreOnlineTest, CentreSettings, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
 } from '../../core/contracts/technician';
 import { shell } from './shell';
 import { zh } from './strings';
@@ -222,6 +222,8 @@ export const api = {
   policies: () => call('GET', '/api/policies', z.array(PolicyVersionView)),
   centreSettings: () => call('GET', '/api/centre/settings', CentreSettings),
   saveCentreSettings: (body: CentreSettings) => call('PUT', '/api/centre/settings', CentreSettings, { body }),
+  centreOnlineTest: () => call('POST', '/api/centre/online-test', CentreOnlineTest, { body: {} }),
+  updatePolicies: () => call('POST', '/api/policies/update', PolicyUpdateReport, { body: {} }),
 
   // ── training (sandbox centre and virtual reader only) ───────────────────────────────────
   trainingCards: () => call('GET', '/api/training/cards', z.array(TrainingCard)),

@@ -92,12 +92,16 @@ test('policy packages with each parameter and its source; centre connection sett
   const text = await table.innerText();
   expect(text).toContain('来源');
   expect(text).toMatch(/第.+条|系统规则|未知/);
+  await page.getByTestId('policy-update').click();
+  await expectText(page, 'policy-update-result', /新增 \d+ 个版本/);
   await shot(page, 'technician-policies');
 
   await page.getByTestId('nav-centre').click();
   await expectText(page, 'centre', '模拟中心（培训）');
   const code = await page.getByTestId('centre-institution-code').inputValue();
   expect(code).toBe((await app.api('technician', 'GET', '/api/centre/settings')).body.institutionCode);
+  await page.getByTestId('centre-test').click();
+  await expectText(page, 'centre-test-result', '签到成功');
   await shot(page, 'technician-centre');
   expect(page.errors()).toEqual([]);
   await page.context().close();

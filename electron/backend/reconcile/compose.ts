@@ -2,7 +2,6 @@
 // the exports, sharing one store and one centre client.
 import { ReconStore } from '../../../native/reconcile/store';
 import { type Runtime } from '../runtime';
-import { centreFor } from './centre';
 import { ReconcileExports } from './exports';
 import { Resolver } from './resolve';
 import { ReconcileService } from './service';
@@ -15,7 +14,7 @@ export interface Reconciliation {
 
 export function reconciliationFor(runtime: Runtime, now: () => Date = () => new Date()): Reconciliation {
   const recon = new ReconStore(runtime.store.db);
-  const centre = centreFor(runtime, now);
+  const centre = runtime.centre;
   const identity = runtime.identity;
   const service = new ReconcileService({ db: runtime.store.db, recon, centre, journal: runtime.store.journal, identity, now });
   const resolver = new Resolver({

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CentreSettings, type PolicyParameterView, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
+  CentreOnlineTest, CentreSettings, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { redactIdNumber } from '../../../core/card/cardholder';
 import { formatTraceEvent, maskedFrameHex } from '../../../core/reader/trace-format';
@@ -151,7 +151,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
     }),
     route({
       method: 'POST', path: '/api/policies/update', tag: 'technician', summary: "Fetch the centre's signed policy packages, verify each signature, import the new ones", roles: TECH,
-      response: z.object({ added: z.array(z.string()), unchanged: z.array(z.string()), refused: z.array(z.object({ index: z.number(), reason: z.string() })) }),
+      response: PolicyUpdateReport,
       handler: async () => {
         try {
           const report = await rt.policyUpdater().checkNow();
@@ -178,7 +178,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
     // ── centre connection ──
     route({
       method: 'POST', path: '/api/centre/online-test', tag: 'technician', summary: 'Test the centre connection with a sign-in (9001)', roles: TECH,
-      response: z.object({ ok: z.boolean(), ms: z.number(), message: z.string() }),
+      response: CentreOnlineTest,
       handler: async () => {
         const started = performance.now();
         const outcome = await rt.centre.signIn();

@@ -14,11 +14,20 @@ export function CentrePage(): React.JSX.Element {
   const [error, setError] = useState<ApiError | null>(null);
   const { message } = App.useApp();
   const mode = Form.useWatch('mode', form);
+  const [test, setTest] = useState<{ ok: boolean; text: string } | null>(null);
+  const runTest = async (): Promise<void> => {
+    try {
+      const r = await api.centreOnlineTest();
+      setTest({ ok: r.ok, text: `${r.message}（${r.ms} 毫秒）` });
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
   useEffect(() => { if (settings.data) form.setFieldsValue(settings.data); }, [settings.data, form]);
 
   const save = async (): Promise<void> => {
     const values = form.getFieldsValue();
-    const parsed = CentreSettings.safeParse({ ...values, url: values.url ? values.url : null });
+    const parsed = CentreSettings.safeParse({ ...values, url: values.url ? values.url : null, policyFeedUrl: values.policyFeedUrl ? values.policyFeedUrl : null });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       setError(inputError(String(issue.path[0] ?? 'url'), issue.message));
@@ -45,8 +54,11 @@ export function CentrePage(): React.JSX.Element {
         <Form.Item name="institutionName" label={zh.technician.institutionName}><Input /></Form.Item>
         <Form.Item name="areaCode" label={zh.technician.areaCode}><Input maxLength={6} /></Form.Item>
         <Form.Item name="timeoutMs" label={zh.technician.timeoutMs}><InputNumber min={1000} max={120000} step={1000} style={{ width: 160 }} /></Form.Item>
-        <Button type="primary" htmlType="submit" data-testid="save-centre">{zh.save}</Button>
+        <Form.Item name="policyFeedUrl" label={zh.technician.policyFeedUrl}><Input disabled={mode === 'sandbox'} placeholder="https://" /></Form.Item>
+        <Button type="primary" htmlType="submit" data-testid="save-centre">{zh.save}</Button>{' '}
+        <Button onClick={() => void runTest()} data-testid="centre-test">{zh.technician.centreTest}</Button>
       </Form>
+      {test && <Alert type={test.ok ? 'success' : 'error'} showIcon title={test.text} data-testid="centre-test-result" style={{ marginTop: 12 }} />}
     </Card>
   );
 }

@@ -1,11 +1,13 @@
 // Policy packages in force: region, version, the document they rest on, and every parameter with
 // its source; a parameter nobody could confirm is marked, never silently filled in.
-import { Card, Collapse, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Alert, Button, Card, Collapse, Table, Tag, Typography } from 'antd';
 import { type z } from 'zod';
 import { type PolicyParameterView, type PolicyVersionView } from '../../../../core/contracts/technician';
 import { api } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { useLoad } from '../../hooks/useLoad';
+import { asApiError, useLoad } from '../../hooks/useLoad';
+import { type ApiError } from '../../api';
 import { zh } from '../../strings';
 
 type Policy = z.infer<typeof PolicyVersionView>;
@@ -13,9 +15,23 @@ type Parameter = z.infer<typeof PolicyParameterView>;
 
 export function PoliciesPage(): React.JSX.Element {
   const policies = useLoad(() => api.policies());
+  const [result, setResult] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const update = async (): Promise<void> => {
+    try {
+      const r = await api.updatePolicies();
+      setResult(zh.technician.policyUpdateResult(r.added.length, r.unchanged.length, r.refused.length));
+      setError(null);
+      await policies.reload();
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
   return (
-    <Card title={zh.technician.policiesTitle} data-testid="policies" loading={policies.loading && !policies.data}>
-      <ErrorNotice error={policies.error} />
+    <Card title={zh.technician.policiesTitle} data-testid="policies" loading={policies.loading && !policies.data}
+      extra={<Button onClick={() => void update()} data-testid="policy-update">{zh.technician.policyUpdate}</Button>}>
+      <ErrorNotice error={policies.error ?? error} onClose={() => setError(null)} />
+      {result && <Alert type="success" showIcon title={result} data-testid="policy-update-result" style={{ marginBottom: 12 }} />}
       <Collapse
         items={(policies.data ?? []).map((p: Policy) => ({
           key: `${p.region}-${p.version}`,

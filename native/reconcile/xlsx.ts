@@ -1,0 +1,63 @@
+// The reconciliation export as an .xlsx workbook (exceljs): 汇总 (one row per day and the range's
+// totals), 明细 (every entry with per-day subtotals — the same rows as the CSV), 差异 and 差额处理.
+// Amounts are numeric cells formatted 0.00 so the sheet can be summed; they are written from the
+// two-decimal strings the API reports, so every figure equals the screen to the cent.
+import ExcelJS from 'exceljs';
+import {
+  AMOUNT_COLUMNS, DETAIL_FIRST_NUMBER, DETAIL_HEADER, detailRows, DISCREPANCY_HEADER, discrepancyText, type ExportInput, SUMMARY_HEADER, SUMMARY_PARTS, summaryText,
+} from '../../core/reconcile/export-table';
+import { RESOLUTION_LABELS } from '../../core/contracts/reconciliation';
+
+const MONEY_FORMAT = '0.00';
+
+/** A two-decimal amount string as a number cell value (exact: at most 12 integer digits and 2 decimals). */
+function amount(text: string): number {
+  if (!/^-?\d{1,12}\.\d{2}$/.test(text)) throw new Error(`not an amount: ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function header(sheet: ExcelJS.Worksheet, titles: readonly string[]): void {
+  const row = sheet.addRow([...titles]);
+  row.font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+}
+
+export async function exportWorkbook(input: ExportInput): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = input.store.name;
+  book.created = new Date(input.generatedAt);
+  book.title = `医保对账 ${input.from}~${input.to}`;
+
+  const summary = book.addWorksheet('汇总');
+  header(summary, SUMMARY_HEADER);
+  for (const day of input.days) {
+    summary.addRow([...summaryText(day), ...SUMMARY_PARTS.flatMap((p) => [day.totals[p].count, ...AMOUNT_COLUMNS.map((k) => amount(day.totals[p][k]))])]);
+  }
+  const totalRow = summary.addRow([`合计 ${input.from}~${input.to}`, '', '', '', ...SUMMARY_PARTS.flatMap((p) => [input.total[p].count, ...AMOUNT_COLUMNS.map((k) => amount(input.total[p][k]))])]);
+  totalRow.font = { bold: true };
+  SUMMARY_PARTS.forEach((_, i) => AMOUNT_COLUMNS.forEach((_k, j) => { summary.getColumn(4 + i * 5 + 2 + j).numFmt = MONEY_FORMAT; }));
+  summary.getColumn(1).width = 24;
+
+  const detail = book.addWorksheet('明细');
+  header(detail, DETAIL_HEADER);
+  for (const row of detailRows(input)) {
+    const added = detail.addRow([...row.text, row.totals.count, ...AMOUNT_COLUMNS.map((k) => amount(row.totals[k])), row.note]);
+    if (row.type !== 'entry') added.font = { bold: true };
+  }
+  AMOUNT_COLUMNS.forEach((_, j) => { detail.getColumn(DETAIL_FIRST_NUMBER + 2 + j).numFmt = MONEY_FORMAT; });
+  [12, 8, 14, 12, 26, 22, 32, 22, 8, 10, 22].forEach((w, i) => { detail.getColumn(i + 1).width = w; });
+
+  const discrepancies = book.addWorksheet('差异');
+  header(discrepancies, DISCREPANCY_HEADER);
+  for (const d of input.discrepancies) discrepancies.addRow(discrepancyText(d));
+
+  const moves = book.addWorksheet('差额处理');
+  header(moves, ['记入营业日', '差异日', '差异类型', '处理方式', '金额', '处理人', '处理时间', '说明']);
+  for (const d of input.resolutions) {
+    const r = d.resolution!;
+    moves.addRow([r.bookedOn, d.date, d.label, RESOLUTION_LABELS[r.action], amount(r.amount), r.by, r.at, [r.detail, r.reason].filter(Boolean).join('；')]);
+  }
+  moves.getColumn(5).numFmt = MONEY_FORMAT;
+
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
