@@ -5,6 +5,9 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { type RunningBackend } from '../backend/backend';
+
+/** What the child needs of a started backend: its URL and a way to stop it. */
+type StartedBackend = Pick<RunningBackend, 'url' | 'close'>;
 import { BackendConfig } from '../backend/config';
 import { APP_ORIGIN } from './app-origin';
 import { type BackendToMain, MainToBackend } from './backend-messages';
@@ -41,7 +44,7 @@ export interface BackendChildDeps {
   readonly parentPort: ParentPortLike;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** startBackend: extraOrigins lets the app:// page through the backend's Origin check (CORS). */
-  readonly start: (config: BackendConfig, options: { extraOrigins: readonly string[] }) => Promise<RunningBackend>;
+  readonly start: (config: BackendConfig, options: { extraOrigins: readonly string[] }) => Promise<StartedBackend>;
   readonly exit: (code: number) => void;
   readonly log: (line: string) => void;
 }
@@ -59,7 +62,7 @@ export async function runBackendChild(deps: BackendChildDeps): Promise<void> {
     fail(2, error);
     return;
   }
-  let backend: RunningBackend;
+  let backend: StartedBackend;
   try {
     backend = await deps.start(config, { extraOrigins: [APP_ORIGIN] });
   } catch (error) {
