@@ -2,32 +2,25 @@
 import { useState } from 'react';
 import { Input, Modal, Typography } from 'antd';
 import { RefundRequest, type SaleView } from '../../../core/contracts/checkout';
-import { api, type ApiError, inputError } from '../api';
-import { asApiError } from '../hooks/useLoad';
+import { api, inputError } from '../api';
+import { useAction } from '../hooks/useAction';
 import { zh } from '../strings';
 import { Amount } from './Amount';
 import { ErrorNotice } from './ErrorNotice';
 
 export function RefundModal({ sale, onClose, onRefunded }: { sale: SaleView | null; onClose: () => void; onRefunded: (sale: SaleView) => void }): React.JSX.Element {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const submit = async (): Promise<void> => {
-    if (!sale || busy) return;
+    if (!sale) return;
     const parsed = RefundRequest.safeParse({ reason });
     if (!parsed.success) { setError(inputError('reason', parsed.error.issues[0]!.message)); return; }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const refunded = await api.refund(sale.id, parsed.data.reason);
       setReason('');
       onRefunded(refunded);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -11,6 +11,7 @@ import { Amount } from '../../components/Amount';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PrintPreviewModal } from '../../components/Receipt';
 import { asApiError, useLoad } from '../../hooks/useLoad';
+import { useAction } from '../../hooks/useAction';
 import { useLive } from '../../live';
 import { shell } from '../../shell';
 import { zh } from '../../strings';
@@ -189,23 +190,16 @@ function EntriesTable({ entries }: { entries: EntryView[] }): React.JSX.Element 
 function CloseDayModal({ open, day, onClose, onClosed }: { open: boolean; day: DayView | undefined; onClose: () => void; onClosed: (v: DayView) => void }): React.JSX.Element {
   const [ack, setAck] = useState(false);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const needsAck = day !== undefined && (!day.balanced || day.openDiscrepancies > 0);
   const submit = async (): Promise<void> => {
-    if (!day || busy) return;
+    if (!day) return;
     if (needsAck && !ack) { setError(asApiError(new Error(zh.recon.closeNeedsAck))); return; }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onClosed(await api.closeDay(day.date, ack, note.trim()));
       setAck(false);
       setNote('');
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal

@@ -3,9 +3,9 @@
 import { useState } from 'react';
 import { Button, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { type Discrepancy, type ResolutionAction } from '../../../../core/contracts/reconciliation';
-import { api, type ApiError } from '../../api';
+import { api } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { asApiError } from '../../hooks/useLoad';
+import { useAction } from '../../hooks/useAction';
 import { zh } from '../../strings';
 
 interface Props {
@@ -71,22 +71,15 @@ export function DiscrepancyTable({ discrepancies, loading = false, showDate = fa
 
 function ResolveModal({ target, onClose, onResolved }: { target: { d: Discrepancy; action: ResolutionAction } | null; onClose: () => void; onResolved: (d: Discrepancy) => void }): React.JSX.Element {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const writeOff = target?.action === 'write_off';
   const submit = async (): Promise<void> => {
-    if (!target || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    if (!target) return;
+    await run(async () => {
       const resolved = await api.resolve(target.d.id, target.action, reason.trim());
       setReason('');
       onResolved(resolved);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal
