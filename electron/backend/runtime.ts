@@ -157,6 +157,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.bus.publish('status', runtime.status());
   });
   sync.start();
+  void checkout.recoverRefunds().catch((error: unknown) => console.error(`refund recovery: ${error instanceof Error ? error.message : String(error)}`));
   const stopWatching = watchCard(() => reader.port, (state) => options.bus.publish('card', state));
   return runtime;
 }

@@ -91,4 +91,15 @@ export const storeMigrations: Migration[] = [
     // Defined in native/reconcile/schema.ts next to the code that uses it.
     up: (db) => createReconciliationTables(db),
   },
+  {
+    version: 6,
+    name: 'sale refunds: the 2103 msgid is persisted before it is sent',
+    // A refund interrupted by a crash is sent again under the same msgid (the centre answers a repeat
+    // with the first result), so the store and the centre cannot disagree about it.
+    up: (db) => db.exec(`
+      ALTER TABLE sale ADD COLUMN refund_msgid TEXT;
+      ALTER TABLE sale ADD COLUMN refund_reason TEXT;
+      CREATE INDEX sale_refund_pending ON sale (refund_msgid) WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled');
+    `),
+  },
 ];

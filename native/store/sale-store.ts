@@ -21,6 +21,8 @@ export interface SaleRow {
   provisional: number;
   settlement_id: string | null;
   problems_json: string;
+  refund_msgid: string | null;
+  refund_reason: string | null;
 }
 
 export type SalePatch = Partial<Omit<SaleRow, 'id' | 'terminal_id' | 'operator_id' | 'created_at' | 'business_date'>>;
@@ -28,7 +30,7 @@ export type SalePatch = Partial<Omit<SaleRow, 'id' | 'terminal_id' | 'operator_i
 export class SaleStore {
   constructor(readonly db: Db, private readonly now: () => Date = () => new Date()) {}
 
-  insert(row: Omit<SaleRow, 'updated_at' | 'lines_json' | 'split_json' | 'provisional' | 'settlement_id' | 'problems_json' | 'prescription_json'>): void {
+  insert(row: Omit<SaleRow, 'updated_at' | 'lines_json' | 'split_json' | 'provisional' | 'settlement_id' | 'problems_json' | 'prescription_json' | 'refund_msgid' | 'refund_reason'>): void {
     this.db.prepare(`INSERT INTO sale (id, terminal_id, operator_id, created_at, updated_at, business_date, state, online, psn_no, person_json)
       VALUES (@id, @terminal_id, @operator_id, @created_at, @created_at, @business_date, @state, @online, @psn_no, @person_json)`).run(row);
   }
@@ -49,6 +51,11 @@ export class SaleStore {
     if (filter.date) where.push('business_date = @date');
     if (filter.state) where.push('state = @state');
     return this.db.prepare(`SELECT * FROM sale ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT 1000`).all(filter) as SaleRow[];
+  }
+
+  /** Refunds whose 2103 was persisted but not confirmed (a crash, or the centre did not answer). */
+  pendingRefunds(): SaleRow[] {
+    return this.db.prepare("SELECT * FROM sale WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled')").all() as SaleRow[];
   }
 
   /** Provisional pooled fund booked on a business date, and this person's provisional sales that day. */

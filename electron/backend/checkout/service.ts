@@ -69,6 +69,7 @@ interface SaleData {
 }
 
 const EDITABLE: ReadonlySet<string> = new Set(['open', 'presettled']);
+const BOOKED: ReadonlySet<string> = new Set(['settled', 'provisional', 'selfpay']);
 
 export class CheckoutService {
   private offlineUntil = 0;
@@ -254,6 +255,9 @@ export class CheckoutService {
 
   // ── settle ──────────────────────────────────────────────────────────────────
   async settle(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
+    // Settling a sale that is already booked answers with the booking: a POS retrying after a lost
+    // reply (or after this process restarted) sees success, and nothing is booked twice.
+    if (BOOKED.has(this.row(id).state)) return this.view(id);
     const { row, data } = this.editable(id);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
@@ -380,18 +384,50 @@ export class CheckoutService {
       return this.view(id);
     }
     if ((row.state === 'settled' || row.state === 'provisional') && settlement?.centre) {
-      const msgid = this.deps.settlements.allocateMsgid();
-      const outcome = await this.deps.centre.cancel(
-        { data: { setl_id: settlement.centre.setlId, mdtrt_id: settlement.centre.mdtrtId, psn_no: settlement.psnNo } },
-        { msgid, insuplcAdmdvs: settlement.insuplcAdmdvs },
-      );
-      if (outcome.kind === 'ok') {
-        this.finish(row.id, 'refunded', 'sale.refunded', { sale: row.id, setlId: settlement.centre.setlId, msgid, reason, by: principal.id });
-        return this.view(id);
-      }
+      const msgid = this.persistRefundIntent(row, reason, principal);
+      const outcome = await this.sendRefund(row.id, settlement, msgid);
+      if (outcome.kind === 'ok') return this.view(id);
       throw refundFailure(outcome);
     }
     throw new ApiError(409, 'NOT_REFUNDABLE', `此单状态为 ${row.state}，不能退费`);
+  }
+
+  /**
+   * The 2103's msgid is committed before it is sent; a retry (the cashier again, or start-up
+   * recovery) sends it again under the same msgid, which the centre answers with its first result.
+   */
+  private persistRefundIntent(row: SaleRow, reason: string, principal: Principal): string {
+    if (row.refund_msgid) return row.refund_msgid;
+    const msgid = this.deps.settlements.allocateMsgid();
+    this.deps.db.transaction(() => {
+      this.deps.sales.update(row.id, { refund_msgid: msgid, refund_reason: reason });
+      this.deps.journal.append('sale.refund.requested', { sale: row.id, msgid, reason, by: principal.id });
+    })();
+    return msgid;
+  }
+
+  private async sendRefund(saleId: string, settlement: SettlementRecord, msgid: string): Promise<CentreOutcome<unknown>> {
+    const centre = settlement.centre!;
+    const outcome = await this.deps.centre.cancel(
+      { data: { setl_id: centre.setlId, mdtrt_id: centre.mdtrtId, psn_no: settlement.psnNo } },
+      { msgid, insuplcAdmdvs: settlement.insuplcAdmdvs },
+    );
+    if (outcome.kind === 'ok') {
+      const row = this.deps.sales.get(saleId)!;
+      this.finish(saleId, 'refunded', 'sale.refunded', { sale: saleId, setlId: centre.setlId, msgid, reason: row.refund_reason });
+    }
+    return outcome;
+  }
+
+  /** Start-up: refunds a crash or an outage interrupted are sent again under their own msgid. */
+  async recoverRefunds(): Promise<number> {
+    let done = 0;
+    for (const row of this.deps.sales.pendingRefunds()) {
+      const settlement = row.settlement_id ? this.deps.settlements.get(Number(row.settlement_id)) : undefined;
+      if (!settlement?.centre || !row.refund_msgid) continue;
+      if ((await this.sendRefund(row.id, settlement, row.refund_msgid)).kind === 'ok') done++;
+    }
+    return done;
   }
 
   private finish(id: string, state: SaleState, kind: string, payload: Record<string, unknown>): void {

@@ -16,8 +16,10 @@ export function validationError(where: 'body' | 'query' | 'params', error: z.Zod
   const path = issue.path.map(String).join('.');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    const keys = (issue as { keys?: string[] }).keys ?? [];
-    const field = [path, keys[0]].filter(Boolean).join('.');
+    const key = (issue as { keys?: string[] }).keys?.[0] ?? '';
+    // An empty key is still a field the caller sent: name it visibly.
+    const name = key === '' ? '""' : key;
+    const field = path ? `${path}.${name}` : name;
     return new ApiError(400, 'INVALID_REQUEST', `${where} field ${field}: not a known field`, field);
   }
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required';

@@ -69,3 +69,39 @@ describe('cancel offline', () => {
     await env.till.centreOnline(true);
   });
 });
+
+describe('refunds survive a lost reply or a crash', () => {
+  test('the 2103 msgid is kept: a retry (or start-up recovery) is answered with the first result, refunded once', async () => {
+    const sale = await env.till.startByCard('jincheng-active');
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '6.00' }]);
+    expect((await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).state).toBe('settled');
+    const sandbox = env.api.runtime.sandbox!;
+    sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2103'] });
+    const lost = await env.till.call('POST', `/api/sales/${sale.id}/refund`, { reason: '顾客退货' });
+    sandbox.setFaults({});
+    expect(lost.status).toBe(503);
+    expect((await env.till.ok('GET', `/api/sales/${sale.id}`)).state).toBe('settled');
+    // The centre did cancel it; start-up recovery (or the cashier's retry) brings the store in line.
+    expect(await env.api.runtime.checkout.recoverRefunds()).toBe(1);
+    expect((await env.till.ok('GET', `/api/sales/${sale.id}`)).state).toBe('refunded');
+    expect(sandbox.centre.summary().cancelled).toBeGreaterThanOrEqual(1);
+    const again = await env.till.call('POST', `/api/sales/${sale.id}/refund`, { reason: '顾客退货' });
+    expect(again.status).toBe(409);
+  });
+
+  test('settling a sale that is already booked answers with the booking', async () => {
+    const sale = await env.till.startByCard('jincheng-active');
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '4.00' }]);
+    const first = await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    const second = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+    expect(second.status).toBe(200);
+    expect(second.body.centre.setlId).toBe(first.centre.setlId);
+  });
+
+  test('an empty field name is named in the error', async () => {
+    const sale = await env.till.startByCard('jincheng-active');
+    const r = await env.till.call('POST', `/api/sales/${sale.id}/presettle`, { useAccount: true, '': 0 });
+    expect(r.status).toBe(400);
+    expect(r.body.field).toBe('""');
+  });
+});
