@@ -21,7 +21,7 @@ describe('store migration 5', () => {
     openDatabase(path, storeMigrations.slice(0, 4)).close();
     const db = openDatabase(path, storeMigrations);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(storeMigrations.length);
       const recon = new ReconStore(db);
       expect(recon.closedDays()).toEqual([]);
       expect(recon.upsertDiscrepancies([{ id: '20260601.store_only.centre-S1', facts }], '2026-06-01T10:00:00Z')).toBe(1);
