@@ -196,6 +196,9 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       return typeof wanted === 'string' && wanted !== '' ? checkEcho(outcome, wanted) : outcome;
     },
     reconcileTotals: (input) => call('3201', input),
+    decodeEprescriptionQr: (input) => call('7201', input),
+    // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.
+    downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reconcileDetails,
   };
 }

@@ -8,6 +8,9 @@
 import { type RequestEnvelope } from './envelope';
 import { type CentreOutcome, type UnknownReason } from './outcome';
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
+import {
+  type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
+} from './tx/eprescription';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
 import { type PersonInfoInput, type PersonInfoOutput } from './tx/person';
 import { type QuerySettlementInput, type QuerySettlementOutput } from './tx/query';
@@ -76,6 +79,10 @@ export interface CentrePort {
   querySettlement(input: QuerySettlementInput, context: PersonalContext): Promise<CentreOutcome<QuerySettlementOutput>>;
   /** 3201. */
   reconcileTotals(input: TotalsInput): Promise<CentreOutcome<TotalsOutput>>;
+  /** 7201: the patient's e-prescription QR → a short-lived epc_token and whose prescription it is. */
+  decodeEprescriptionQr(input: EprescriptionQrInput): Promise<CentreOutcome<EprescriptionQrOutput>>;
+  /** 7203: the prescription the token names (issuer, validity, prescriber, drug lines). */
+  downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
   /** 9101 upload → 3202 → 9102 download, read back as rows. */
   reconcileDetails(request: DetailReconciliation): Promise<CentreOutcome<{ fileinfo: DetailOutput['fileinfo']; rows: DetailResultRow[] }>>;
 }

@@ -2,6 +2,9 @@
 // money at the centre (a mutating call with an unknown outcome must be resolved, never just retried).
 import { type z } from 'zod';
 import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/cancel';
+import {
+  EprescriptionDownloadInput, EprescriptionDownloadOutput, EprescriptionQrInput, EprescriptionQrOutput,
+} from './tx/eprescription';
 import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
 import { PersonInfoInput, PersonInfoOutput } from './tx/person';
 import { QuerySettlementInput, QuerySettlementOutput } from './tx/query';
@@ -39,6 +42,9 @@ export const TRANSACTIONS = {
   '3202': spec('3202', '医药机构费用结算对明细账', DetailInput, DetailOutput, false, false),
   '9101': spec('9101', '文件上传', FileUploadInput, FileUploadOutput, false, false),
   '9102': spec('9102', '文件下载', FileDownloadInput, null, false, false),
+  // 72xx names and numbering from one province's edition [P] (tx/eprescription.ts).
+  '7201': spec('7201', '电子处方二维码解析', EprescriptionQrInput, EprescriptionQrOutput, false, false),
+  '7203': spec('7203', '电子处方下载', EprescriptionDownloadInput, EprescriptionDownloadOutput, false, true),
 } as const satisfies Record<string, TransactionSpec>;
 
 export type Infno = keyof typeof TRANSACTIONS;

@@ -47,6 +47,23 @@ export const PrescriptionRequest = z.object({
 }).strict();
 export type PrescriptionRequest = z.infer<typeof PrescriptionRequest>;
 
+/**
+ * A scanned electronic prescription: the QR text the 2D scanner typed. The backend decodes and
+ * downloads it from the centre (7201 + 7203) and checks it like a paper entry. Training QRs:
+ * `RX-<fixtureId>-<issuerCode>-<n>` (docs/centre-and-sync.md).
+ */
+export const ScannedPrescriptionRequest = z.object({
+  scanned: z.string().trim()
+    .min(4, 'scanned: scan the prescription QR code again')
+    .max(512, 'scanned: at most 512 characters')
+    .regex(/^[\x21-\x7E]+$/, 'scanned: letters, digits and symbols only (check the scanner\'s input mode)'),
+}).strict();
+export type ScannedPrescriptionRequest = z.infer<typeof ScannedPrescriptionRequest>;
+
+/** PUT /api/sales/:id/prescription: a paper entry, a scanned QR, or null for none. */
+export const PrescriptionBody = z.union([ScannedPrescriptionRequest, PrescriptionRequest]).nullable();
+export type PrescriptionBody = z.infer<typeof PrescriptionBody>;
+
 export const InstitutionView = z.object({
   code: z.string(), name: z.string(), region: z.string(),
   level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
@@ -62,6 +79,8 @@ export const PrescriptionView = z.object({
   issuer: InstitutionView.nullable(),
   validUntil: z.string(),
   problems: z.array(Problem),
+  /** How it was entered: typed from paper, or scanned and downloaded from the centre. */
+  source: z.enum(['paper', 'scanned']).default('paper'),
 });
 
 // ── basket ─────────────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,8 @@ import { type RequestEnvelope } from '../../core/centre/envelope';
 import { formatCompact, formatDateTime, formatDay } from '../../core/centre/time';
 import { hospLvOfLevel } from '../../core/centre/tx/institution';
 import { type CancelInput, type ReverseInput } from '../../core/centre/tx/cancel';
+import { type EprescriptionDownloadInput, type EprescriptionQrInput } from '../../core/centre/tx/eprescription';
+import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
 import { type PersonInfoInput } from '../../core/centre/tx/person';
 import { type QuerySettlementInput } from '../../core/centre/tx/query';
@@ -19,9 +21,17 @@ import { parsePolicyPackage, type PolicyPackage } from '../../core/policy/packag
 import { type z } from 'zod';
 import { type Db } from '../db/open';
 import { readZip, writeZip } from '../centre/zip';
+import {
+  parseTrainingQr, TRAINING_RX_ITEMS, TRAINING_RX_OLD_DAYS, TRAINING_RX_PRESCRIBER, TRAINING_RX_VALID_DAYS, trainingRxNo,
+} from './eprescription';
 import { BusinessError, priceSettlement, settleOutput, type CatalogueRow, type InstitutionRow, type PersonRow } from './pricing';
 
 type Parsed<T extends z.ZodType> = z.output<T>;
+
+interface EprescriptionRow {
+  epc_token: string; epc_qrcd: string; fixmedins_code: string; psn_no: string; issuer_code: string; hi_rxno: string;
+  prsc_time: string; valid_days: number; items_json: string; decoded_at: string;
+}
 
 interface SettlementRow {
   setl_id: string; mdtrt_id: string; msgid: string; fixmedins_code: string; psn_no: string; request_hash: string; output_json: string;
@@ -269,6 +279,47 @@ export class SandboxCentre {
     const file = this.db.prepare('SELECT bytes FROM file_store WHERE file_qury_no = ? AND fixmedins_code = ?').get(input.fsDownloadIn.file_qury_no, env.fixmedins_code) as { bytes: Buffer } | undefined;
     if (!file) throw new BusinessError(`文件不存在或已过期: ${input.fsDownloadIn.file_qury_no}`);
     return file.bytes;
+  }
+
+  // ── electronic prescriptions (the training QR format is in ./eprescription.ts) ──────────────────
+  /** 7201: a training QR → a fresh token for this pharmacy, remembered with the prescription it names. */
+  decodeEprescriptionQr(env: RequestEnvelope, input: Parsed<typeof EprescriptionQrInput>) {
+    const qr = input.data.epc_qrcd;
+    const fixtures = this.db.prepare('SELECT fixture_id FROM person').pluck().all() as string[];
+    const issuers = this.db.prepare('SELECT code FROM institution').pluck().all() as string[];
+    const parsed = parseTrainingQr(qr, fixtures, issuers);
+    if (!parsed) throw new BusinessError('电子处方二维码无效或已失效，请让患者刷新处方二维码后重新扫描');
+    const person = this.db.prepare('SELECT * FROM person WHERE fixture_id = ?').get(parsed.fixtureId) as PersonRow;
+    const now = this.clock();
+    const issuedAt = parsed.old ? new Date(now.getTime() - TRAINING_RX_OLD_DAYS * 86_400_000) : now;
+    const token = `EPC${formatCompact(now)}${randomBytes(12).toString('hex')}`;
+    this.db.prepare(`INSERT INTO eprescription (epc_token, epc_qrcd, fixmedins_code, psn_no, issuer_code, hi_rxno, prsc_time, valid_days, items_json, decoded_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(token, qr, env.fixmedins_code, person.psn_no, parsed.issuerCode, trainingRxNo(qr), formatDateTime(issuedAt), TRAINING_RX_VALID_DAYS,
+        JSON.stringify(TRAINING_RX_ITEMS), now.toISOString());
+    return { epc_token: token, cert_type: '01', name: person.psn_name, certno: person.certno, insuplc_admdvs: person.insuplc_admdvs };
+  }
+
+  /** 7203: the prescription behind a token this pharmacy decoded (by epc_token; 7202's auth_rxno is not simulated). */
+  downloadEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionDownloadInput>) {
+    const d = input.data;
+    if (d.epc_token === '') throw new BusinessError('沙箱只支持凭电子处方令牌 (epc_token) 下载处方');
+    const rx = this.db.prepare('SELECT * FROM eprescription WHERE epc_token = ? AND fixmedins_code = ?').get(d.epc_token, env.fixmedins_code) as EprescriptionRow | undefined;
+    if (!rx) throw new BusinessError('电子处方令牌不存在或已失效，请重新扫描处方二维码');
+    const person = this.person(rx.psn_no);
+    if (person.insuplc_admdvs !== d.insuplc_admdvs) throw new BusinessError(`参保地医保区划 ${d.insuplc_admdvs} 与处方所属人员不符`);
+    const issuer = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(rx.issuer_code) as InstitutionRow;
+    const items = JSON.parse(rx.items_json) as string[];
+    return {
+      data: {
+        hi_rxno: rx.hi_rxno, fixmedins_code: issuer.code, fixmedins_name: issuer.name, prsc_time: rx.prsc_time,
+        valid_days: rx.valid_days, valid_end_time: `${addDays(rx.prsc_time.slice(0, 10), rx.valid_days - 1)} 23:59:59`,
+        rept_flag: '0', max_rept_cnt: 0, reptd_cnt: 0,
+      },
+      rxdrugdetail: items.map((code) => ({ med_list_codg: code, drug_genname: this.catalogueItem(code)?.name ?? '', drug_spec: '' })),
+      mdtrtinfo: { psn_no: person.psn_no, certno: person.certno, prsc_dr_name: TRAINING_RX_PRESCRIBER, prsc_dept_name: '【培训】全科' },
+      diseinfo: [],
+    };
   }
 
   // ── policy packages the sandbox publishes ──────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 // The sandbox centre's own database (sandbox.db in its data folder): the centre's view of insured
-// persons, institutions, the catalogue, and every booked settlement. Money is TEXT with two decimals.
+// persons, institutions, the catalogue, every booked settlement and the training e-prescriptions.
+// Money is TEXT with two decimals.
 import { type Migration } from '../db/open';
 
 export const sandboxMigrations: Migration[] = [
@@ -106,6 +107,25 @@ export const sandboxMigrations: Migration[] = [
         region       TEXT NOT NULL,
         package_json TEXT NOT NULL,
         published_at TEXT NOT NULL
+      ) STRICT;
+    `),
+  },
+  {
+    version: 2,
+    name: 'training e-prescriptions (7201/7203)',
+    // One row per decoded QR: the token 7201 handed out and the prescription 7203 will return for it.
+    up: (db) => db.exec(`
+      CREATE TABLE eprescription (
+        epc_token      TEXT PRIMARY KEY,
+        epc_qrcd       TEXT NOT NULL,
+        fixmedins_code TEXT NOT NULL,
+        psn_no         TEXT NOT NULL REFERENCES person (psn_no),
+        issuer_code    TEXT NOT NULL REFERENCES institution (code),
+        hi_rxno        TEXT NOT NULL,
+        prsc_time      TEXT NOT NULL,
+        valid_days     INTEGER NOT NULL,
+        items_json     TEXT NOT NULL,
+        decoded_at     TEXT NOT NULL
       ) STRICT;
     `),
   },

@@ -197,6 +197,8 @@ function dispatch(centre: SandboxCentre, infno: keyof typeof TRANSACTIONS, env: 
     case '3202': return centre.reconcileDetails(env, i);
     case '9101': return centre.uploadFile(env, i);
     case '9102': return centre.downloadFile(env, i);
+    case '7201': return centre.decodeEprescriptionQr(env, i);
+    case '7203': return centre.downloadEprescription(env, i);
   }
 }
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { type CreateOperatorRequest, OperatorInfo, PosTokenCreated, PosTokenInfo, Principal, SessionInfo } from '../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, type PrescriptionRequest, SaleView, type SaleState,
+  type BasketRequest, type IdentifyRequest, type PrescriptionBody, SaleView, type SaleState,
 } from '../../core/contracts/checkout';
 import { ErrorResponse } from '../../core/contracts/common';
 import { HealthResponse } from '../../core/contracts/health';
@@ -179,7 +179,8 @@ export const api = {
 
   // ── checkout ─────────────────────────────────────────────────────────────────────────────
   startSale: (identify: IdentifyRequest) => call('POST', '/api/sales', SaleView, { body: { identify }, idempotent: true }),
-  setPrescription: (id: string, body: PrescriptionRequest) => call('PUT', `/api/sales/${enc(id)}/prescription`, SaleView, { body }),
+  /** A paper entry, or { scanned: QR text } of an e-prescription the backend downloads from the centre. */
+  setPrescription: (id: string, body: NonNullable<PrescriptionBody>) => call('PUT', `/api/sales/${enc(id)}/prescription`, SaleView, { body }),
   setBasket: (id: string, body: z.input<typeof BasketRequest>) => call('PUT', `/api/sales/${enc(id)}/basket`, SaleView, { body }),
   presettle: (id: string, useAccount: boolean) => call('POST', `/api/sales/${enc(id)}/presettle`, SaleView, { body: { useAccount } }),
   settle: (id: string, useAccount: boolean, acceptSelfPay = false) =>

@@ -24,6 +24,7 @@ const FIELD_HINTS: Record<string, string> = {
   issuedOn: '开方日期应为真实日期（年-月-日）',
   prescriber: '请填写开方医生',
   items: '请填写处方药品的医保目录编码（多个用空格分隔）',
+  scanned: '电子处方二维码读取不完整：请让患者刷新二维码后重新扫描（扫码枪应为英文输入状态）',
   sku: '请扫描或输入商品编码',
   'lines.sku': '请扫描或输入商品编码',
   'lines.name': '请填写品名',
@@ -185,6 +186,10 @@ export const zh = {
     rxDesignated: '医保定点',
     rxNotDesignated: '非定点',
     rxIssuerUnknown: '机构目录中没有该编码',
+    rxScan: '扫描电子处方二维码后回车',
+    rxScanOr: '或按纸质处方录入：',
+    rxScanned: '电子处方',
+    rxPaper: '纸质处方',
 
     basketTitle: '③ 商品',
     sku: '商品编码',

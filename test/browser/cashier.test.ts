@@ -197,3 +197,24 @@ test('a refund from today\'s list, with the reason required', async () => {
   expect(page.errors()).toEqual([]);
   await page.context().close();
 });
+
+test('a scanned e-prescription: the QR typed by the scanner plus Enter fills the prescription from the centre', async () => {
+  expect((await app.api('cashier', 'POST', '/api/training/centre', { online: true })).status).toBe(200);
+  const page = await app.newPage();
+  await signIn(page, 'cashier');
+  await page.keyboard.press('F3');
+  await typeAndEnter(page, '420302198503120017');
+  await expectText(page, 'holder-name', '测试甲');
+  // A keyboard-wedge 2D scanner: the QR text, then Enter, into the focused scan field.
+  await page.getByTestId('rx-scan').click();
+  await typeAndEnter(page, 'RX-shiyan-active-TRAIN-H420302-L2-1');
+  await expectText(page, 'rx-valid', '处方有效');
+  await expectText(page, 'rx-level', '二级医疗机构');
+  await expectText(page, 'rx-source', '电子处方');
+  await shot(page, 'cashier-rx-scanned');
+  const sale = (await app.api('cashier', 'GET', `/api/sales/${await latestSaleId()}`)).body;
+  expect(sale.prescription).toMatchObject({ source: 'scanned', entry: { issuerCode: 'TRAIN-H420302-L2' } });
+  expect(await page.getByTestId('rx-scan').inputValue()).toBe('');
+  expect(page.errors()).toEqual([]);
+  await page.context().close();
+});

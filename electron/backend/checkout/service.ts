@@ -18,7 +18,7 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, type PrescriptionRequest, type SaleState, type SaleView, type SplitView,
+  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView,
 } from '../../../core/contracts/checkout';
 import { quote } from '../../../core/copay/engine';
 import { decimal, fmt, money, sum } from '../../../core/money/money';
@@ -57,6 +57,8 @@ interface PrescriptionState {
   issuer: Institution | null;
   validUntil: string;
   problems: Array<{ code: string; message: string }>;
+  /** Absent on sales saved before scanning existed: paper. */
+  source?: 'paper' | 'scanned';
 }
 
 /** What a sale row's JSON columns hold. */
@@ -144,13 +146,61 @@ export class CheckoutService {
 
   // ── prescription ────────────────────────────────────────────────────────────
   async setPrescription(id: string, entry: PrescriptionRequest | null): Promise<SaleView> {
+    return this.applyPrescription(id, entry, 'paper');
+  }
+
+  /**
+   * A scanned e-prescription QR: 7201 (QR → token) and 7203 (download) turn it into the same entry a
+   * cashier would type from paper, which then gets the same checks. Needs the centre: without it the
+   * cashier is told to type the paper prescription instead.
+   */
+  async setScannedPrescription(id: string, qr: string): Promise<SaleView> {
+    const { data } = this.editable(id);
+    const unavailable = (): ApiError => new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能下载电子处方：请按纸质处方手工录入（开方机构编码、处方号、开方日期、开方医生、药品）');
+    const rejected = (message: string): ApiError => new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此电子处方：${message}`);
+    if (!this.centreMayBeReachable()) throw unavailable();
+    const decoded = await this.deps.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } });
+    if (decoded.kind === 'rejected') { this.markReachable(); throw rejected(decoded.message); }
+    if (decoded.kind !== 'ok') { this.markUnreachable(); throw unavailable(); }
+    const person = data.person?.record;
+    if (person && decoded.output.certno !== '' && decoded.output.certno !== person.idNumber) {
+      throw new ApiError(422, 'RX_PERSON_MISMATCH', '这张电子处方不是当前参保人的：请核对患者，或为处方上的患者另开一单');
+    }
+    const downloaded = await this.deps.centre.downloadEprescription({ data: { epc_token: decoded.output.epc_token, insuplc_admdvs: decoded.output.insuplc_admdvs } });
+    if (downloaded.kind === 'rejected') { this.markReachable(); throw rejected(downloaded.message); }
+    if (downloaded.kind !== 'ok') { this.markUnreachable(); throw unavailable(); }
+    this.markReachable();
+    const rx = downloaded.output;
+    // The centre allows a longer prescriber name (50) than the paper form keeps (30).
+    const entry = PrescriptionRequest.safeParse({
+      issuerCode: rx.data.fixmedins_code, rxNo: rx.data.hi_rxno, issuedOn: rx.data.prsc_time.slice(0, 10),
+      prescriber: rx.mdtrtinfo.prsc_dr_name.slice(0, 30), items: [...new Set(rx.rxdrugdetail.map((d) => d.med_list_codg))],
+    });
+    if (!entry.success) {
+      const field = entry.error.issues[0]?.path.join('.') ?? '';
+      throw new ApiError(422, 'RX_UNUSABLE', `电子处方的内容无法用于结算（${field}）：请按纸质处方手工录入`);
+    }
+    return this.applyPrescription(id, entry.data, 'scanned', rx.data.valid_end_time.slice(0, 10));
+  }
+
+  /**
+   * The paper path's checks (issuer from the directory or 1201, validity window, designation), then
+   * saved. A scanned prescription also has the centre's last valid day: the earlier of the two ends it.
+   */
+  private async applyPrescription(id: string, entry: PrescriptionRequest | null, source: 'paper' | 'scanned', centreLastDay: string | null = null): Promise<SaleView> {
     const { row, data } = this.editable(id);
     let prescription: PrescriptionState | null = null;
     if (entry) {
+      const today = businessDate(this.deps.now());
       const issuer = await this.issuer(entry.issuerCode);
       const region = data.person?.record.region ?? '';
-      const check = checkPrescription(entry, issuer, businessDate(this.deps.now()), this.deps.rxValidityDays(region));
-      prescription = { entry, valid: check.valid, issuer: check.issuer, validUntil: check.validUntil, problems: [...check.problems] };
+      const check = checkPrescription(entry, issuer, today, this.deps.rxValidityDays(region));
+      const problems = [...check.problems];
+      if (centreLastDay !== null && centreLastDay < today && !problems.some((p) => p.code === 'RX_EXPIRED')) {
+        problems.push({ code: 'RX_EXPIRED', message: `电子处方已过医保中心规定的有效期（至 ${centreLastDay}）` });
+      }
+      const validUntil = centreLastDay !== null && centreLastDay < check.validUntil ? centreLastDay : check.validUntil;
+      prescription = { entry, valid: problems.length === 0, issuer: check.issuer, validUntil, problems, source };
     }
     const lines = data.lines.length ? this.resolve(data.lines, prescription) : [];
     this.save(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
@@ -497,7 +547,7 @@ export class CheckoutService {
       operator: row.operator_id,
       online: row.online === 1,
       person: data.person ? personView(data.person.record, data.person.source, this.deps.now(), regionName) : null,
-      prescription: data.prescription,
+      prescription: data.prescription ? { ...data.prescription, source: data.prescription.source ?? 'paper' } : null,
       lines: data.lines.map((l) => ({
         sku: l.sku, name: l.name, qty: l.qty, price: fmt(decimal(l.price)), amount: l.amount, split: l.split, traceCodes: [...l.traceCodes],
         kind: l.kind, catalogueCode: l.catalogueCode, listClass: l.listClass, flags: [...l.flags],

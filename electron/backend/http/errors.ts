@@ -12,7 +12,7 @@ export class ApiError extends Error {
 
 /** The first zod issue as a 400 naming the offending field (dotted path, e.g. "lines.0.qty"). */
 export function validationError(where: 'body' | 'query' | 'params', error: z.ZodError): ApiError {
-  const issue = error.issues[0]!;
+  const issue = meantIssue(error.issues[0]!);
   const path = issue.path.map(String).join('.');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
@@ -25,4 +25,18 @@ export function validationError(where: 'body' | 'query' | 'params', error: z.Zod
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required';
   const field = path || where;
   return new ApiError(400, 'INVALID_REQUEST', `${where} field ${field}: ${message}`, field);
+}
+
+/**
+ * A failed union (e.g. a paper or a scanned prescription) reported as the failure of the form the
+ * caller meant: the only option whose shape fitted (no unknown keys, right type at its root). When
+ * that is ambiguous the union's own issue stands. Option issue paths are relative to the union.
+ */
+function meantIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const fitted = issue.errors.filter((option) => option.length > 0
+    && !option.some((i) => i.path.length === 0 && (i.code === 'unrecognized_keys' || i.code === 'invalid_type')));
+  if (fitted.length !== 1) return issue;
+  const inner = fitted[0]![0]!;
+  return meantIssue({ ...inner, path: [...issue.path, ...inner.path] });
 }

@@ -1,7 +1,7 @@
 // The checkout API: what the cashier's workspace and an integrated POS call.
 import { z } from 'zod';
 import {
-  BasketRequest, IdentifyRequest, PrescriptionRequest, PresettleRequest, RefundRequest, SaleListQuery, SaleView, SettleRequest,
+  BasketRequest, IdentifyRequest, PrescriptionBody, PresettleRequest, RefundRequest, SaleListQuery, SaleView, SettleRequest,
 } from '../../../core/contracts/checkout';
 import { type CheckoutService } from '../checkout/service';
 import { route } from '../http/routes';
@@ -17,9 +17,10 @@ export function checkoutRoutes(checkout: CheckoutService) {
       handler: async ({ body, principal }) => checkout.start(body.identify, principal!),
     }),
     route({
-      method: 'PUT', path: '/api/sales/:id/prescription', tag: 'checkout', summary: '2 · Enter the external prescription (外配处方), or null for none', roles: CASHIER,
-      params: SaleId, body: PrescriptionRequest.nullable(), response: SaleView,
-      handler: async ({ params, body }) => checkout.setPrescription(params.id, body),
+      method: 'PUT', path: '/api/sales/:id/prescription', tag: 'checkout',
+      summary: '2 · The external prescription (外配处方): typed from paper, or { scanned: QR text } of an e-prescription (7201 + 7203); null for none', roles: CASHIER,
+      params: SaleId, body: PrescriptionBody, response: SaleView,
+      handler: async ({ params, body }) => (body !== null && 'scanned' in body ? checkout.setScannedPrescription(params.id, body.scanned) : checkout.setPrescription(params.id, body)),
     }),
     route({
       method: 'PUT', path: '/api/sales/:id/basket', tag: 'checkout', summary: '3 · Set the basket: store SKUs, quantities, prices and traceability codes', roles: CASHIER,

@@ -157,6 +157,15 @@ describe('each mutating endpoint', () => {
       await probe(route!, target, { params: target.params, body: doc });
     }), { numRuns: RUNS });
   });
+
+  test('PUT /api/sales/{id}/prescription: its second body form, a scanned e-prescription QR, mutated', async () => {
+    const key = 'PUT /api/sales/{id}/prescription';
+    const route = routes.find((r) => `${r.method} ${r.path}` === key)!;
+    const target = { ...targets()[key]!, body: { scanned: 'RX-jincheng-active-TRAIN-H140502-L3-1' } };
+    await fc.assert(fc.asyncProperty(mutationOf(target.body), async ({ doc }) => {
+      await probe(route, target, { params: target.params, body: doc });
+    }), { numRuns: RUNS });
+  });
 });
 
 describe('raw bodies and parameters', () => {

@@ -28,6 +28,7 @@ const EXAMPLES: Record<string, unknown[]> = {
   'auth.CreateOperatorRequest': [{ operatorId: '1002', name: '收银员乙', role: 'cashier', pin: '123456' }],
   'checkout.IdentifyRequest': [{ method: 'card' }, { method: 'voucher', token: 'ecToken-0123456789' }, { method: 'idNumber', idNumber: '36010219920708002X' }],
   'checkout.PrescriptionRequest': [{ issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX0001', issuedOn: '2026-11-23', prescriber: '王医生', items: ['TRAIN-D-B01', 'TRAIN-D-A01'] }],
+  'checkout.ScannedPrescriptionRequest': [{ scanned: 'RX-nanchang-active-TRAIN-H360102-L3-1' }, { scanned: '0123456789ABCDEFGHIJKLMNOPQ' }],
   'checkout.BasketLineRequest': [{ sku: '6901000000035', name: '乙类口服药', qty: '2', price: '35.50', traceCodes: ['80000000000000000101', '80000000000000000102'] }],
   'checkout.BasketRequest': [{
     lines: [

@@ -3,7 +3,7 @@
 // screen is the backend's; this component only sequences the calls and shows their answers.
 import { useRef, useState } from 'react';
 import { Modal, Typography } from 'antd';
-import { type IdentifyRequest, type PrescriptionRequest, type SaleView } from '../../../../core/contracts/checkout';
+import { type IdentifyRequest, type PrescriptionRequest, type SaleView, type ScannedPrescriptionRequest } from '../../../../core/contracts/checkout';
 import { api, type ApiError, inputError } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ReceiptModal } from '../../components/Receipt';
@@ -77,7 +77,7 @@ export function Checkout(): React.JSX.Element {
     focusBasket();
   });
 
-  const submitRx = (request: PrescriptionRequest): void => run('rx', async (s) => {
+  const submitRx = (request: PrescriptionRequest | ScannedPrescriptionRequest): void => run('rx', async (s) => {
     if (!s) { say(zh.checkout.needPerson); return; }
     commit(await api.setPrescription(s.id, request));
     focusBasket();
@@ -164,7 +164,7 @@ export function Checkout(): React.JSX.Element {
         />
         <PrescriptionCard
           ref={rx} prescription={sale?.prescription ?? null} today={today} disabled={!editable} busy={busy === 'rx'}
-          onSubmit={submitRx} onInvalid={(message, field) => setError(inputError(field, message))}
+          onSubmit={submitRx} onScan={submitRx} onInvalid={(message, field) => setError(inputError(field, message))}
         />
         <BasketCard
           ref={basket} lines={sale?.lines ?? []} disabled={!editable} busy={busy === 'basket'}

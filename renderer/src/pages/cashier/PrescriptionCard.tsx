@@ -1,8 +1,9 @@
-// ② The external prescription (外配处方): typed or scanned field by field (Enter moves on), then
-// the issuer's level, designation and validity as the backend judged them.
+// ② The external prescription (外配处方): an e-prescription's QR scanned into the scan field (the 2D
+// scanner types the text and Enter, like a keyboard), or a paper one typed field by field (Enter
+// moves on); then the issuer's level, designation and validity as the backend judged them.
 import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
 import { Alert, Card, Input, type InputRef, Space, Tag, Typography } from 'antd';
-import { PrescriptionRequest, type SaleView } from '../../../../core/contracts/checkout';
+import { PrescriptionRequest, ScannedPrescriptionRequest, type SaleView } from '../../../../core/contracts/checkout';
 import { KeyButton } from '../../components/KeyButton';
 import { zh } from '../../strings';
 
@@ -18,16 +19,31 @@ interface Props {
   disabled: boolean;
   busy: boolean;
   onSubmit(request: PrescriptionRequest): void;
+  onScan(request: ScannedPrescriptionRequest): void;
   onInvalid(message: string, field: string): void;
 }
 
 const FIELDS = ['issuerCode', 'rxNo', 'issuedOn', 'prescriber', 'items'] as const;
 type Field = (typeof FIELDS)[number];
 
-export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onInvalid }, ref) {
+export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onScan, onInvalid }, ref) {
   const [values, setValues] = useState<Record<Field, string>>({ issuerCode: '', rxNo: '', issuedOn: '', prescriber: '', items: '' });
+  const [scanned, setScanned] = useState('');
   const refs = useRef<Partial<Record<Field, InputRef | null>>>({});
+  const scanRef = useRef<InputRef | null>(null);
   useImperativeHandle(ref, () => ({ focus: () => refs.current.issuerCode?.focus() }), []);
+
+  /** Enter after a scan: the QR goes to the backend as it is; the field is cleared for the next scan. */
+  const submitScan = (): void => {
+    const parsed = ScannedPrescriptionRequest.safeParse({ scanned });
+    setScanned('');
+    if (!parsed.success) {
+      onInvalid(parsed.error.issues[0]!.message, 'scanned');
+      scanRef.current?.focus();
+      return;
+    }
+    onScan(parsed.data);
+  };
 
   const submit = (): void => {
     const parsed = PrescriptionRequest.safeParse({
@@ -74,6 +90,20 @@ export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(functi
       data-testid="rx-card"
       extra={<KeyButton hotkey="F4" size="small" disabled={disabled} onClick={() => refs.current.issuerCode?.focus()}>{zh.checkout.rxEnter}</KeyButton>}
     >
+      <Input
+        ref={scanRef}
+        data-testid="rx-scan"
+        aria-label={zh.checkout.rxScan}
+        title={zh.checkout.rxScan}
+        placeholder={zh.checkout.rxScan}
+        disabled={disabled}
+        autoComplete="off"
+        value={scanned}
+        onChange={(e) => setScanned(e.target.value)}
+        onPressEnter={submitScan}
+        style={{ marginBottom: 6 }}
+      />
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{zh.checkout.rxScanOr}</Typography.Text>
       <div style={{ display: 'flex', gap: 6 }}>
         {input('issuerCode', zh.checkout.rxIssuer, 150)}
         {input('rxNo', zh.checkout.rxNo, 100)}
@@ -92,6 +122,7 @@ function PrescriptionResult({ rx }: { rx: Rx }): React.JSX.Element {
     <div data-testid="rx-result" style={{ marginTop: 8 }}>
       <Space wrap>
         <Tag color={rx.valid ? 'green' : 'red'} data-testid="rx-valid">{rx.valid ? zh.checkout.rxValid : zh.checkout.rxInvalid}</Tag>
+        <Tag data-testid="rx-source">{rx.source === 'scanned' ? zh.checkout.rxScanned : zh.checkout.rxPaper}</Tag>
         {rx.issuer ? (
           <>
             <Typography.Text strong>{rx.issuer.name}</Typography.Text>
