@@ -1,44 +1,27 @@
 // 7201 (e-prescription QR → token) and 7203 (download) against the sandbox centre over loopback
 // HTTP with the real client; the replies pass the same schemas the till uses (the client answers
 // `ok` only then). Training QRs: RX-<fixtureId>-<issuerCode>-<n>[-OLD] (native/sandbox/eprescription.ts).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createCentreClient } from '../../../core/centre/client';
 import { msgidGenerator } from '../../../core/centre/msgid';
-import { type CentreOutcome } from '../../../core/centre/outcome';
 import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../../core/centre/training';
 import { EprescriptionDownloadOutput, EprescriptionQrOutput } from '../../../core/centre/tx/eprescription';
 import { trainingCatalogue, trainingInstitutions } from '../../../core/policy/reference';
 import { HttpJsonTransport } from '../../../native/centre/http-transport';
 import { TRAINING_RX_ITEMS, TRAINING_RX_PRESCRIBER, trainingRxNo } from '../../../native/sandbox/eprescription';
-import { type RunningSandbox } from '../../../native/sandbox/server';
-import { client, person, sandbox, tempDir } from './fixture';
+import { ok, useSandboxClient, client, person, sandbox, tempDir } from './fixture';
 
-let sb: RunningSandbox;
-let c: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  sb = await sandbox();
-  c = client(sb);
-});
-afterAll(async () => {
-  await c.transport.close();
-  await sb.close();
-});
-
-function ok<T>(outcome: CentreOutcome<T>): T {
-  if (outcome.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(outcome)}`);
-  return outcome.output;
-}
+const env = useSandboxClient();
 
 describe('7201 + 7203', () => {
   test('a training QR decodes to a token for its patient; the download is issued today (sandbox clock) by the named institution', async () => {
     const p = person('nanchang-active');
     const qr = 'RX-nanchang-active-TRAIN-H360102-L3-1';
-    const decoded = ok(await c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
+    const decoded = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
     expect(decoded).toMatchObject({ cert_type: '01', name: p.name, certno: p.certno, insuplc_admdvs: p.insuplcAdmdvs });
     expect(decoded.epc_token).toMatch(/^EPC\d{14}[0-9a-f]{24}$/);
 
-    const rx = ok(await c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
+    const rx = ok(await env.c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
     const issuer = trainingInstitutions().find((i) => i.code === 'TRAIN-H360102-L3')!;
     // The fixture's sandbox clock is 2025-06-16 10:00 China time.
     expect(rx.data).toMatchObject({
@@ -48,7 +31,7 @@ describe('7201 + 7203', () => {
     expect(rx.rxdrugdetail.map((d) => d.med_list_codg)).toEqual([...TRAINING_RX_ITEMS]);
     expect(rx.mdtrtinfo).toMatchObject({ psn_no: p.psnNo, certno: p.certno, prsc_dr_name: TRAINING_RX_PRESCRIBER });
     // The raw row is the sandbox's own record of what it handed out.
-    expect(sb.db.prepare('SELECT psn_no, issuer_code, hi_rxno FROM eprescription WHERE epc_token = ?').get(decoded.epc_token))
+    expect(env.sb.db.prepare('SELECT psn_no, issuer_code, hi_rxno FROM eprescription WHERE epc_token = ?').get(decoded.epc_token))
       .toEqual({ psn_no: p.psnNo, issuer_code: issuer.code, hi_rxno: trainingRxNo(qr) });
   });
 
@@ -56,56 +39,56 @@ describe('7201 + 7203', () => {
     const codes = new Set(trainingCatalogue().map((c) => c.code));
     expect(TRAINING_RX_ITEMS.every((i) => codes.has(i))).toBe(true);
     const qr = 'RX-jincheng-active-TRAIN-H140502-L2-9';
-    const first = ok(await c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
-    const second = ok(await c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
+    const first = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
+    const second = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
     expect(second.epc_token).not.toBe(first.epc_token);
-    const a = ok(await c.centre.downloadEprescription({ data: { epc_token: first.epc_token, insuplc_admdvs: first.insuplc_admdvs } }));
-    const b = ok(await c.centre.downloadEprescription({ data: { epc_token: second.epc_token, insuplc_admdvs: second.insuplc_admdvs } }));
+    const a = ok(await env.c.centre.downloadEprescription({ data: { epc_token: first.epc_token, insuplc_admdvs: first.insuplc_admdvs } }));
+    const b = ok(await env.c.centre.downloadEprescription({ data: { epc_token: second.epc_token, insuplc_admdvs: second.insuplc_admdvs } }));
     expect(a.data.hi_rxno).toBe(b.data.hi_rxno);
     expect(trainingRxNo('RX-jincheng-active-TRAIN-H140502-L2-10')).not.toBe(a.data.hi_rxno);
   });
 
   test('-OLD: issued 10 days ago, the centre window long over', async () => {
-    const decoded = ok(await c.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-shiyan-active-TRAIN-H420302-L1-1-OLD' } }));
-    const rx = ok(await c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
+    const decoded = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-shiyan-active-TRAIN-H420302-L1-1-OLD' } }));
+    const rx = ok(await env.c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
     expect(rx.data).toMatchObject({ fixmedins_code: 'TRAIN-H420302-L1', prsc_time: '2025-06-06 10:00:00', valid_end_time: '2025-06-08 23:59:59' });
   });
 
   test('unknown QRs, tokens and divisions are business errors (rejected, with the centre\'s message)', async () => {
     for (const qr of ['RX-nobody-TRAIN-H360102-L3-1', 'RX-nanchang-active-NOPE-1', 'RX-nanchang-active-TRAIN-H360102-L3', 'RX-nanchang-active-TRAIN-H360102-L3-1-NEW', '0123456789abcdefghijklmnopq']) {
-      expect(await c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }), qr).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/电子处方二维码无效/) });
+      expect(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }), qr).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/电子处方二维码无效/) });
     }
-    expect(await c.centre.downloadEprescription({ data: { epc_token: 'EPC-forged', insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/令牌不存在/) });
-    const decoded = ok(await c.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L1-1' } }));
-    expect(await c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: '420300' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/区划/) });
-    expect(await c.centre.downloadEprescription({ data: { auth_rxno: 'A1', insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/epc_token/) });
+    expect(await env.c.centre.downloadEprescription({ data: { epc_token: 'EPC-forged', insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/令牌不存在/) });
+    const decoded = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L1-1' } }));
+    expect(await env.c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: '420300' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/区划/) });
+    expect(await env.c.centre.downloadEprescription({ data: { auth_rxno: 'A1', insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/epc_token/) });
   });
 
   test('a token is good only for the pharmacy that decoded it', async () => {
     const identity = { ...TRAINING_IDENTITY, fixmedinsCode: 'P42030200002' };
-    const transport = new HttpJsonTransport({ url: sb.endpoint, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
+    const transport = new HttpJsonTransport({ url: env.sb.endpoint, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
     const other = createCentreClient({ transport, identity, clock: () => new Date(), terminal: TRAINING_TERMINAL, nextMsgid: msgidGenerator(identity.fixmedinsCode, () => new Date()) });
-    const decoded = ok(await c.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L2-3' } }));
+    const decoded = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L2-3' } }));
     expect(await other.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } })).toMatchObject({ kind: 'rejected' });
     await transport.close();
   });
 
   test('our own bad input is never sent: CentreInputError names the field', async () => {
-    await expect(c.centre.decodeEprescriptionQr({ data: { epc_qrcd: '' } })).rejects.toThrow(/input\.data\.epc_qrcd/);
-    await expect(c.centre.downloadEprescription({ data: { insuplc_admdvs: '360100' } })).rejects.toThrow(/input\.data\.epc_token: give epc_token or auth_rxno/);
-    await expect(c.centre.downloadEprescription({ data: { epc_token: 'T', insuplc_admdvs: '3601' } })).rejects.toThrow(/insuplc_admdvs/);
+    await expect(env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: '' } })).rejects.toThrow(/input\.data\.epc_qrcd/);
+    await expect(env.c.centre.downloadEprescription({ data: { insuplc_admdvs: '360100' } })).rejects.toThrow(/input\.data\.epc_token: give epc_token or auth_rxno/);
+    await expect(env.c.centre.downloadEprescription({ data: { epc_token: 'T', insuplc_admdvs: '3601' } })).rejects.toThrow(/insuplc_admdvs/);
   });
 
   test('the raw replies, read off the wire, pass the same schemas unchanged', async () => {
-    ok(await c.centre.signIn());
+    ok(await env.c.centre.signIn());
     let seq = 0;
     const raw = async (infno: string, input: unknown): Promise<{ infcode: number; output: unknown }> => {
       const envelope = {
         infno, msgid: `P42030200001202506161000${String(++seq).padStart(6, '0')}`, mdtrtarea_admvs: '420302', insuplc_admdvs: infno === '7203' ? '500000' : '',
         recer_sys_code: 'YBXT', dev_no: '', dev_safe_info: '', cainfo: '', signtype: '', infver: 'V1.0', opter_type: '1', opter: 'T', opter_name: 'T',
-        inf_time: '2025-06-16 10:00:00', fixmedins_code: 'P42030200001', fixmedins_name: 'T', sign_no: c.centre.signNo(), input,
+        inf_time: '2025-06-16 10:00:00', fixmedins_code: 'P42030200001', fixmedins_name: 'T', sign_no: env.c.centre.signNo(), input,
       };
-      const response = await fetch(sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
+      const response = await fetch(env.sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
       return await response.json() as { infcode: number; output: unknown };
     };
     const decoded = await raw('7201', { data: { epc_qrcd: 'RX-chongqing-active-TRAIN-H500103-L3-1' } });

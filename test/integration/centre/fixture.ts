@@ -1,11 +1,13 @@
 // Shared by the centre and sync integration tests and the drain benchmark: a real sandbox centre on
 // loopback, a real centre client over HTTP, store databases in temp folders, and training baskets.
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCentreClient } from '../../../core/centre/client';
 import { settleInputFromBasket, type BasketLine } from '../../../core/centre/build';
 import { msgidGenerator } from '../../../core/centre/msgid';
+import { type CentreOutcome } from '../../../core/centre/outcome';
 import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../../core/centre/training';
 import { type SettleInputDraft } from '../../../core/centre/tx/settle';
 import { quote } from '../../../core/copay/engine';
@@ -92,4 +94,24 @@ export function sale(p: PersonSeed, lines: ReadonlyArray<Omit<BasketLine, 'medin
     }),
   }, embeddedPackages());
   return { request, insuplcAdmdvs: p.insuplcAdmdvs, provisional: { total: q.total, fund: q.fund, account: q.account, cash: q.cash } };
+}
+
+/** The file's sandbox and a real client to it, started before its tests and closed after them. */
+export function useSandboxClient(): { sb: RunningSandbox; c: ReturnType<typeof client> } {
+  const env = {} as { sb: RunningSandbox; c: ReturnType<typeof client> };
+  beforeAll(async () => {
+    env.sb = await sandbox();
+    env.c = client(env.sb);
+  });
+  afterAll(async () => {
+    await env.c?.transport.close();
+    await env.sb?.close();
+  });
+  return env;
+}
+
+/** The output of a call that must succeed. */
+export function ok<T>(outcome: CentreOutcome<T>): T {
+  if (outcome.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(outcome)}`);
+  return outcome.output;
 }

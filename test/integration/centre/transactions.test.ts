@@ -1,36 +1,19 @@
 // Every transaction against the sandbox centre over loopback HTTP, with the real client.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type CentreOutcome } from '../../../core/centre/outcome';
+import { describe, expect, test } from 'vitest';
 import { type SettleOutput } from '../../../core/centre/tx/settle';
-import { type RunningSandbox } from '../../../native/sandbox/server';
-import { client, person, sale, sandbox } from './fixture';
+import { ok, useSandboxClient, client, person, sale, sandbox } from './fixture';
 
-let sb: RunningSandbox;
-let c: ReturnType<typeof client>;
+const env = useSandboxClient();
 
-beforeAll(async () => {
-  sb = await sandbox();
-  c = client(sb);
-});
-afterAll(async () => {
-  await c.transport.close();
-  await sb.close();
-});
-
-function ok<T>(outcome: CentreOutcome<T>): T {
-  if (outcome.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(outcome)}`);
-  return outcome.output;
-}
-
-const personRow = (psnNo: string) => sb.db.prepare('SELECT balance, deductible_met, fund_paid FROM person WHERE psn_no = ?').get(psnNo) as { balance: string; deductible_met: string; fund_paid: string };
+const personRow = (psnNo: string) => env.sb.db.prepare('SELECT balance, deductible_met, fund_paid FROM person WHERE psn_no = ?').get(psnNo) as { balance: string; deductible_met: string; fund_paid: string };
 
 describe('9001/9002 sign-in', () => {
   test('sign in returns a sign_no; business calls without one are refused by the centre', async () => {
-    const signed = ok(await c.centre.signIn());
+    const signed = ok(await env.c.centre.signIn());
     expect(signed.signinoutb.sign_no).toMatch(/^\d{14}[0-9a-f]+$/);
-    const other = client(sb);
+    const other = client(env.sb);
     expect(ok(await other.centre.signOut()).signoutoutb.sign_time).toMatch(/^\d{4}-/);
-    const raw = await fetch(sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+    const raw = await fetch(env.sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
       infno: '1101', msgid: 'P42030200001202506161000000001', mdtrtarea_admvs: '420302', insuplc_admdvs: '', recer_sys_code: 'YBXT', dev_no: '',
       dev_safe_info: '', cainfo: '', signtype: '', infver: 'V1.0', opter_type: '1', opter: 'X', opter_name: 'X', inf_time: '2025-06-16 10:00:00',
       fixmedins_code: 'P42030200001', fixmedins_name: 'X', sign_no: 'forged', input: { data: { mdtrt_cert_type: '02', mdtrt_cert_no: '1' } } }) });
@@ -39,7 +22,7 @@ describe('9001/9002 sign-in', () => {
   });
 
   test('after 9002 the old sign_no no longer works, and the client signs in again', async () => {
-    const d = client(sb);
+    const d = client(env.sb);
     ok(await d.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: person('shiyan-active').certno } }));
     const first = d.centre.signNo();
     ok(await d.centre.signOut());
@@ -53,31 +36,31 @@ describe('9001/9002 sign-in', () => {
 describe('1101 person info', () => {
   test('by ID number, by social security card (with card_sn) and by e-voucher token', async () => {
     const p = person('nanchang-active');
-    const byId = ok(await c.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno } }));
+    const byId = ok(await env.c.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno } }));
     expect(byId.baseinfo).toMatchObject({ psn_no: p.psnNo, psn_name: p.name, certno: p.certno });
     expect(byId.insuinfo[0]).toMatchObject({ insutype: '310', insuplc_admdvs: '360100', balc: p.balance, psn_insu_stas: '1' });
-    const byCard = ok(await c.centre.personInfo({ data: { mdtrt_cert_type: '03', mdtrt_cert_no: p.cardNo, card_sn: p.cardSn } }));
+    const byCard = ok(await env.c.centre.personInfo({ data: { mdtrt_cert_type: '03', mdtrt_cert_no: p.cardNo, card_sn: p.cardSn } }));
     expect(byCard.baseinfo.psn_no).toBe(p.psnNo);
-    const byToken = ok(await c.centre.personInfo({ data: { mdtrt_cert_type: '01', mdtrt_cert_no: p.ecToken } }));
+    const byToken = ok(await env.c.centre.personInfo({ data: { mdtrt_cert_type: '01', mdtrt_cert_no: p.ecToken } }));
     expect(byToken.baseinfo.psn_no).toBe(p.psnNo);
   });
 
   test('a wrong card_sn, an unknown person, a suspended one', async () => {
     const p = person('shiyan-active');
-    const wrongSn = await c.centre.personInfo({ data: { mdtrt_cert_type: '03', mdtrt_cert_no: p.cardNo, card_sn: '0'.repeat(32) } });
+    const wrongSn = await env.c.centre.personInfo({ data: { mdtrt_cert_type: '03', mdtrt_cert_no: p.cardNo, card_sn: '0'.repeat(32) } });
     expect(wrongSn).toMatchObject({ kind: 'rejected', message: '社会保障卡识别码不符' });
-    expect(await c.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: '110101199001010011' } })).toMatchObject({ kind: 'rejected', message: '未查询到人员参保信息' });
-    const suspended = ok(await c.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: person('chongqing-suspended').certno } }));
+    expect(await env.c.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: '110101199001010011' } })).toMatchObject({ kind: 'rejected', message: '未查询到人员参保信息' });
+    const suspended = ok(await env.c.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: person('chongqing-suspended').certno } }));
     expect(suspended.insuinfo[0]).toMatchObject({ psn_insu_stas: '2', insuplc_admdvs: '500103' });
   });
 });
 
 describe('1201 institution info', () => {
   test('gives the issuer level as hosp_lv; non-designated institutions are not listed', async () => {
-    const l3 = ok(await c.centre.institutionInfo({ medinsinfo: { fixmedins_code: 'TRAIN-H420302-L3' } }));
+    const l3 = ok(await env.c.centre.institutionInfo({ medinsinfo: { fixmedins_code: 'TRAIN-H420302-L3' } }));
     expect(l3.medinsinfo).toEqual([expect.objectContaining({ fixmedins_code: 'TRAIN-H420302-L3', hosp_lv: '02' })]);
-    expect(ok(await c.centre.institutionInfo({ medinsinfo: { fixmedins_code: 'TRAIN-H420302-NONDES' } })).medinsinfo).toEqual([]);
-    const byName = ok(await c.centre.institutionInfo({ medinsinfo: { fixmedins_name: '南昌示例' } }));
+    expect(ok(await env.c.centre.institutionInfo({ medinsinfo: { fixmedins_code: 'TRAIN-H420302-NONDES' } })).medinsinfo).toEqual([]);
+    const byName = ok(await env.c.centre.institutionInfo({ medinsinfo: { fixmedins_name: '南昌示例' } }));
     expect(byName.medinsinfo.map((m) => m.fixmedins_code).sort()).toEqual(['TRAIN-H360102-L1', 'TRAIN-H360102-L2', 'TRAIN-H360102-L3']);
   });
 });
@@ -89,7 +72,7 @@ describe('2101 / 2102 / 2103 / 5203 / 2601', () => {
   test('2101 prices with the centre\'s totals and books nothing', async () => {
     const before = personRow(p.psnNo);
     const s = sale(p, basket);
-    const out = ok(await c.centre.preSettle(s.request, { insuplcAdmdvs: s.insuplcAdmdvs }));
+    const out = ok(await env.c.centre.preSettle(s.request, { insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(out.setlinfo).toMatchObject({ medfee_sumamt: '350.00', setl_id: '', fulamt_ownpay_amt: '10.00', preselfpay_amt: '4.00' });
     expect(out.detlcutinfo.map((d) => [d.feedetl_sn, d.chrgitm_lv, d.inscp_scp_amt])).toEqual([['1', '01', '300.00'], ['2', '02', '36.00'], ['3', '03', '0.00']]);
     expect(personRow(p.psnNo)).toEqual(before);
@@ -98,66 +81,66 @@ describe('2101 / 2102 / 2103 / 5203 / 2601', () => {
   test('2102 books under the msgid, charges the account and the year totals; the same msgid again books nothing', async () => {
     const before = personRow(p.psnNo);
     const s = sale(p, basket);
-    const msgid = c.nextMsgid();
-    const first = ok(await c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
+    const msgid = env.c.nextMsgid();
+    const first = ok(await env.c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(first.setlinfo).toMatchObject({ medins_setl_id: msgid, clr_type: '41', medfee_sumamt: '350.00' });
     expect(first.setlinfo.setl_id).toMatch(/^S/);
     const after = personRow(p.psnNo);
     expect(Number(after.balance)).toBeCloseTo(Number(before.balance) - Number(first.setlinfo.acct_pay), 2);
     expect(after.fund_paid).toBe(first.setlinfo.fund_pay_sumamt);
-    const replay = ok(await c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
+    const replay = ok(await env.c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(replay.setlinfo.setl_id).toBe(first.setlinfo.setl_id);
     expect(personRow(p.psnNo)).toEqual(after);
     const changed = sale(p, [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '1.00' }]);
-    expect(await c.centre.settle(changed.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/已使用，且内容与原报文不同/) });
+    expect(await env.c.centre.settle(changed.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/已使用，且内容与原报文不同/) });
   });
 
   test('5203 finds a settlement by setl_id or by our msgid, and says so when there is none', async () => {
     const s = sale(p, basket);
-    const msgid = c.nextMsgid();
-    const booked = ok(await c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
-    const bySetl = ok(await c.centre.querySettlement({ data: { psn_no: p.psnNo, setl_id: booked.setlinfo.setl_id } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
+    const msgid = env.c.nextMsgid();
+    const booked = ok(await env.c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
+    const bySetl = ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, setl_id: booked.setlinfo.setl_id } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(bySetl.setlinfo?.medins_setl_id).toBe(msgid);
-    const byMsgid = ok(await c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
+    const byMsgid = ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(byMsgid.setlinfo?.setl_id).toBe(booked.setlinfo.setl_id);
-    const none = ok(await c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: c.nextMsgid() } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
+    const none = ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: env.c.nextMsgid() } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(none.setlinfo).toBeNull();
   });
 
   test('2103 refunds: negative amounts, the account and totals restored; twice is refused', async () => {
     const s = sale(p, basket);
     const before = personRow(p.psnNo);
-    const booked = ok(await c.centre.settle(s.request, { msgid: c.nextMsgid(), insuplcAdmdvs: s.insuplcAdmdvs })) as SettleOutput;
+    const booked = ok(await env.c.centre.settle(s.request, { msgid: env.c.nextMsgid(), insuplcAdmdvs: s.insuplcAdmdvs })) as SettleOutput;
     const data = { setl_id: booked.setlinfo.setl_id, mdtrt_id: booked.setlinfo.mdtrt_id, psn_no: p.psnNo };
-    const cancelled = ok(await c.centre.cancel({ data }, { msgid: c.nextMsgid(), insuplcAdmdvs: s.insuplcAdmdvs }));
+    const cancelled = ok(await env.c.centre.cancel({ data }, { msgid: env.c.nextMsgid(), insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(cancelled.setlinfo).toMatchObject({ medfee_sumamt: '-350.00', setl_id: booked.setlinfo.setl_id });
     expect(personRow(p.psnNo)).toEqual(before);
-    expect(await c.centre.cancel({ data }, { msgid: c.nextMsgid(), insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: '该结算已撤销' });
+    expect(await env.c.centre.cancel({ data }, { msgid: env.c.nextMsgid(), insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: '该结算已撤销' });
   });
 
   test('2601 reverses a booked settlement by its msgid; reversing a msgid never seen blocks it for good', async () => {
     const s = sale(p, basket);
     const before = personRow(p.psnNo);
-    const msgid = c.nextMsgid();
-    ok(await c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
-    expect(ok(await c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: msgid, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs }))).toEqual({ reversed: true });
+    const msgid = env.c.nextMsgid();
+    ok(await env.c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
+    expect(ok(await env.c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: msgid, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs }))).toEqual({ reversed: true });
     expect(personRow(p.psnNo)).toEqual(before);
-    expect(ok(await c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo).toBeNull();
+    expect(ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo).toBeNull();
     // Again: harmless.
-    expect((await c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: msgid, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).kind).toBe('ok');
-    const never = c.nextMsgid();
-    expect((await c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: never, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).kind).toBe('ok');
-    expect(await c.centre.settle(s.request, { msgid: never, insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/已被冲正/) });
+    expect((await env.c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: msgid, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).kind).toBe('ok');
+    const never = env.c.nextMsgid();
+    expect((await env.c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: never, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).kind).toBe('ok');
+    expect(await env.c.centre.settle(s.request, { msgid: never, insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/已被冲正/) });
   });
 
   test('business rejections: an unmapped catalogue code, an unknown prescriber, a wrong insurance type', async () => {
     const bad = sale(p, [{ medListCodg: 'NOT-IN-CATALOGUE', qty: '1', price: '5.00' }]);
-    expect(await c.centre.settle(bad.request, { msgid: c.nextMsgid(), insuplcAdmdvs: bad.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/NOT-IN-CATALOGUE/) });
+    expect(await env.c.centre.settle(bad.request, { msgid: env.c.nextMsgid(), insuplcAdmdvs: bad.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/NOT-IN-CATALOGUE/) });
     const s = sale(p, basket);
     const unknownIssuer = { ...s.request, druginfo: { ...s.request.druginfo, rx_fixmedins_code: 'TRAIN-H999999-L1' } };
-    expect(await c.centre.preSettle(unknownIssuer, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/处方开具机构不存在/) });
+    expect(await env.c.centre.preSettle(unknownIssuer, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/处方开具机构不存在/) });
     const resident = { ...s.request, druginfo: { ...s.request.druginfo, insutype: '390' } };
-    expect(await c.centre.preSettle(resident, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/险种类型不符/) });
+    expect(await env.c.centre.preSettle(resident, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/险种类型不符/) });
   });
 });
 
@@ -166,7 +149,7 @@ describe('the seeded persons\' statuses shape the centre\'s split', () => {
   const pre = async (fixtureId: string, level: 1 | 2 | 3 = 1) => {
     const p = person(fixtureId);
     const s = sale(p, basket, { issuerLevel: level });
-    return ok(await c.centre.preSettle(s.request, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo;
+    return ok(await env.c.centre.preSettle(s.request, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo;
   };
 
   test('in hospital or suspended: no pooled fund; near the cap: only what is left of it', async () => {
