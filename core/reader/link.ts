@@ -21,3 +21,31 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): TimerHandle;
   clearTimer(handle: TimerHandle): void;
 }
+
+/** The subscriber lists every ByteLink keeps: incoming bytes, and a close notice given once. */
+export class LinkListeners {
+  private readonly data = new Set<(bytes: Uint8Array) => void>();
+  private readonly closed = new Set<(reason: string) => void>();
+  private closeReported = false;
+
+  onData(listener: (bytes: Uint8Array) => void): () => void {
+    this.data.add(listener);
+    return () => this.data.delete(listener);
+  }
+
+  onClose(listener: (reason: string) => void): () => void {
+    this.closed.add(listener);
+    return () => this.closed.delete(listener);
+  }
+
+  emitData(bytes: Uint8Array): void {
+    for (const listener of this.data) listener(bytes);
+  }
+
+  /** Tells the close listeners once; later calls do nothing. */
+  emitClose(reason: string): void {
+    if (this.closeReported) return;
+    this.closeReported = true;
+    for (const listener of this.closed) listener(reason);
+  }
+}

@@ -7,7 +7,7 @@
 //   virtual.insert('nanchang-active'); virtual.remove();
 import { CardError } from '../../core/card/errors';
 import { createCardReader, type SessionCardReader } from '../../core/reader/card-reader';
-import { type ByteLink } from '../../core/reader/link';
+import { type ByteLink, LinkListeners } from '../../core/reader/link';
 import { type SessionOptions } from '../../core/reader/session';
 import { systemClock } from '../serial/clock';
 import { type SimCard } from './card-model';
@@ -65,8 +65,7 @@ export function createVirtualReader(options: VirtualReaderOptions = {}): Virtual
 
 /** Host side of an in-process byte pipe; deliveries are asynchronous, like a real port. */
 export class InProcessLink implements ByteLink {
-  private readonly dataListeners = new Set<(bytes: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
+  private readonly listeners = new LinkListeners();
   private open = true;
 
   constructor(private readonly toReader: (bytes: Uint8Array) => void) {}
@@ -86,25 +85,22 @@ export class InProcessLink implements ByteLink {
   deliver(bytes: Uint8Array): void {
     const copy = bytes.slice();
     setImmediate(() => {
-      if (!this.open) return;
-      for (const listener of this.dataListeners) listener(copy);
+      if (this.open) this.listeners.emitData(copy);
     });
   }
 
   hangUp(reason: string): void {
     if (!this.open) return;
     this.open = false;
-    for (const listener of this.closeListeners) listener(reason);
+    this.listeners.emitClose(reason);
   }
 
   onData(listener: (bytes: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
+    return this.listeners.onData(listener);
   }
 
   onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.listeners.onClose(listener);
   }
 
   async close(): Promise<void> {

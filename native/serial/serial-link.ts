@@ -1,7 +1,7 @@
 // A ByteLink over a real serial port (serialport 13): 8N1, no flow control, exclusive lock.
 import { SerialPort } from 'serialport';
 import { CardError } from '../../core/card/errors';
-import { type ByteLink } from '../../core/reader/link';
+import { type ByteLink, LinkListeners } from '../../core/reader/link';
 import { explainOpenError } from './os-hints';
 
 export interface SerialLink extends ByteLink {
@@ -20,15 +20,13 @@ export async function openSerialLink(path: string, baudRate: number): Promise<Se
 }
 
 class PortLink implements SerialLink {
-  private readonly dataListeners = new Set<(bytes: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
+  private readonly listeners = new LinkListeners();
   private closing = false;
-  private closedReported = false;
 
   constructor(private readonly port: SerialPort, readonly path: string) {
     port.on('data', (chunk: Buffer) => {
       const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-      for (const listener of this.dataListeners) listener(bytes);
+      this.listeners.emitData(bytes);
     });
     port.on('close', (error?: Error & { disconnected?: boolean }) => {
       this.reportClosed(error?.disconnected ? `reader disconnected (${error.message})` : 'the port was closed');
@@ -51,13 +49,11 @@ class PortLink implements SerialLink {
   }
 
   onData(listener: (bytes: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
+    return this.listeners.onData(listener);
   }
 
   onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.listeners.onClose(listener);
   }
 
   async close(): Promise<void> {
@@ -68,8 +64,6 @@ class PortLink implements SerialLink {
   }
 
   private reportClosed(reason: string): void {
-    if (this.closedReported) return;
-    this.closedReported = true;
-    for (const listener of this.closeListeners) listener(reason);
+    this.listeners.emitClose(reason);
   }
 }

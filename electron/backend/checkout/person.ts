@@ -2,9 +2,8 @@
 // this store's cache of an earlier online visit when offline (with the age of that data shown).
 import { type PersonView } from '../../../core/contracts/checkout';
 import { type PersonInfoOutput } from '../../../core/centre/tx/person';
-import { maskIdNumber } from '../../../core/checkout/business-date';
 import { daysBetween } from '../../../core/checkout/prescription';
-import { businessDate } from '../../../core/checkout/business-date';
+import { businessDate, maskIdNumber } from '../../../core/checkout/business-date';
 import { z } from 'zod';
 
 /** How the person was identified; the same credential goes into 2101/2102 (mdtrt_cert_type/no). */

@@ -203,7 +203,7 @@ export class CheckoutService {
       prescription = { entry, valid: problems.length === 0, issuer: check.issuer, validUntil, problems, source };
     }
     const lines = data.lines.length ? this.resolve(data.lines, prescription) : [];
-    this.save(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
+    this.deps.sales.update(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
     return this.view(id);
   }
 
@@ -236,7 +236,7 @@ export class CheckoutService {
       }
     });
     const lines = this.resolve(basket.lines.map((l) => ({ ...l, traceCodes: [...l.traceCodes] })), data.prescription);
-    this.save(row.id, { lines_json: JSON.stringify(lines), state: 'open', split_json: null });
+    this.deps.sales.update(row.id, { lines_json: JSON.stringify(lines), state: 'open', split_json: null });
     return this.view(id);
   }
 
@@ -250,7 +250,7 @@ export class CheckoutService {
     const { row, data } = this.editable(id);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
     const split = await this.price(data, useAccount);
-    this.save(row.id, { split_json: JSON.stringify(split), state: 'presettled', online: split.mode === 'online' ? 1 : 0 });
+    this.deps.sales.update(row.id, { split_json: JSON.stringify(split), state: 'presettled', online: split.mode === 'online' ? 1 : 0 });
     return this.view(id);
   }
 
@@ -307,7 +307,7 @@ export class CheckoutService {
   async settle(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
     // Settling a sale that is already booked answers with the booking: a POS retrying after a lost
     // reply (or after this process restarted) sees success, and nothing is booked twice.
-    if (BOOKED.has(this.row(id).state)) return this.view(id);
+    if (BOOKED.has(this.row(id).state)) return this.get(id);
     const { row, data } = this.editable(id);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
@@ -491,7 +491,7 @@ export class CheckoutService {
 
   // ── reading ─────────────────────────────────────────────────────────────────
   get(id: string): SaleView {
-    return this.view(id);
+    return this.viewOf(this.row(id));
   }
 
   list(filter: { date?: string; state?: string }): SaleView[] {
@@ -499,7 +499,7 @@ export class CheckoutService {
   }
 
   receipt(id: string): string {
-    return receiptHtml(this.view(id), this.deps.store);
+    return receiptHtml(this.get(id), this.deps.store);
   }
 
   private row(id: string): SaleRow {
@@ -524,10 +524,7 @@ export class CheckoutService {
     };
   }
 
-  private save(id: string, patch: Parameters<SaleStore['update']>[1]): void {
-    this.deps.sales.update(id, patch);
-  }
-
+  /** The sale after a change, published to the live event stream. */
   private view(id: string): SaleView {
     const view = this.viewOf(this.row(id));
     this.deps.onChange?.(view);
