@@ -14,7 +14,7 @@ const INSUTYPES: Record<string, string> = {
 
 /** Plain-Chinese hints for input fields, keyed by the contract's field path (list indices dropped). */
 const FIELD_HINTS: Record<string, string> = {
-  operatorId: '工号应为 1–20 位字母或数字',
+  operatorId: '工号应为 4–8 位数字',
   pin: '密码应为 4–8 位数字',
   name: '请填写名称',
   'identify.token': '电子凭证无效：请让患者刷新二维码后重新扫描',
