@@ -165,6 +165,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'trace': return trace(rest);
     case 'beep': return beep(rest);
     case 'simulate': return simulate(rest);
+    case '--help': case '-h': case 'help': process.stdout.write(`${USAGE}\n`); return EXIT_OK;
     case undefined: throw new UsageError(`a command is required\n${USAGE}`);
     default: throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
   }
