@@ -19,6 +19,8 @@ export const SessionInfo = z.object({
   operatorName: z.string(),
   role: Role,
   expiresAt: z.string(),
+  /** Outside training mode, an operator whose PIN someone else set must change it before anything else. */
+  pinChangeRequired: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
@@ -35,6 +37,12 @@ export const CreatePosTokenRequest = z.object({
 }).strict();
 export const PosTokenCreated = z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() });
 export const PosTokenInfo = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
+
+export const ChangePinRequest = z.object({
+  currentPin: z.string().regex(/^\d{4,8}$/, 'PIN: 4–8 digits'),
+  newPin: z.string().regex(/^\d{4,8}$/, 'PIN: 4–8 digits'),
+}).strict();
+export type ChangePinRequest = z.infer<typeof ChangePinRequest>;
 
 export const CreateOperatorRequest = z.object({
   operatorId: OperatorId,

@@ -49,15 +49,22 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
   const routes: Array<RouteSpec<never, never, never, unknown>> = [];
   const openApi = (): unknown => openApiDocument(routes, { title: `${PRODUCT_NAME} local API`, version: PRODUCT_VERSION });
   const { store } = deps.runtime;
+  // Training mode (the in-process sandbox centre) keeps the documented training PINs usable.
+  const pinChangeEnforced = (): boolean => deps.runtime.sandbox === null;
   const groups: unknown[][] = [
     systemRoutes({ mode: config.mode, journal: store.journal, bus: deps.bus, openApi }),
-    accessRoutes(store.access),
+    accessRoutes(store.access, pinChangeEnforced),
     checkoutRoutes(deps.runtime.checkout),
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
-  registerRoutes(app, routes, { principalFor: (t) => store.access.principalFor(t), idempotency: store.idempotency });
+  registerRoutes(app, routes, {
+    principalFor: (t) => store.access.principalFor(t),
+    idempotency: store.idempotency,
+    restriction: (p) => (p.kind === 'operator' && pinChangeEnforced() && store.access.pinChangeRequired(p.id)
+      ? new ApiError(403, 'PIN_CHANGE_REQUIRED', '首次登录须先修改密码（PIN）：请设置只有您知道的新密码后再继续', 'pin') : null),
+  });
 
   if (config.rendererDir && existsSync(config.rendererDir)) {
     await app.register(fastifyStatic, { root: config.rendererDir, index: 'index.html' });

@@ -28,7 +28,11 @@ function pinMatches(pin: string, stored: string): boolean {
 
 const newToken = (): string => randomBytes(32).toString('base64url');
 
-interface OperatorRow { operator_id: string; name: string; role: Role; pin_hash: string; active: number; failed_logins: number; locked_until: string | null }
+interface OperatorRow { operator_id: string; name: string; role: Role; pin_hash: string; active: number; failed_logins: number; locked_until: string | null; pin_change_required: number }
+
+export class PinChangeError extends Error {
+  constructor(readonly field: 'currentPin' | 'newPin', message: string) { super(message); }
+}
 
 export class AccessStore {
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
@@ -53,6 +57,20 @@ export class AccessStore {
     return changed;
   }
 
+  /** The operator still has a PIN someone else set (created by a manager, or a training default). */
+  pinChangeRequired(operatorId: string): boolean {
+    const row = this.db.prepare('SELECT pin_change_required FROM operator WHERE operator_id = ?').get(operatorId) as { pin_change_required: number } | undefined;
+    return row?.pin_change_required === 1;
+  }
+
+  /** The operator sets their own PIN: the current one must match, the new one must differ. */
+  changePin(operatorId: string, currentPin: string, newPin: string): void {
+    const row = this.db.prepare('SELECT * FROM operator WHERE operator_id = ?').get(operatorId) as OperatorRow | undefined;
+    if (!row || !pinMatches(currentPin, row.pin_hash)) throw new PinChangeError('currentPin', '当前密码不正确');
+    if (newPin === currentPin) throw new PinChangeError('newPin', '新密码不能与当前密码相同');
+    this.db.prepare('UPDATE operator SET pin_hash = ?, pin_change_required = 0 WHERE operator_id = ?').run(hashPin(newPin), operatorId);
+  }
+
   login(operatorId: string, pin: string): SessionInfo {
     const now = this.now();
     const row = this.db.prepare('SELECT * FROM operator WHERE operator_id = ?').get(operatorId) as OperatorRow | undefined;
@@ -74,7 +92,7 @@ export class AccessStore {
       this.db.prepare('INSERT INTO operator_session (token_hash, operator_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
         .run(sha256(token), operatorId, now.toISOString(), expiresAt);
     })();
-    return { token, operatorId, operatorName: row.name, role: row.role, expiresAt };
+    return { token, operatorId, operatorName: row.name, role: row.role, expiresAt, pinChangeRequired: row.pin_change_required === 1 };
   }
 
   logout(token: string): void {

@@ -4,6 +4,7 @@ import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
+import { addPinChangeRequired } from './pin-change-schema';
 
 export const storeMigrations: Migration[] = [
   {
@@ -101,5 +102,11 @@ export const storeMigrations: Migration[] = [
       ALTER TABLE sale ADD COLUMN refund_reason TEXT;
       CREATE INDEX sale_refund_pending ON sale (refund_msgid) WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled');
     `),
+  },
+  {
+    version: 7,
+    name: 'operators: a PIN set by someone else must be changed at first sign-in (outside training)',
+    // Defined in native/store/pin-change-schema.ts next to the code that uses it.
+    up: (db) => addPinChangeRequired(db),
   },
 ];

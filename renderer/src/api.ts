@@ -42,7 +42,9 @@ const unauthorizedListeners = new Set<() => void>();
 function readStoredSession(): SessionInfo | null {
   try {
     const text = sessionStorage.getItem(TOKEN_KEY);
-    return text ? SessionInfo.parse(JSON.parse(text)) : null;
+    const stored = text ? SessionInfo.parse(JSON.parse(text)) : null;
+    // A session still waiting for its first PIN change is not resumed: sign in (and change it) again.
+    return stored && !stored.pinChangeRequired ? stored : null;
   } catch {
     return null;
   }
@@ -160,6 +162,11 @@ export const api = {
     return info;
   },
   whoami: () => call('GET', '/api/session', Principal),
+  /** The signed-in operator sets their own PIN; the stored session then no longer waits for it. */
+  async changePin(currentPin: string, newPin: string): Promise<void> {
+    await call('POST', '/api/session/pin', Ok, { body: { currentPin, newPin } });
+    if (session) storeSession({ ...session, pinChangeRequired: false });
+  },
   async logout(): Promise<void> {
     try { await call('DELETE', '/api/session', Ok); } finally { storeSession(null); }
   },

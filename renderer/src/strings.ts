@@ -17,6 +17,8 @@ const INSUTYPES: Record<string, string> = {
 const FIELD_HINTS: Record<string, string> = {
   operatorId: '工号应为 4–8 位数字',
   pin: '密码应为 4–8 位数字',
+  currentPin: '当前密码不正确',
+  newPin: '新密码应为 4–8 位数字，且不能与当前密码相同',
   name: '请填写名称',
   'identify.token': '电子凭证无效：请让患者刷新二维码后重新扫描',
   'identify.idNumber': '身份证号应为 18 位，最后一位可以是数字或 X',
@@ -100,6 +102,12 @@ export const zh = {
     needId: '请输入工号',
     needPin: '请输入 4–8 位数字密码',
     wrongRole: (id: string, actual: Role, chosen: Role): string => `工号 ${id} 是${ROLE_LABELS[actual]}，不是${ROLE_LABELS[chosen]}：请在上方选择“${ROLE_LABELS[actual]}”后再登录`,
+    changePinTitle: '首次登录：请设置您自己的密码',
+    changePinHint: '您的密码是店长或系统设置的。请设置一个只有您知道的 4–8 位数字新密码，之后用新密码登录。',
+    newPin: '新密码（PIN）',
+    newPinAgain: '再次输入新密码',
+    pinsDiffer: '两次输入的新密码不一致',
+    changePinSubmit: '修改密码并继续',
     trainingHint: '培训环境初始工号：收银员 1001 / 1111，店长 2001 / 2222，技术员 3001 / 3333（正式使用前请店长修改）',
   },
 

@@ -18,8 +18,7 @@ export function tsxBin(): string {
   return join(repoRoot, 'node_modules', '.bin', 'tsx');
 }
 
-export async function startServe(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ybjs-serve-'));
+export async function startServe(args: string[] = [], env: NodeJS.ProcessEnv = {}, dataDir: string = mkdtempSync(join(tmpdir(), 'ybjs-serve-'))): Promise<ServeProcess> {
   return launch([tsxBin(), 'electron/backend/serve.ts', '--port', '0', '--data-dir', dataDir, ...args], dataDir, env, 30_000);
 }
 

@@ -34,6 +34,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
   status?: number;
   /** Handler writes the reply itself (SSE, files); `response` then documents it only. */
   raw?: boolean;
+  /** Open to an operator who must change their PIN first (sign-out, who am I, the change itself). */
+  beforePinChange?: true;
   handler(ctx: Context<B, Q, P>): Promise<R>;
 }
 
@@ -51,6 +53,8 @@ export interface IdempotencyPort {
 
 export interface RouteDeps {
   principalFor(token: string): Principal | undefined;
+  /** Why this principal may not use ordinary routes yet (e.g. a first-sign-in PIN change), or null. */
+  restriction?(principal: Principal): ApiError | null;
   idempotency: IdempotencyPort;
 }
 
@@ -72,6 +76,8 @@ function authorize(spec: RouteSpec<never, never, never, unknown>, request: Fasti
   const principal = deps.principalFor(token);
   if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', '令牌无效或已过期，请重新登录');
   if (!spec.roles.includes(principal.role)) throw new ApiError(403, 'FORBIDDEN_ROLE', `此功能需要${spec.roles.join('/')}角色，当前为 ${principal.role}`);
+  const restricted = spec.beforePinChange ? null : deps.restriction?.(principal) ?? null;
+  if (restricted) throw restricted;
   return principal;
 }
 

@@ -1,21 +1,28 @@
 // Sign-in, operators and POS tokens.
 import { z } from 'zod';
-import { CreateOperatorRequest, CreatePosTokenRequest, LoginRequest, OperatorId, OperatorInfo, Principal, PosTokenCreated, PosTokenInfo, SessionInfo } from '../../../core/contracts/auth';
-import { type AccessStore, LoginError } from '../../../native/store/access-store';
+import { ChangePinRequest, CreateOperatorRequest, CreatePosTokenRequest, LoginRequest, OperatorId, OperatorInfo, Principal, PosTokenCreated, PosTokenInfo, SessionInfo } from '../../../core/contracts/auth';
+import { type AccessStore, LoginError, PinChangeError } from '../../../native/store/access-store';
 import { ApiError } from '../http/errors';
 import { route } from '../http/routes';
 
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 const OperatorParam = z.object({ id: OperatorId });
 
-export function accessRoutes(access: AccessStore) {
+const ANY_OPERATOR = ['cashier', 'manager', 'technician'] as const;
+
+/**
+ * `pinChangeEnforced`: outside training mode, an operator whose PIN someone else set signs in to a
+ * session that can only change that PIN (403 PIN_CHANGE_REQUIRED elsewhere; see server.ts).
+ */
+export function accessRoutes(access: AccessStore, pinChangeEnforced: () => boolean) {
   return [
     route({
       method: 'POST', path: '/api/session', tag: 'access', summary: 'Sign in an operator with id and PIN', roles: 'public',
       body: LoginRequest, response: SessionInfo,
       handler: async ({ body }) => {
         try {
-          return access.login(body.operatorId, body.pin);
+          const session = access.login(body.operatorId, body.pin);
+          return { ...session, pinChangeRequired: session.pinChangeRequired && pinChangeEnforced() };
         } catch (error) {
           if (error instanceof LoginError) throw new ApiError(error.code === 'LOCKED' ? 423 : 401, error.code, error.message);
           throw error;
@@ -23,11 +30,25 @@ export function accessRoutes(access: AccessStore) {
       },
     }),
     route({
-      method: 'GET', path: '/api/session', tag: 'access', summary: 'Who the token belongs to', roles: ['cashier', 'manager', 'technician'],
+      method: 'GET', path: '/api/session', tag: 'access', summary: 'Who the token belongs to', roles: ANY_OPERATOR, beforePinChange: true,
       response: Principal, handler: async ({ principal }) => principal!,
     }),
     route({
-      method: 'DELETE', path: '/api/session', tag: 'access', summary: 'Sign out (ends this session token)', roles: ['cashier', 'manager', 'technician'],
+      method: 'POST', path: '/api/session/pin', tag: 'access', summary: 'The signed-in operator sets their own PIN (required at first sign-in outside training)', roles: ANY_OPERATOR, beforePinChange: true,
+      body: ChangePinRequest, response: z.object({ ok: z.literal(true) }),
+      handler: async ({ body, principal }) => {
+        if (principal!.kind !== 'operator') throw new ApiError(403, 'OPERATORS_ONLY', 'POS 令牌没有密码：只有工号登录才能修改密码');
+        try {
+          access.changePin(principal!.id, body.currentPin, body.newPin);
+        } catch (error) {
+          if (error instanceof PinChangeError) throw new ApiError(422, error.field === 'currentPin' ? 'PIN_WRONG' : 'PIN_UNCHANGED', error.message, error.field);
+          throw error;
+        }
+        return { ok: true as const };
+      },
+    }),
+    route({
+      method: 'DELETE', path: '/api/session', tag: 'access', summary: 'Sign out (ends this session token)', roles: ANY_OPERATOR, beforePinChange: true,
       response: z.object({ ok: z.literal(true) }),
       handler: async ({ request }) => { access.logout((request.headers.authorization ?? '').slice(7).trim()); return { ok: true as const }; },
     }),

@@ -26,6 +26,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionIn
   const pinRef = useRef<InputRef>(null);
   const idRef = useRef<InputRef>(null);
   const [health, setHealth] = useState<{ ok: boolean; version?: string } | null>(null);
+  const [mustChange, setMustChange] = useState<{ session: SessionInfo; currentPin: string } | null>(null);
   useEffect(() => { api.health().then((h) => setHealth({ ok: true, version: h.version }), () => setHealth({ ok: false })); }, []);
 
   const submit = async (): Promise<void> => {
@@ -42,6 +43,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionIn
         return;
       }
       localStorage.setItem(LAST_ROLE, role);
+      if (session.pinChangeRequired) { setMustChange({ session, currentPin: pin }); return; }
       onSignedIn(session);
     } catch (e) {
       setError(asApiError(e));
@@ -51,6 +53,10 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionIn
       setBusy(false);
     }
   };
+
+  if (mustChange) {
+    return <ChangePin currentPin={mustChange.currentPin} onChanged={() => onSignedIn({ ...mustChange.session, pinChangeRequired: false })} />;
+  }
 
   return (
     <div className="sign-in-page">
@@ -91,6 +97,49 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: SessionIn
             {health.ok ? `${zh.backendOk} · ${zh.version} ${health.version}` : zh.backendDown}
           </Typography.Paragraph>
         )}
+      </Card>
+    </div>
+  );
+}
+
+/** First sign-in outside training: the operator replaces the PIN someone else chose before going on. */
+function ChangePin({ currentPin, onChanged }: { currentPin: string; onChanged: () => void }): React.JSX.Element {
+  const [newPin, setNewPin] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (): Promise<void> => {
+    if (!/^\d{4,8}$/.test(newPin)) { setError(asApiError(new Error(zh.signIn.needPin))); return; }
+    if (newPin !== again) { setError(asApiError(new Error(zh.signIn.pinsDiffer))); return; }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.changePin(currentPin, newPin);
+      onChanged();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="sign-in-page">
+      <Card className="sign-in-card" title={<span className="sign-in-title">{zh.appName} · {zh.signIn.changePinTitle}</span>} data-testid="change-pin">
+        <Typography.Paragraph type="secondary">{zh.signIn.changePinHint}</Typography.Paragraph>
+        <ErrorNotice error={error} testId="change-pin-error" />
+        <Form layout="vertical" onFinish={() => void submit()}>
+          <Form.Item label={zh.signIn.newPin}>
+            <Input.Password size="large" autoFocus data-testid="new-pin" inputMode="numeric" value={newPin} onChange={(e) => setNewPin(e.target.value)} autoComplete="new-password" />
+          </Form.Item>
+          <Form.Item label={zh.signIn.newPinAgain}>
+            <Input.Password size="large" data-testid="new-pin-again" inputMode="numeric" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" size="large" block loading={busy} data-testid="change-pin-submit">
+            {zh.signIn.changePinSubmit}<kbd className="key-hint">Enter</kbd>
+          </Button>
+        </Form>
       </Card>
     </div>
   );

@@ -47,9 +47,10 @@ export function ensureRenderer(): void {
   built = true;
 }
 
-export async function startApp(): Promise<AppUnderTest> {
+/** `dataDir`: a data folder prepared beforehand (e.g. configured for a real centre); a fresh one by default. */
+export async function startApp(options: { dataDir?: string } = {}): Promise<AppUnderTest> {
   ensureRenderer();
-  const serve = await startServe();
+  const serve = await startServe([], {}, options.dataDir);
   const browser = await launchChromium();
   const tokens = new Map<RoleName, string>();
   const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {

@@ -37,6 +37,8 @@ function targets(): Record<string, Target> {
   return {
     'POST /api/session': { token: () => '', params: {}, body: { operatorId: '9001', pin: '9999' } },
     'DELETE /api/session': { token: () => tokens.throwaway, params: {} },
+    // A wrong current PIN: refused, so every mutation of it must change nothing either.
+    'POST /api/session/pin': { token: cashier, params: {}, body: { currentPin: '0000', newPin: '5678' } },
     'POST /api/operators': { token: manager, params: {}, body: { operatorId: '9100', name: '模糊测试', role: 'cashier', pin: '123456' } },
     'POST /api/operators/{id}/deactivate': { token: manager, params: { id: '9001' } },
     'POST /api/pos-tokens': { token: manager, params: {}, body: { name: '模糊测试POS' } },

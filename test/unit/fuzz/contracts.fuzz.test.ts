@@ -24,6 +24,7 @@ const requestSchemas = Object.entries(contractModules).flatMap(([file, mod]) => 
 /** Valid examples, at least one per request schema (a new schema without one fails the first test). */
 const EXAMPLES: Record<string, unknown[]> = {
   'auth.LoginRequest': [{ operatorId: '1001', pin: '1111' }],
+  'auth.ChangePinRequest': [{ currentPin: '1111', newPin: '5678' }],
   'auth.CreatePosTokenRequest': [{ name: '前台POS' }],
   'auth.CreateOperatorRequest': [{ operatorId: '1002', name: '收银员乙', role: 'cashier', pin: '123456' }],
   'checkout.IdentifyRequest': [{ method: 'card' }, { method: 'voucher', token: 'ecToken-0123456789' }, { method: 'idNumber', idNumber: '36010219920708002X' }],
