@@ -195,6 +195,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       const wanted = input.data.medins_setl_id;
       return typeof wanted === 'string' && wanted !== '' ? checkEcho(outcome, wanted) : outcome;
     },
+    cumulativeInfo: (input, context) => call('5206', input, { insuplcAdmdvs: context.insuplcAdmdvs }),
     reconcileTotals: (input) => call('3201', input),
     decodeEprescriptionQr: (input) => call('7201', input),
     // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.

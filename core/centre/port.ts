@@ -11,6 +11,7 @@ import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOut
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
 } from './tx/eprescription';
+import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
 import { type PersonInfoInput, type PersonInfoOutput } from './tx/person';
 import { type QuerySettlementInput, type QuerySettlementOutput } from './tx/query';
@@ -77,6 +78,8 @@ export interface CentrePort {
   reverse(input: ReverseInput, context: PersonalContext & { readonly msgid?: string }): Promise<CentreOutcome<ReverseOutput>>;
   /** 5203: ok with setlinfo null when the centre holds no such settlement. */
   querySettlement(input: QuerySettlementInput, context: PersonalContext): Promise<CentreOutcome<QuerySettlementOutput>>;
+  /** 5206: the centre's year-to-date totals for the person (deductible met, fund paid …). */
+  cumulativeInfo(input: CumulativeInput, context: PersonalContext): Promise<CentreOutcome<CumulativeOutput>>;
   /** 3201. */
   reconcileTotals(input: TotalsInput): Promise<CentreOutcome<TotalsOutput>>;
   /** 7201: the patient's e-prescription QR → a short-lived epc_token and whose prescription it is. */

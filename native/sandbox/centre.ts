@@ -6,6 +6,7 @@ import { type RequestEnvelope } from '../../core/centre/envelope';
 import { formatCompact, formatDateTime, formatDay } from '../../core/centre/time';
 import { hospLvOfLevel } from '../../core/centre/tx/institution';
 import { type CancelInput, type ReverseInput } from '../../core/centre/tx/cancel';
+import { type CumulativeInput } from '../../core/centre/tx/cumulative';
 import { type EprescriptionDownloadInput, type EprescriptionQrInput } from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
@@ -214,6 +215,28 @@ export class SandboxCentre {
     if (!s || (d.mdtrt_id !== '' && s.mdtrt_id !== d.mdtrt_id)) return { setlinfo: null, setldetail: [] };
     const output = JSON.parse(s.output_json) as { setlinfo: unknown; setldetail: unknown };
     return { setlinfo: output.setlinfo, setldetail: output.setldetail };
+  }
+
+  /**
+   * 5206: the person's running totals as the centre holds them, from every pharmacy's settlements
+   * (so a purchase elsewhere shows here). One row per figure for the current month, with the codes
+   * of core/centre/tx/cumulative.ts: Q0000 起付线累计, D<insutype>101 统筹基金累计, S0000 费用累计.
+   */
+  cumulativeInfo(_env: RequestEnvelope, input: Parsed<typeof CumulativeInput>) {
+    const person = this.person(input.data.psn_no);
+    const now = this.clock();
+    const year = Number(formatDay(now).slice(0, 4));
+    const cumYm = input.data.cum_ym !== '' ? input.data.cum_ym : formatDay(now).slice(0, 7).replace('-', '');
+    if (person.ytd_year !== year || Number(cumYm.slice(0, 4)) !== year) return { cuminfo: [] };
+    const fees = this.db.prepare("SELECT medfee_sumamt FROM settlement WHERE psn_no = ? AND year = ? AND status = 'settled'").pluck().all(person.psn_no, year) as string[];
+    const row = (code: string, cum: string) => ({ insutype: person.insutype, year: String(year), cum_ym: cumYm, cum_type_code: code, cum });
+    return {
+      cuminfo: [
+        row('Q0000', person.deductible_met),
+        row(`D${person.insutype}101`, person.fund_paid),
+        row('S0000', fmt(sum(fees.map((f) => money(f))))),
+      ],
+    };
   }
 
   // ── reconciliation ─────────────────────────────────────────────────────────────────────────────

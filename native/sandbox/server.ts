@@ -193,6 +193,7 @@ function dispatch(centre: SandboxCentre, infno: keyof typeof TRANSACTIONS, env: 
     case '2103': return centre.cancel(env, i);
     case '2601': return centre.reverse(env, i);
     case '5203': return centre.querySettlement(env, i);
+    case '5206': return centre.cumulativeInfo(env, i);
     case '3201': return centre.reconcileTotals(env, i);
     case '3202': return centre.reconcileDetails(env, i);
     case '9101': return centre.uploadFile(env, i);
