@@ -7,6 +7,7 @@
 //   FileCodec       zip + base64 for the 9101/9102 file exchange (needs zlib, so it is native).
 import { type RequestEnvelope } from './envelope';
 import { type CentreOutcome, type UnknownReason } from './outcome';
+import { type CentreOperator } from './sign-in';
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
@@ -65,7 +66,8 @@ export interface DetailReconciliation {
 
 export interface CentrePort {
   signIn(): Promise<CentreOutcome<SignInOutput>>;
-  signOut(): Promise<CentreOutcome<SignOutOutput>>;
+  /** 9002 for the given operator's sign-in of today (default: the current operator). */
+  signOut(operator?: CentreOperator): Promise<CentreOutcome<SignOutOutput>>;
   personInfo(input: PersonInfoInput): Promise<CentreOutcome<PersonInfoOutput>>;
   institutionInfo(input: InstitutionInfoInput): Promise<CentreOutcome<InstitutionInfoOutput>>;
   /** 2101: the centre's split, nothing booked. */

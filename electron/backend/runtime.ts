@@ -12,6 +12,7 @@ import { type StatusView } from '../../core/contracts/status';
 import { StoreSettings } from '../../core/contracts/checkout';
 import { CentreSettings } from '../../core/contracts/technician';
 import { HttpJsonTransport } from '../../native/centre/http-transport';
+import { SqliteSignInBook } from '../../native/centre/sign-in-store';
 import { zipFileCodec } from '../../native/centre/zip';
 import { PolicyStore } from '../../native/policy-store/store';
 import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/updater';
@@ -22,6 +23,7 @@ import { SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
+import { currentCentreOperator } from './operator-context';
 import { watchCard } from './card-watch';
 import { type TraceEvent } from '../../core/reader/trace';
 import { type EventBus } from './http/events';
@@ -47,6 +49,8 @@ export interface Runtime {
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
   readonly identity: CentreIdentity;
+  /** The daily 9001 sign-ins per operator (store migration 7). */
+  readonly signIns: SqliteSignInBook;
   /** Training mode only: simulates the network to the centre going down. */
   readonly network: OfflineSwitch | null;
   reader(): ConfiguredReader;
@@ -93,7 +97,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
   const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
   const transport = new OfflineSwitch(new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
-  const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
+  const signIns = new SqliteSignInBook(store.db);
+  const centre = createCentreClient({
+    transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid(),
+    operator: currentCentreOperator, signIns,
+  });
   const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
   const sales = new SaleStore(store.db, now);
   const storeSettings = (): StoreSettings => store.settings.get(terminalId, STORE_SETTINGS_KEY, StoreSettings) ?? DEFAULT_STORE_SETTINGS;
@@ -115,7 +123,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, signIns,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({

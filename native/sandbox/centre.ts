@@ -60,10 +60,26 @@ export class SandboxCentre {
     return { signoutoutb: { sign_time: formatDateTime(now) } };
   }
 
-  /** Business transactions need a live sign-in of the same institution. */
+  /**
+   * Business transactions need a live sign-in of the same institution and operator, made today
+   * (China time): a sign-in from an earlier day is stale, as on the platforms that expire it daily.
+   */
   checkSignIn(env: RequestEnvelope): void {
-    const row = this.db.prepare('SELECT 1 FROM sign_in WHERE sign_no = ? AND fixmedins_code = ? AND signed_out_at IS NULL').get(env.sign_no, env.fixmedins_code);
+    const row = this.db.prepare('SELECT opter_no, signed_in_at FROM sign_in WHERE sign_no = ? AND fixmedins_code = ? AND signed_out_at IS NULL').get(env.sign_no, env.fixmedins_code) as { opter_no: string; signed_in_at: string } | undefined;
     if (!row) throw new BusinessError('未签到或签到已失效，请先签到 (9001)');
+    if (formatDay(new Date(row.signed_in_at)) !== formatDay(this.clock())) throw new BusinessError('签到已失效（非当日签到），请重新签到 (9001)');
+    if (row.opter_no !== env.opter) throw new BusinessError(`签到流水号不属于经办人 ${env.opter}，请该经办人签到 (9001)`);
+  }
+
+  /** Training and tests: every live sign-in becomes yesterday's, so the next call is refused as stale. */
+  ageSignIns(): number {
+    const yesterday = new Date(this.clock().getTime() - 86_400_000).toISOString();
+    return this.db.prepare('UPDATE sign_in SET signed_in_at = ? WHERE signed_out_at IS NULL').run(yesterday).changes;
+  }
+
+  /** Live sign-ins per operator (tests, the summary). */
+  liveSignIns(): Array<{ sign_no: string; opter_no: string }> {
+    return this.db.prepare('SELECT sign_no, opter_no FROM sign_in WHERE signed_out_at IS NULL ORDER BY signed_in_at').all() as Array<{ sign_no: string; opter_no: string }>;
   }
 
   // ── reference data ─────────────────────────────────────────────────────────────────────────────
