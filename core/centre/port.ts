@@ -22,6 +22,8 @@ import { type SignInOutput, type SignOutOutput } from './tx/sign';
 
 export interface TransportRequest {
   readonly envelope: RequestEnvelope;
+  /** The edition's path for this transaction (the transport joins it to its base URL). */
+  readonly path?: string;
   /** 'file' for 9102, whose successful reply is the file's bytes. */
   readonly expect: 'json' | 'file';
   /** Overrides the transport's response timeout for this call. */

@@ -14,7 +14,10 @@ import { type CentreTransport, type TransportRequest, type TransportResult } fro
 import { type PayloadCipher, type RequestSigner } from './variants';
 
 export interface HttpTransportOptions {
-  /** e.g. https://…/fsi/api/rsfComIfsService/callService */
+  /**
+   * The gateway: its origin (and any prefix), e.g. https://host:8080 or https://host/prefix, to which
+   * the edition's path is joined; a URL that already ends with that path is used as it is.
+   */
   readonly url: string;
   /** Time to establish the connection; exceeding it means not delivered. Default 3 s. */
   readonly connectTimeoutMs?: number;
@@ -72,6 +75,7 @@ export class HttpJsonTransport implements CentreTransport {
     const limit = request.expect === 'file' ? this.maxFileBytes : this.maxBodyBytes;
     const responseTimeoutMs = request.timeoutMs ?? this.responseTimeoutMs;
     const lib = this.url.protocol === 'https:' ? https : http;
+    const target = joinPath(this.url, request.path);
 
     return new Promise<TransportResult>((resolve) => {
       let settled = false;
@@ -89,7 +93,7 @@ export class HttpJsonTransport implements CentreTransport {
         req.destroy();
       };
 
-      const req = lib.request(this.url, { method: 'POST', headers, agent: this.agent, ...(this.options.tls ?? {}) });
+      const req = lib.request(target, { method: 'POST', headers, agent: this.agent, ...(this.options.tls ?? {}) });
       const connectTimer = setTimeout(() => {
         if (connected) return;
         finish({ kind: 'not_delivered', reason: `could not connect to ${this.url.host} within ${this.connectTimeoutMs} ms` });
@@ -167,6 +171,14 @@ export class HttpJsonTransport implements CentreTransport {
       req.end(body);
     });
   }
+}
+
+/** base + path, unless base already ends with path (a full endpoint URL, as configured before editions). */
+export function joinPath(base: URL, path: string | undefined): URL {
+  if (!path || base.pathname.endsWith(path)) return base;
+  const joined = new URL(base.href);
+  joined.pathname = `${base.pathname.replace(/\/+$/, '')}${path}`;
+  return joined;
 }
 
 function snippet(bytes: Buffer): string {
