@@ -125,7 +125,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (plan.before === 'business_error') { count('business_error'); return reply.send(envelope(-1, '模拟业务错误（沙箱故障注入）', null)); }
 
     if (security.mode === 'tif-headers') {
-      const verdict = verifyTifHeaders(request.headers, security, clock());
+      // The gateway checks freshness against the wall clock, not the sandbox's business clock.
+      const verdict = verifyTifHeaders(request.headers, security, new Date());
       if (!verdict.ok) return reply.send(envelope(-1, `网关鉴权失败: ${verdict.reason}`, null));
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply.send(envelope(-1, body === null ? '报文不是合法的 JSON' : '报文格式错误: 应为 JSON 对象', null));

@@ -167,3 +167,9 @@ export function resolveEdition(file: EditionProfileFile, baseOf: (id: string) =>
     transactions,
   };
 }
+
+/** The security modes an edition can run: SM4/SM2 needs cainfo, signtype and enc_type in its envelope. */
+export function supportedSecurityModes(edition: Pick<EditionProfile, 'envelope'>): SecurityMode[] {
+  const sm = ['cainfo', 'signtype', 'enc_type'].every((f) => edition.envelope.request[f] !== undefined);
+  return SECURITY_MODES.filter((mode) => mode !== 'sm4-sm2' || sm);
+}
