@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSettings, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
+  CENTRE_SECRET_NAMES, CentreOnlineTest, CentreSecretInput, CentreSecretsView, CentreSettings, EditionChoice, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { redactIdNumber } from '../../../core/card/cardholder';
 import { formatTraceEvent, maskedFrameHex } from '../../../core/reader/trace-format';
@@ -18,6 +18,10 @@ import { businessDate } from '../../../core/checkout/business-date';
 import { ApiError } from '../http/errors';
 import { type EventBus } from '../http/events';
 import { route } from '../http/routes';
+import { editionById, editionIds } from '../../../core/centre/editions';
+import { supportedSecurityModes } from '../../../core/centre/editions/schema';
+import { CentreKeyError, hasSecret, writeSecret } from '../../../native/centre/security/keys';
+import { editionAndSecurity } from '../centre-connection';
 import { CENTRE_SETTINGS_KEY, DEFAULT_STORE_SETTINGS, STORE_SETTINGS_KEY, type Runtime } from '../runtime';
 import { StoreSettings } from '../../../core/contracts/checkout';
 
@@ -193,6 +197,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       response: CentreSettings,
       handler: async () => rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings) ?? {
         mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000, policyFeedUrl: null,
+        edition: 'national', security: null, paasId: null,
       },
     }),
     route({
@@ -200,7 +205,34 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       body: CentreSettings, response: CentreSettings,
       handler: async ({ body }) => {
         if (body.mode === 'http' && !body.url) throw new ApiError(400, 'INVALID_REQUEST', 'body field url: give the centre endpoint for mode http', 'url');
+        if (!editionIds().includes(body.edition)) throw new ApiError(400, 'INVALID_REQUEST', `body field edition: 没有接口版本 ${body.edition}（可选 ${editionIds().join('、')}）`, 'edition');
+        try { editionAndSecurity(body); } catch (error) { throw new ApiError(400, 'INVALID_REQUEST', `body field ${error instanceof Error ? error.message : String(error)}`, 'security'); }
+        if ((body.security ?? editionById(body.edition).security) === 'tif-headers' && !body.paasId) throw new ApiError(400, 'INVALID_REQUEST', 'body field paasId: x-tif 网关需要 paasId', 'paasId');
         return rt.store.settings.set(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings, body);
+      },
+    }),
+    route({
+      method: 'GET', path: '/api/centre/editions', tag: 'technician', summary: 'The interface editions this app ships (one validated profile each)', roles: TECH,
+      response: z.array(EditionChoice),
+      handler: async () => editionIds().map((id) => {
+        const e = editionById(id);
+        return { id, name: e.name, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] };
+      }),
+    }),
+    route({
+      method: 'GET', path: '/api/centre/secrets', tag: 'technician', summary: 'Which gateway secrets are stored (never their values)', roles: TECH,
+      response: CentreSecretsView,
+      handler: async () => ({ stored: Object.fromEntries(CENTRE_SECRET_NAMES.map((n) => [n, hasSecret(rt.dataDir, n)])) as Record<(typeof CENTRE_SECRET_NAMES)[number], boolean> }),
+    }),
+    route({
+      method: 'PUT', path: '/api/centre/secrets', tag: 'technician', summary: 'Store one gateway secret as a 0600 file in the data folder (takes effect after a restart)', roles: TECH,
+      body: CentreSecretInput, response: CentreSecretsView,
+      handler: async ({ body }) => {
+        try { writeSecret(rt.dataDir, body.name, body.value); } catch (error) {
+          if (error instanceof CentreKeyError) throw new ApiError(400, 'INVALID_REQUEST', `body field value: ${error.message}`, 'value');
+          throw error;
+        }
+        return { stored: Object.fromEntries(CENTRE_SECRET_NAMES.map((n) => [n, hasSecret(rt.dataDir, n)])) as Record<(typeof CENTRE_SECRET_NAMES)[number], boolean> };
       },
     }),
   ];
