@@ -205,6 +205,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
 
   return {
     edition,
+    queriesByMsgid: edition.transactions['5203']?.input.nodes?.['data']?.fields['medins_setl_id'] !== undefined,
     signNo: () => signNo,
     signIn: () => signInNow(),
     async signOut() {

@@ -65,6 +65,11 @@ export interface DetailReconciliation {
 }
 
 export interface CentrePort {
+  /**
+   * Whether 5203 can find a settlement by our msgid (medins_setl_id), per the interface edition.
+   * Without it, a 2102 whose outcome is unknown can only be reversed (2601).
+   */
+  readonly queriesByMsgid: boolean;
   signIn(): Promise<CentreOutcome<SignInOutput>>;
   signOut(): Promise<CentreOutcome<SignOutOutput>>;
   personInfo(input: PersonInfoInput): Promise<CentreOutcome<PersonInfoOutput>>;

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { sm2 } from 'sm-crypto-v2';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createCentreClient } from '../../../core/centre/client';
-import { editionById, editionIds } from '../../../core/centre/editions';
+import { settleInputFromBasket } from '../../../core/centre/build';
+import { editionById, editionFromFile, editionIds } from '../../../core/centre/editions';
+import nationalFile from '../../../core/centre/editions/national.json';
 import { supportedSecurityModes, type EditionProfile, type SecurityMode } from '../../../core/centre/editions/schema';
 import { checkWire } from '../../../core/centre/editions/wire';
 import { msgidGenerator } from '../../../core/centre/msgid';
@@ -18,8 +20,9 @@ import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../../core/centre/train
 import { CentreKeyError, keyFolder, loadSmKeys, readSecret, writeSecret } from '../../../native/centre/security/keys';
 import { createCentreTransport } from '../../../native/centre/transport';
 import { zipFileCodec } from '../../../native/centre/zip';
+import { SyncEngine } from '../../../native/sync/engine';
 import { startSandbox, type RunningSandbox, type SandboxSecurity } from '../../../native/sandbox/server';
-import { fixedClock, ok, person, sale, tempDir } from './fixture';
+import { fixedClock, ok, person, sale, storeDb, tempDir } from './fixture';
 
 const PAAS_ID = 'pharmacy-p42030200001';
 const PAAS_TOKEN = 'tif-token-3f9a1c7e55d2';
@@ -152,6 +155,60 @@ describe('the sandbox checks what it receives against its edition', () => {
     expect(await post({ ...head, infno: '3505A', input: {} })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: infno: 5 characters, at most 4' });
     expect(await post({ ...head, infno: '3505', input: {} })).toMatchObject({ infcode: -1, err_msg: expect.stringContaining('不支持的交易编号 3505') });
     await sb.close();
+  });
+});
+
+describe('the prescription issuer travels in fields the edition defines', () => {
+  test('without druginfo.rx_fixmedins_code, an e-prescription still prices at its issuer\'s tier (rxno = hi_rxno); a paper one cannot', async () => {
+    const file = structuredClone(nationalFile) as typeof nationalFile & { id: string };
+    file.id = 'national-strict';
+    for (const infno of ['2101', '2102'] as const) delete (file.transactions[infno].input.nodes.druginfo.fields as Record<string, unknown>)['rx_fixmedins_code'];
+    const edition = editionFromFile(file, 'national-strict.json');
+    r = await rig(edition, 'plain');
+    const decoded = ok(await r.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-7' } }));
+    const rx = ok(await r.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
+    const build = (issuer: string | null, rxno: string) => settleInputFromBasket({
+      psnNo: nanchang.psnNo, certType: '02', certNo: nanchang.certno, insutype: nanchang.insutype, saleTime: new Date('2025-06-16T02:00:00Z'), useAccount: true, rxIssuerCode: issuer,
+      lines: [{ medListCodg: 'TRAIN-D-B01', medinsListCodg: 'SKU-B01', qty: '30', price: '35.50', rxno }],
+    });
+    const electronic = ok(await r.centre.preSettle(build(rx.data.fixmedins_code, rx.data.hi_rxno), { insuplcAdmdvs: nanchang.insuplcAdmdvs })).setlinfo;
+    const level3 = sale(nanchang, [{ medListCodg: 'TRAIN-D-B01', qty: '30', price: '35.50' }], { issuerLevel: 3 }).provisional;
+    expect(electronic.fund_pay_sumamt).toBe(level3.fund);
+    expect(Number(level3.fund)).toBeGreaterThan(0);
+    const sentLine = (r.sent.at(-1)!.envelope.input as { druginfo: Record<string, unknown>; drugdetail: Array<Record<string, unknown>> });
+    expect(sentLine.druginfo).not.toHaveProperty('rx_fixmedins_code');
+    expect(sentLine.drugdetail[0]).toMatchObject({ rxno: rx.data.hi_rxno, rx_circ_flag: '1' });
+    // A paper prescription's issuer has no field in this edition: the centre sees no prescription.
+    const paper = ok(await r.centre.preSettle(build('TRAIN-H360102-L3', 'RX0001'), { insuplcAdmdvs: nanchang.insuplcAdmdvs })).setlinfo;
+    expect(paper.fund_pay_sumamt).toBe('0.00');
+  });
+  let r: Rig | undefined;
+  afterEach(async () => { await r?.close(); r = undefined; });
+});
+
+describe('recovery follows what the edition\'s 5203 can do', () => {
+  test('national looks a lost 2102 up by msgid; Shenzhen (5203 by setl_id only) reverses it with 2601 instead', async () => {
+    const results: Record<string, unknown> = {};
+    for (const id of ['national', 'shenzhen']) {
+      const edition = editionById(id);
+      const sb = await startSandbox({ dataDir: tempDir('sandbox'), port: 0, clock: fixedClock, edition, faults: { dropAfterCommitRate: 1, infnos: ['2102'] } });
+      const http = createCentreTransport({ url: sb.endpoint, security: 'plain', dataDir: tempDir('none'), connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
+      const centre = createCentreClient({ transport: http, identity: TRAINING_IDENTITY, clock: () => new Date(), terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: msgidGenerator(TRAINING_IDENTITY.fixmedinsCode, () => new Date()), edition });
+      const { store, db } = storeDb();
+      const engine = new SyncEngine({ store, centre, backoff: { baseMs: 5, maxMs: 20, jitter: 0 }, entryBackoff: { baseMs: 1, maxMs: 2, jitter: 0 } });
+      const rec = store.record({ saleRef: `lost-${id}`, ...sale(nanchang, basket) });
+      const until = Date.now() + 5_000;
+      while (Date.now() < until && !['confirmed', 'reversed'].includes(store.get(rec.id)!.outbox.state)) {
+        await engine.drainOnce();
+        await new Promise((resolve) => setTimeout(resolve, 10)); // past the engine's short backoff
+      }
+      results[id] = { state: store.get(rec.id)!.outbox.state, events: store.history(rec.id).map((h) => h.event), centre: sb.centre.summary().settled };
+      await engine.stop(); db.close(); await http.close(); await sb.close();
+    }
+    expect(results).toEqual({
+      national: { state: 'confirmed', events: ['recorded', 'send_started', 'outcome_unknown', 'query_started', 'settled'], centre: 1 },
+      shenzhen: { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
+    });
   });
 });
 
