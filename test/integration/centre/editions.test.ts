@@ -186,6 +186,23 @@ describe('the prescription issuer travels in fields the edition defines', () => 
   afterEach(async () => { await r?.close(); r = undefined; });
 });
 
+describe('URL layouts', () => {
+  test('a path per transaction: each message goes to its own path, and the sandbox refuses one sent elsewhere', async () => {
+    const file = structuredClone(nationalFile) as unknown as { id: string; url: unknown; transactions: Record<string, { path?: string }> };
+    file.id = 'per-path';
+    file.url = { layout: 'per-transaction' };
+    for (const [infno, tx] of Object.entries(file.transactions)) tx.path = `/gateway/${infno}`;
+    const edition = editionFromFile(file, 'per-path.json');
+    const run = await rig(edition, 'plain');
+    expect(run.sb.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ok(await run.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno } })).baseinfo.psn_no).toBe(nanchang.psnNo);
+    expect(run.sent.map((q) => q.path)).toEqual(['/gateway/9001', '/gateway/1101']);
+    const wrong = await fetch(`${run.sb.endpoint}/gateway/1101`, { method: 'POST', body: JSON.stringify({ ...run.sent[0]!.envelope }) });
+    expect(await wrong.json()).toMatchObject({ infcode: -1, err_msg: '交易 9001 的地址应为 /gateway/9001' });
+    await run.close();
+  });
+});
+
 describe('recovery follows what the edition\'s 5203 can do', () => {
   test('national looks a lost 2102 up by msgid; Shenzhen (5203 by setl_id only) reverses it with 2601 instead', async () => {
     const results: Record<string, unknown> = {};
