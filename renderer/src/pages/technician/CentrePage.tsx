@@ -42,7 +42,9 @@ export function CentrePage(): React.JSX.Element {
       setError(asApiError(e));
     }
   };
-  useEffect(() => { if (settings.data) form.setFieldsValue(settings.data); }, [settings.data, form]);
+  // "As the edition says" is null in the settings and '' in the form's select.
+  const toForm = (value: CentreSettings): CentreSettings => ({ ...value, security: (value.security ?? '') as CentreSettings['security'] });
+  useEffect(() => { if (settings.data) form.setFieldsValue(toForm(settings.data)); }, [settings.data, form]);
 
   const save = async (): Promise<void> => {
     const values = form.getFieldsValue();
@@ -56,7 +58,7 @@ export function CentrePage(): React.JSX.Element {
       return;
     }
     try {
-      form.setFieldsValue(await api.saveCentreSettings(parsed.data));
+      form.setFieldsValue(toForm(await api.saveCentreSettings(parsed.data)));
       setError(null);
       void message.success(zh.saved);
     } catch (e) {
@@ -96,10 +98,10 @@ export function CentrePage(): React.JSX.Element {
       )}
       <Card size="small" title={zh.technician.secretsTitle} style={{ marginTop: 12 }} data-testid="centre-secrets">
         {CENTRE_SECRET_NAMES.map((name) => (
-          <Space key={name} style={{ display: 'flex', marginBottom: 8 }} wrap>
-            <span style={{ display: 'inline-block', width: 260 }}>{zh.technician.secretNames[name]}</span>
+          <Space key={name} style={{ display: 'flex', marginBottom: 8 }}>
+            <span style={{ display: 'inline-block', width: 240 }}>{zh.technician.secretNames[name]}</span>
             <Tag color={storedNow[name] ? 'green' : 'default'} data-testid={`secret-state-${name}`}>{storedNow[name] ? zh.technician.secretStored : zh.technician.secretMissing}</Tag>
-            <Input.Password value={secretValues[name] ?? ''} onChange={(e) => setSecretValues((v) => ({ ...v, [name]: e.target.value }))} autoComplete="off" style={{ width: 280 }} data-testid={`secret-${name}`} />
+            <Input.Password value={secretValues[name] ?? ''} onChange={(e) => setSecretValues((v) => ({ ...v, [name]: e.target.value }))} autoComplete="off" style={{ width: 220 }} data-testid={`secret-${name}`} />
             <Button onClick={() => void saveSecret(name)} disabled={!secretValues[name]} data-testid={`secret-save-${name}`}>{zh.technician.secretSave}</Button>
           </Space>
         ))}
