@@ -77,6 +77,8 @@ export type CentreSettings = z.infer<typeof CentreSettings>;
 
 export const EditionChoice = z.object({
   id: z.string(), name: z.string(),
+  /** Shipped with the app, or imported into the data folder by a technician. */
+  origin: z.enum(['shipped', 'local']),
   /** The mode the edition expects, and every mode it can run. */
   security: z.enum(['plain', 'tif-headers', 'sm4-sm2']),
   modes: z.array(z.enum(['plain', 'tif-headers', 'sm4-sm2'])),

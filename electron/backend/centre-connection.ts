@@ -3,12 +3,13 @@
 // security the in-process sandbox demands (it plays the centre, so it holds the other half of the keys).
 // A missing or malformed key file does not stop the backend: every call is then "not delivered" with
 // the message that names the file, which the technician sees in the connection test.
-import { DEFAULT_EDITION_ID, editionById } from '../../core/centre/editions';
+import { DEFAULT_EDITION_ID, editionById, editionIds } from '../../core/centre/editions';
 import { type EditionProfile, type SecurityMode, supportedSecurityModes } from '../../core/centre/editions/schema';
 import { type CentreTransport } from '../../core/centre/port';
 import { type CentreSettings } from '../../core/contracts/technician';
 import { type HttpTransportOptions } from '../../native/centre/http-transport';
 import { loadSmKeys, readSecret } from '../../native/centre/security/keys';
+import { readLocalEditions } from '../../native/centre/edition-files';
 import { createCentreTransport } from '../../native/centre/transport';
 import { type SandboxSecurity } from '../../native/sandbox/server';
 
@@ -20,16 +21,26 @@ export interface CentreConnection {
   transport(url: string, http: Omit<HttpTransportOptions, 'url'>): CentreTransport;
 }
 
+/** The shipped editions and the valid ones in the data folder (shipped first). */
+export function availableEditions(dataDir: string): Array<EditionProfile & { readonly origin: 'shipped' | 'local' }> {
+  return [
+    ...editionIds().map((id) => ({ ...editionById(id), origin: 'shipped' as const })),
+    ...readLocalEditions(dataDir).editions.map((e) => ({ ...e, origin: 'local' as const })),
+  ];
+}
+
 /** The settings' edition and security, checked against each other (a message naming the field). */
-export function editionAndSecurity(settings: Pick<CentreSettings, 'edition' | 'security'> | null | undefined): { edition: EditionProfile; security: SecurityMode } {
-  const edition = editionById(settings?.edition ?? DEFAULT_EDITION_ID);
+export function editionAndSecurity(settings: Pick<CentreSettings, 'edition' | 'security'> | null | undefined, dataDir: string): { edition: EditionProfile; security: SecurityMode } {
+  const id = settings?.edition ?? DEFAULT_EDITION_ID;
+  const edition = availableEditions(dataDir).find((e) => e.id === id);
+  if (!edition) throw new Error(`edition: 没有接口版本 ${id}（可选 ${availableEditions(dataDir).map((e) => e.id).join('、')}）`);
   const security = settings?.security ?? edition.security;
   if (!supportedSecurityModes(edition).includes(security)) throw new Error(`security: ${edition.name} 不支持 ${security}（可选 ${supportedSecurityModes(edition).join('、')}）`);
   return { edition, security };
 }
 
 export function centreConnection(settings: CentreSettings | null | undefined, dataDir: string): CentreConnection {
-  const { edition, security } = editionAndSecurity(settings);
+  const { edition, security } = editionAndSecurity(settings, dataDir);
   let problem: string | null = null;
   return {
     edition, security,

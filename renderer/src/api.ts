@@ -225,6 +225,7 @@ export const api = {
   saveCentreSettings: (body: CentreSettings) => call('PUT', '/api/centre/settings', CentreSettings, { body }),
   centreOnlineTest: () => call('POST', '/api/centre/online-test', CentreOnlineTest, { body: {} }),
   centreEditions: () => call('GET', '/api/centre/editions', z.array(EditionChoice)),
+  importCentreEdition: (profile: unknown) => call('POST', '/api/centre/editions', EditionChoice, { body: profile }),
   centreSecrets: () => call('GET', '/api/centre/secrets', CentreSecretsView),
   saveCentreSecret: (body: z.input<typeof CentreSecretInput>) => call('PUT', '/api/centre/secrets', CentreSecretsView, { body }),
   updatePolicies: () => call('POST', '/api/policies/update', PolicyUpdateReport, { body: {} }),

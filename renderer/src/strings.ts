@@ -453,6 +453,10 @@ export const zh = {
     secretStored: '已录入',
     secretMissing: '未录入',
     secretSave: '保存密钥',
+    editionImportTitle: '导入接口版本（本省的版本文件，JSON；与内置版本同样校验）',
+    editionImport: '导入',
+    editionImported: (name: string): string => `已导入接口版本：${name}`,
+    editionNotJson: '不是合法的 JSON',
   },
 } as const;
 

@@ -1,10 +1,11 @@
 // The technician's choice of interface edition and gateway security over the API, the gateway
 // secrets stored as 0600 files (never returned), and a restart that runs the chosen edition and
 // security against the in-process sandbox; a missing key file shows in the connection test.
-import { statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm2 } from 'sm-crypto-v2';
 import { afterEach, describe, expect, test } from 'vitest';
+import national from '../../core/centre/editions/national.json';
 import { startTestBackend, type TestBackend } from '../support/backend';
 
 let api: TestBackend | undefined;
@@ -66,5 +67,36 @@ describe('centre edition and security settings', () => {
     tech = await api.login('3001', '3333');
     const r = await api.call('POST', '/api/centre/online-test', { token: tech });
     expect(r.body).toMatchObject({ ok: false, message: expect.stringContaining(`缺少密钥文件 ${join(dataDir, 'centre-keys', 'sm4.key')}`) });
+  });
+});
+
+describe('a province\'s own edition, imported', () => {
+  test('a profile with a typo is refused naming the key path and nothing is stored; a valid one is offered, chosen and run', async () => {
+    api = await startTestBackend();
+    const dataDir = api.dataDir;
+    let tech = await api.login('3001', '3333');
+    const typo = structuredClone(national) as Record<string, unknown> & { transactions: Record<string, { input: { nodes: Record<string, { fields: Record<string, unknown> }> } }> };
+    typo.id = 'hubei-test';
+    typo.transactions['2101']!.input.nodes['druginfo']!.fields['psn_no'] = { requird: true };
+    const refused = await api.call('POST', '/api/centre/editions', { token: tech, body: typo });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ field: 'edition', message: expect.stringContaining('transactions.2101.input.nodes.druginfo.fields.psn_no.requird: unknown key (a typo?)') });
+    expect((await api.call('POST', '/api/centre/editions', { token: tech, body: { ...national } })).body.message).toContain('national is a shipped edition');
+    expect(() => readdirSync(join(dataDir, 'editions'))).toThrow();
+
+    const own = { ...structuredClone(national), id: 'hubei-test', name: '湖北（导入测试）', recerSysCode: 'HBXT' };
+    const imported = await api.call('POST', '/api/centre/editions', { token: tech, body: own });
+    expect(imported.body).toMatchObject({ id: 'hubei-test', origin: 'local', modes: ['plain', 'tif-headers'] });
+    // A broken file dropped in by hand is not offered (and does not break the list).
+    writeFileSync(join(dataDir, 'editions', 'broken.json'), '{"format":"ybjs-edition/1"');
+    const listed = (await api.call('GET', '/api/centre/editions', { token: tech })).body as Array<{ id: string; origin: string }>;
+    expect(listed.map((e) => `${e.id}:${e.origin}`)).toEqual(['national:shipped', 'jilin:shipped', 'shenzhen:shipped', 'hubei-test:local']);
+    const current = await settingsOf(api, tech);
+    expect((await api.call('PUT', '/api/centre/settings', { token: tech, body: { ...current, edition: 'hubei-test' } })).status).toBe(200);
+    await api.close();
+    api = await startTestBackend({ dataDir });
+    tech = await api.login('3001', '3333');
+    expect((await api.call('GET', '/api/status', { token: tech })).body.edition).toMatchObject({ id: 'hubei-test', name: '湖北（导入测试）' });
+    expect((await api.call('POST', '/api/centre/online-test', { token: tech })).body).toMatchObject({ ok: true });
   });
 });

@@ -18,10 +18,10 @@ import { businessDate } from '../../../core/checkout/business-date';
 import { ApiError } from '../http/errors';
 import { type EventBus } from '../http/events';
 import { route } from '../http/routes';
-import { editionById, editionIds } from '../../../core/centre/editions';
-import { supportedSecurityModes } from '../../../core/centre/editions/schema';
+import { EditionError, supportedSecurityModes } from '../../../core/centre/editions/schema';
+import { importEdition } from '../../../native/centre/edition-files';
 import { CentreKeyError, hasSecret, writeSecret } from '../../../native/centre/security/keys';
-import { editionAndSecurity } from '../centre-connection';
+import { availableEditions, editionAndSecurity } from '../centre-connection';
 import { CENTRE_SETTINGS_KEY, DEFAULT_STORE_SETTINGS, STORE_SETTINGS_KEY, type Runtime } from '../runtime';
 import { StoreSettings } from '../../../core/contracts/checkout';
 
@@ -205,19 +205,32 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       body: CentreSettings, response: CentreSettings,
       handler: async ({ body }) => {
         if (body.mode === 'http' && !body.url) throw new ApiError(400, 'INVALID_REQUEST', 'body field url: give the centre endpoint for mode http', 'url');
-        if (!editionIds().includes(body.edition)) throw new ApiError(400, 'INVALID_REQUEST', `body field edition: 没有接口版本 ${body.edition}（可选 ${editionIds().join('、')}）`, 'edition');
-        try { editionAndSecurity(body); } catch (error) { throw new ApiError(400, 'INVALID_REQUEST', `body field ${error instanceof Error ? error.message : String(error)}`, 'security'); }
-        if ((body.security ?? editionById(body.edition).security) === 'tif-headers' && !body.paasId) throw new ApiError(400, 'INVALID_REQUEST', 'body field paasId: x-tif 网关需要 paasId', 'paasId');
+        let chosen: ReturnType<typeof editionAndSecurity>;
+        try { chosen = editionAndSecurity(body, rt.dataDir); } catch (error) {
+          const text = error instanceof Error ? error.message : String(error);
+          throw new ApiError(400, 'INVALID_REQUEST', `body field ${text}`, text.startsWith('edition') ? 'edition' : 'security');
+        }
+        if (chosen.security === 'tif-headers' && !body.paasId) throw new ApiError(400, 'INVALID_REQUEST', 'body field paasId: x-tif 网关需要 paasId', 'paasId');
         return rt.store.settings.set(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings, body);
       },
     }),
     route({
       method: 'GET', path: '/api/centre/editions', tag: 'technician', summary: 'The interface editions this app ships (one validated profile each)', roles: TECH,
       response: z.array(EditionChoice),
-      handler: async () => editionIds().map((id) => {
-        const e = editionById(id);
-        return { id, name: e.name, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] };
-      }),
+      handler: async () => availableEditions(rt.dataDir).map((e) => ({ id: e.id, name: e.name, origin: e.origin, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] })),
+    }),
+    route({
+      method: 'POST', path: '/api/centre/editions', tag: 'technician', summary: 'Import an interface edition profile (validated like the shipped ones; stored in the data folder)', roles: TECH,
+      body: z.unknown(), response: EditionChoice,
+      handler: async ({ body }) => {
+        try {
+          const e = importEdition(rt.dataDir, body);
+          return { id: e.id, name: e.name, origin: 'local' as const, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] };
+        } catch (error) {
+          if (error instanceof EditionError) throw new ApiError(400, 'INVALID_REQUEST', `body: ${error.message}`, 'edition');
+          throw error;
+        }
+      },
     }),
     route({
       method: 'GET', path: '/api/centre/secrets', tag: 'technician', summary: 'Which gateway secrets are stored (never their values)', roles: TECH,

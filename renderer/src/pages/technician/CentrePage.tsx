@@ -12,6 +12,20 @@ import { zh } from '../../strings';
 export function CentrePage(): React.JSX.Element {
   const settings = useLoad(() => api.centreSettings());
   const editions = useLoad(() => api.centreEditions());
+  const [profileText, setProfileText] = useState('');
+  const importEdition = async (): Promise<void> => {
+    let json: unknown;
+    try { json = JSON.parse(profileText); } catch { setError(inputError('edition', zh.technician.editionNotJson)); return; }
+    try {
+      const imported = await api.importCentreEdition(json);
+      setProfileText('');
+      setError(null);
+      void editions.reload();
+      void message.success(zh.technician.editionImported(imported.name));
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
   const secrets = useLoad(() => api.centreSecrets());
   const [secretValues, setSecretValues] = useState<Record<string, string>>({});
   const [stored, setStored] = useState<Record<string, boolean> | null>(null);
@@ -96,6 +110,10 @@ export function CentrePage(): React.JSX.Element {
       {edition && edition.notes.length > 0 && (
         <Alert type="warning" showIcon style={{ marginTop: 12 }} data-testid="centre-edition-notes" title={<ul style={{ margin: 0, paddingLeft: 16 }}>{edition.notes.map((n) => <li key={n}>{n}</li>)}</ul>} />
       )}
+      <Card size="small" title={zh.technician.editionImportTitle} style={{ marginTop: 12 }} data-testid="centre-edition-import">
+        <Input.TextArea rows={3} value={profileText} onChange={(e) => setProfileText(e.target.value)} data-testid="edition-json" />
+        <Button style={{ marginTop: 8 }} disabled={!profileText.trim()} onClick={() => void importEdition()} data-testid="edition-import">{zh.technician.editionImport}</Button>
+      </Card>
       <Card size="small" title={zh.technician.secretsTitle} style={{ marginTop: 12 }} data-testid="centre-secrets">
         {CENTRE_SECRET_NAMES.map((name) => (
           <Space key={name} style={{ display: 'flex', marginBottom: 8 }}>
