@@ -11,7 +11,7 @@ import { type HttpTransportOptions } from '../../native/centre/http-transport';
 import { loadSmKeys, readSecret } from '../../native/centre/security/keys';
 import { readLocalEditions } from '../../native/centre/edition-files';
 import { createCentreTransport } from '../../native/centre/transport';
-import { type SandboxSecurity } from '../../native/sandbox/server';
+import { type SandboxOAuth, type SandboxSecurity } from '../../native/sandbox/server';
 
 export interface CentreConnection {
   readonly edition: EditionProfile;
@@ -47,7 +47,7 @@ export function centreConnection(settings: CentreSettings | null | undefined, da
     get problem() { return problem; },
     transport(url, http) {
       try {
-        return createCentreTransport({ ...http, url, security, dataDir, paasId: settings?.paasId ?? null });
+        return createCentreTransport({ ...http, url, security, dataDir, paasId: settings?.paasId ?? null, edition, oauth: settings?.oauth ?? null });
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
         const reason = problem;
@@ -66,4 +66,14 @@ export function sandboxSecurityFor(connection: Pick<CentreConnection, 'security'
     // The terminal's own transport reports the missing key; the sandbox just stays plain.
   }
   return { mode: 'plain' };
+}
+
+/** The token endpoint's side of the terminal's OAuth credentials (training only), or none. */
+export function sandboxOAuthFor(connection: Pick<CentreConnection, 'edition'>, settings: CentreSettings | null | undefined, dataDir: string): SandboxOAuth | undefined {
+  if (!connection.edition.auth || !settings?.oauth) return undefined;
+  try {
+    return { clientId: settings.oauth.clientId, username: settings.oauth.username, clientSecret: readSecret(dataDir, 'oauth-client-secret'), password: readSecret(dataDir, 'oauth-password') };
+  } catch {
+    return undefined;
+  }
 }

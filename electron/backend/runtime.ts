@@ -11,7 +11,7 @@ import { businessDate } from '../../core/checkout/business-date';
 import { type StatusView } from '../../core/contracts/status';
 import { StoreSettings } from '../../core/contracts/checkout';
 import { CentreSettings } from '../../core/contracts/technician';
-import { centreConnection, sandboxSecurityFor } from './centre-connection';
+import { centreConnection, sandboxOAuthFor, sandboxSecurityFor } from './centre-connection';
 import { zipFileCodec } from '../../native/centre/zip';
 import { PolicyStore } from '../../native/policy-store/store';
 import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/updater';
@@ -83,7 +83,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   let url: string;
   if (training) {
-    sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0, edition: connection.edition, security: sandboxSecurityFor(connection, centreSettings, options.dataDir) });
+    sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0, edition: connection.edition, security: sandboxSecurityFor(connection, centreSettings, options.dataDir), oauth: sandboxOAuthFor(connection, centreSettings, options.dataDir) });
     url = sandbox.endpoint;
   } else {
     url = centreSettings!.url!;

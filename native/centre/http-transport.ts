@@ -11,6 +11,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { type CentreTransport, type TransportRequest, type TransportResult } from '../../core/centre/port';
+import { OAuthError, type BearerSource } from './security/oauth';
 import { type PayloadCipher, type RequestSigner } from './variants';
 
 export interface HttpTransportOptions {
@@ -31,6 +32,8 @@ export interface HttpTransportOptions {
   readonly signer?: RequestSigner;
   /** SM4/SM2 payload protection, or none (plain JSON). */
   readonly cipher?: PayloadCipher;
+  /** A bearer token the gateway wants (OAuth), or none. */
+  readonly bearer?: BearerSource;
   /** Reuse connections. Off by default: see the header comment. */
   readonly keepAlive?: boolean;
   /** Extra TLS options for https (ca, servername …). */
@@ -62,7 +65,21 @@ export class HttpJsonTransport implements CentreTransport {
     this.agent.destroy();
   }
 
-  send(request: TransportRequest): Promise<TransportResult> {
+  async send(request: TransportRequest): Promise<TransportResult> {
+    let authorization: string | null = null;
+    if (this.options.bearer) {
+      try { authorization = await this.options.bearer.header(); } catch (error) {
+        // Without a token the message is never sent.
+        if (error instanceof OAuthError) return { kind: 'not_delivered', reason: error.message };
+        throw error;
+      }
+    }
+    const result = await this.post(request, authorization);
+    if (result.kind === 'unknown' && result.reason === 'http_status' && /^HTTP 401\b/.test(result.detail)) this.options.bearer?.invalidate();
+    return result;
+  }
+
+  private post(request: TransportRequest, authorization: string | null): Promise<TransportResult> {
     const payload = this.options.cipher ? this.options.cipher.protect(request.envelope) : request.envelope;
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     const headers: Record<string, string> = {
@@ -71,6 +88,7 @@ export class HttpJsonTransport implements CentreTransport {
       accept: request.expect === 'file' ? 'application/octet-stream, application/json' : 'application/json',
       ...(this.options.keepAlive ? {} : { connection: 'close' }),
       ...(this.options.signer ? this.options.signer.headers(body.toString('utf8'), new Date()) : {}),
+      ...(authorization ? { authorization } : {}),
     };
     const limit = request.expect === 'file' ? this.maxFileBytes : this.maxBodyBytes;
     const responseTimeoutMs = request.timeoutMs ?? this.responseTimeoutMs;

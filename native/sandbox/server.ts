@@ -8,6 +8,7 @@
 //
 // The listening socket is ours (node:net), handed to Fastify's HTTP server connection by connection,
 // so "refuse connections" can really stop listening for a while and clients see ECONNREFUSED.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -50,6 +51,18 @@ export interface SandboxOptions {
   readonly edition?: EditionProfile;
   /** The gateway security it demands (plain JSON by default). */
   readonly security?: SandboxSecurity;
+  /**
+   * With an edition that wants a bearer token: the credentials its token endpoint accepts. Without
+   * them it hands a token to any client (training), but still demands one on every message.
+   */
+  readonly oauth?: SandboxOAuth;
+}
+
+export interface SandboxOAuth {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly username: string;
+  readonly password: string;
 }
 
 export type SandboxSecurity =
@@ -72,6 +85,10 @@ export interface RunningSandbox {
   readonly db: Db;
   readonly edition: EditionProfile;
   setFaults(faults: FaultConfigInput): void;
+  /** Forget every issued bearer token (a gateway restart, an expiry). */
+  revokeTokens(): void;
+  /** How many token requests its OAuth endpoint has answered. */
+  tokenRequests(): number;
   stats(): SandboxStats;
   /** Stop listening for `ms` (connections are refused), then listen again on the same port. */
   refuseFor(ms: number): void;
@@ -94,6 +111,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const log = options.log ?? (() => {});
   const edition = options.edition ?? editionById(DEFAULT_EDITION_ID);
   const security: SandboxSecurity = options.security ?? { mode: 'plain' };
+  const tokens = new Map<string, number>();
+  let tokenRequests = 0;
   const byCode = new Map(Object.entries(edition.transactions).map(([infno, tx]) => [tx.code, infno]));
 
   const app = Fastify({ logger: false, bodyLimit: options.maxRequestBytes ?? 48 * 1024 * 1024, serverFactory: (handler) => http.createServer(handler) });
@@ -105,6 +124,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   app.get('/sandbox/policy-packages', async () => ({
     packages: centre.packages().map((p) => signPackage(p, TRAINING_PRIVATE_KEY_PEM, SANDBOX_SIGNING_KEY_ID)),
   }));
+
+  const oauth = options.oauth;
+  if (edition.auth) {
+    // OAuth 2 password grant, client id and secret as HTTP Basic (as Jilin's gateway, S2 getToken).
+    app.post(edition.auth.tokenPath, async (request, reply) => {
+      tokenRequests++;
+      const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+      const basic = /^Basic (.+)$/.exec(String(request.headers.authorization ?? ''));
+      const client = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
+      if (oauth && client !== `${oauth.clientId}:${oauth.clientSecret}`) return reply.code(401).send({ error: 'invalid_client' });
+      if (form.get('grant_type') !== 'password' || (oauth && (form.get('username') !== oauth.username || form.get('password') !== oauth.password))) return reply.code(400).send({ error: 'invalid_grant' });
+      const token = randomBytes(16).toString('hex');
+      tokens.set(token, Date.now() + 3_600_000);
+      return reply.send({ access_token: token, token_type: 'bearer', expires_in: 3600, scope: form.get('scope') ?? '' });
+    });
+  }
 
   const paths = edition.url.layout === 'single' ? [edition.url.path] : [...new Set(Object.values(edition.transactions).map((tx) => tx.path!))];
   for (const path of paths) app.post(path, async (request, reply) => handle(path, request, reply));
@@ -124,6 +159,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (plan.before === 'error5xx') { count('error5xx'); return reply.code(503).type('text/plain').send('503 Service Unavailable (sandbox fault injection)'); }
     if (plan.before === 'business_error') { count('business_error'); return reply.send(envelope(-1, '模拟业务错误（沙箱故障注入）', null)); }
 
+    if (edition.auth) {
+      const bearer = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+      if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return reply.code(401).type('application/json').send({ error: 'invalid_token', error_description: '令牌无效或已过期' });
+    }
     if (security.mode === 'tif-headers') {
       // The gateway checks freshness against the wall clock, not the sandbox's business clock.
       const verdict = verifyTifHeaders(request.headers, security, new Date());
@@ -226,6 +265,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     url, port, centre, db, edition,
     endpoint: `http://${HOST}:${port}${edition.url.layout === 'single' ? edition.url.path : ''}`,
     setFaults(next) { faults = FaultConfig.parse(next); random = seededRandom(faults.seed); },
+    revokeTokens: () => tokens.clear(),
+    tokenRequests: () => tokenRequests,
     stats: () => ({ requests: stats.requests, byInfno: { ...stats.byInfno }, faults: { ...stats.faults } }),
     refuseFor: (ms) => listener.refuseFor(ms),
     async close() {

@@ -41,19 +41,24 @@ describe('centre edition and security settings', () => {
     const privateKey = sm2.generateKeyPairHex().privateKey;
     expect((await api.call('PUT', '/api/centre/secrets', { token: tech, body: { name: 'sm4.key', value: 'short' } })).body).toMatchObject({ field: 'value', message: expect.stringContaining('格式不对') });
     const saved = await api.call('PUT', '/api/centre/secrets', { token: tech, body: { name: 'sm4.key', value: '00112233445566778899aabbccddeeff' } });
-    expect(saved.body).toEqual({ stored: { 'tif-paas-token': false, 'sm4.key': true, 'sm2-private.key': false } });
+    expect(saved.body).toEqual({ stored: { 'tif-paas-token': false, 'sm4.key': true, 'sm2-private.key': false, 'oauth-client-secret': false, 'oauth-password': false } });
     await api.call('PUT', '/api/centre/secrets', { token: tech, body: { name: 'sm2-private.key', value: privateKey } });
     const listed = await api.call('GET', '/api/centre/secrets', { token: tech });
     expect(JSON.stringify(listed.body)).not.toContain(privateKey);
     expect(statSync(join(dataDir, 'centre-keys', 'sm2-private.key')).mode & 0o777).toBe(0o600);
     const current = await settingsOf(api, tech);
-    expect((await api.call('PUT', '/api/centre/settings', { token: tech, body: { ...current, edition: 'jilin', security: 'sm4-sm2' } })).status).toBe(200);
+    // Jilin's gateway also wants an OAuth token: the non-secret half in the settings, the rest as key files.
+    await api.call('PUT', '/api/centre/secrets', { token: tech, body: { name: 'oauth-client-secret', value: 'client-secret-1' } });
+    await api.call('PUT', '/api/centre/secrets', { token: tech, body: { name: 'oauth-password', value: 'password-1' } });
+    const oauth = { clientId: 'client-1', username: 'p42030200001', scope: 'all' };
+    expect((await api.call('PUT', '/api/centre/settings', { token: tech, body: { ...current, edition: 'jilin', security: 'sm4-sm2', oauth } })).status).toBe(200);
     await api.close();
 
     api = await startTestBackend({ dataDir });
     tech = await api.login('3001', '3333');
     expect((await api.call('GET', '/api/status', { token: tech })).body.edition).toEqual({ id: 'jilin', name: expect.stringContaining('吉林'), security: 'sm4-sm2' });
     expect((await api.call('POST', '/api/centre/online-test', { token: tech })).body).toMatchObject({ ok: true, message: expect.stringContaining('签到成功') });
+    expect(JSON.stringify((await api.call('GET', '/api/centre/settings', { token: tech })).body)).not.toContain('password-1');
   });
 
   test('with a key file missing, the connection test names it and the backend still runs', async () => {

@@ -97,6 +97,8 @@ export const EditionProfileFile = z.object({
     z.object({ layout: z.literal('per-transaction') }).strict(),
   ]).optional(),
   envelope: z.object({ request: FieldMap, response: FieldMap }).strict().optional(),
+  /** A bearer token the gateway wants first (OAuth 2 password grant at tokenPath), or null for none. */
+  auth: z.union([z.null(), z.object({ kind: z.literal('oauth-password'), tokenPath: z.string().regex(/^\//, 'an absolute path') }).strict()]).optional(),
   /** Source ids used in "source" (S1 …) → repository and path, as in docs/centre-and-sync.md. */
   sources: z.record(z.string(), z.string().min(1)),
   /** What this edition is known not to have, or open points, in a sentence each. */
@@ -114,6 +116,7 @@ export interface EditionProfile {
   readonly security: SecurityMode;
   readonly url: { readonly layout: 'single'; readonly path: string } | { readonly layout: 'per-transaction' };
   readonly envelope: { readonly request: FieldMap; readonly response: FieldMap };
+  readonly auth: { readonly kind: 'oauth-password'; readonly tokenPath: string } | null;
   readonly sources: Readonly<Record<string, string>>;
   readonly notes: readonly string[];
   readonly transactions: Readonly<Record<string, EditionTransaction>>;
@@ -162,6 +165,7 @@ export function resolveEdition(file: EditionProfileFile, baseOf: (id: string) =>
   return {
     id: file.id, name: file.name,
     infver: pick('infver')!, recerSysCode: pick('recerSysCode')!, security, url, envelope,
+    auth: file.auth !== undefined ? file.auth : base?.auth ?? null,
     sources: { ...(base?.sources ?? {}), ...file.sources },
     notes: file.notes,
     transactions,

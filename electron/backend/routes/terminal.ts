@@ -197,7 +197,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       response: CentreSettings,
       handler: async () => rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings) ?? {
         mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000, policyFeedUrl: null,
-        edition: 'national', security: null, paasId: null,
+        edition: 'national', security: null, paasId: null, oauth: null,
       },
     }),
     route({
@@ -217,7 +217,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
     route({
       method: 'GET', path: '/api/centre/editions', tag: 'technician', summary: 'The interface editions this app ships (one validated profile each)', roles: TECH,
       response: z.array(EditionChoice),
-      handler: async () => availableEditions(rt.dataDir).map((e) => ({ id: e.id, name: e.name, origin: e.origin, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] })),
+      handler: async () => availableEditions(rt.dataDir).map((e) => ({ id: e.id, name: e.name, origin: e.origin, oauth: e.auth !== null, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] })),
     }),
     route({
       method: 'POST', path: '/api/centre/editions', tag: 'technician', summary: 'Import an interface edition profile (validated like the shipped ones; stored in the data folder)', roles: TECH,
@@ -225,7 +225,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       handler: async ({ body }) => {
         try {
           const e = importEdition(rt.dataDir, body);
-          return { id: e.id, name: e.name, origin: 'local' as const, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] };
+          return { id: e.id, name: e.name, origin: 'local' as const, oauth: e.auth !== null, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] };
         } catch (error) {
           if (error instanceof EditionError) throw new ApiError(400, 'INVALID_REQUEST', `body: ${error.message}`, 'edition');
           throw error;

@@ -5,12 +5,13 @@
 //   tif-paas-token    the x-tif paas token (text)
 //   sm4.key           the SM4 key: 32 hex digits, or the 16 characters some provinces hand out (Jilin: the client id)
 //   sm2-private.key   the pharmacy's SM2 private key, 64 hex digits
+//   oauth-client-secret, oauth-password   the OAuth client secret and the user's password (Jilin's gateway)
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm2PublicKeyOf, type SmKeys } from './sm';
 
 export const KEY_FOLDER = 'centre-keys';
-export const SECRET_NAMES = ['tif-paas-token', 'sm4.key', 'sm2-private.key'] as const;
+export const SECRET_NAMES = ['tif-paas-token', 'sm4.key', 'sm2-private.key', 'oauth-client-secret', 'oauth-password'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 export class CentreKeyError extends Error {
@@ -28,6 +29,8 @@ const SECRET_FORMATS: Record<SecretName, { test: (text: string) => boolean; expe
   'tif-paas-token': { test: (t) => t.length >= 8 && t.length <= 200 && !/\s/.test(t), expect: '8–200 characters without spaces' },
   'sm4.key': { test: (t) => /^[0-9a-fA-F]{32}$/.test(t) || [...t].length === 16 && Buffer.byteLength(t, 'utf8') === 16, expect: '32 hex digits or 16 ASCII characters' },
   'sm2-private.key': { test: (t) => /^[0-9a-fA-F]{64}$/.test(t), expect: '64 hex digits' },
+  'oauth-client-secret': { test: (t) => t.length >= 1 && t.length <= 200 && !/[\r\n]/.test(t), expect: '1–200 characters on one line' },
+  'oauth-password': { test: (t) => t.length >= 1 && t.length <= 200 && !/[\r\n]/.test(t), expect: '1–200 characters on one line' },
 };
 
 /** Checks and stores one secret with mode 0600. */

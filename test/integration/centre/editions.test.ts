@@ -43,6 +43,8 @@ function keysIn(dataDir: string): { privateKey: string } {
   writeSecret(dataDir, 'tif-paas-token', PAAS_TOKEN);
   writeSecret(dataDir, 'sm4.key', SM4_HEX);
   writeSecret(dataDir, 'sm2-private.key', pair.privateKey);
+  writeSecret(dataDir, 'oauth-client-secret', 'client-secret-9f2c');
+  writeSecret(dataDir, 'oauth-password', 'pass-word-77a1');
   return { privateKey: pair.privateKey };
 }
 
@@ -58,7 +60,7 @@ async function rig(edition: EditionProfile, mode: SecurityMode, options: { clien
   const { privateKey } = keysIn(dataDir);
   const sb = await startSandbox({ dataDir: tempDir('sandbox'), port: 0, clock: fixedClock, edition, security: centreSide(mode, dataDir), log: (l) => logs.push(l) });
   options.clientDataDir?.(dataDir);
-  const http = createCentreTransport({ url: sb.endpoint, security: mode, dataDir, paasId: PAAS_ID, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
+  const http = createCentreTransport({ url: sb.endpoint, security: mode, dataDir, paasId: PAAS_ID, edition, oauth: { clientId: 'c1', username: 'u1', scope: '' }, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
   const sent: TransportRequest[] = [];
   const transport: CentreTransport = { send: (request) => { sent.push(request); return http.send(request); } };
   const clock = () => new Date();
@@ -209,7 +211,7 @@ describe('recovery follows what the edition\'s 5203 can do', () => {
     for (const id of ['national', 'shenzhen']) {
       const edition = editionById(id);
       const sb = await startSandbox({ dataDir: tempDir('sandbox'), port: 0, clock: fixedClock, edition, faults: { dropAfterCommitRate: 1, infnos: ['2102'] } });
-      const http = createCentreTransport({ url: sb.endpoint, security: 'plain', dataDir: tempDir('none'), connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
+      const http = createCentreTransport({ url: sb.endpoint, security: 'plain', dataDir: tempDir('none'), edition, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
       const centre = createCentreClient({ transport: http, identity: TRAINING_IDENTITY, clock: () => new Date(), terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: msgidGenerator(TRAINING_IDENTITY.fixmedinsCode, () => new Date()), edition });
       const { store, db } = storeDb();
       const engine = new SyncEngine({ store, centre, backoff: { baseMs: 5, maxMs: 20, jitter: 0 }, entryBackoff: { baseMs: 1, maxMs: 2, jitter: 0 } });
@@ -226,6 +228,47 @@ describe('recovery follows what the edition\'s 5203 can do', () => {
       national: { state: 'confirmed', events: ['recorded', 'send_started', 'outcome_unknown', 'query_started', 'settled'], centre: 1 },
       shenzhen: { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
     });
+  });
+});
+
+describe('a gateway that wants an OAuth token first (Jilin)', () => {
+  const OAUTH = { clientId: 'p42030200001-client', clientSecret: 'client-secret-9f2c', username: 'p42030200001', password: 'pass-word-77a1' };
+  const jilin = editionById('jilin');
+
+  async function oauthRig(password = OAUTH.password) {
+    const dataDir = tempDir('keys');
+    keysIn(dataDir);
+    writeSecret(dataDir, 'oauth-client-secret', OAUTH.clientSecret);
+    writeSecret(dataDir, 'oauth-password', password);
+    const sb = await startSandbox({ dataDir: tempDir('sandbox'), port: 0, clock: fixedClock, edition: jilin, security: centreSide('sm4-sm2', dataDir), oauth: OAUTH });
+    const http = createCentreTransport({
+      url: sb.endpoint, security: 'sm4-sm2', dataDir, edition: jilin, oauth: { clientId: OAUTH.clientId, username: OAUTH.username, scope: 'all' }, connectTimeoutMs: 1000, responseTimeoutMs: 3000,
+    });
+    const centre = createCentreClient({ transport: http, identity: TRAINING_IDENTITY, clock: () => new Date(), terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: msgidGenerator(TRAINING_IDENTITY.fixmedinsCode, () => new Date()), edition: jilin });
+    return { sb, http, centre, dataDir, close: async () => { await http.close(); await sb.close(); } };
+  }
+
+  test('fetches one token, reuses it, fetches again after a 401; the sale runs over SM4/SM2 behind it', async () => {
+    const run = await oauthRig();
+    const who = () => run.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno } });
+    expect((await who()).kind).toBe('ok');
+    const s = sale(nanchang, basket);
+    expect(ok(await run.centre.settle(s.request, { msgid: `${TRAINING_IDENTITY.fixmedinsCode}202506161000000011`, insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo.fund_pay_sumamt).toBe(s.provisional.fund);
+    expect(run.sb.tokenRequests()).toBe(1);
+    run.sb.revokeTokens();
+    expect(await who()).toMatchObject({ kind: 'unknown', reason: 'http_status', detail: expect.stringContaining('HTTP 401') });
+    expect((await who()).kind).toBe('ok');
+    expect(run.sb.tokenRequests()).toBe(2);
+    await run.close();
+  });
+
+  test('a wrong password: the message is never sent and the reason says what to check', async () => {
+    const run = await oauthRig('wrong-password');
+    expect(await run.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno } }))
+      .toMatchObject({ kind: 'not_delivered', reason: expect.stringContaining('获取网关令牌失败：HTTP 400') });
+    expect(run.sb.stats().requests).toBe(0);
+    expect(() => createCentreTransport({ url: run.sb.endpoint, security: 'plain', dataDir: run.dataDir, edition: jilin })).toThrow('需要 OAuth 令牌');
+    await run.close();
   });
 });
 
@@ -295,7 +338,7 @@ describe('gateway security: bad keys and secrets', () => {
       ];
       expect(outcomes.map((o) => o.kind)).toEqual(['ok', 'ok', 'rejected']);
       const text = [...captured, ...run.logs, JSON.stringify(outcomes)].join('\n').toLowerCase();
-      for (const secret of [PAAS_TOKEN, SM4_HEX, run.privateKey]) expect(text.includes(secret.toLowerCase()), 'a secret was logged').toBe(false);
+      for (const secret of [PAAS_TOKEN, SM4_HEX, run.privateKey, 'client-secret-9f2c', 'pass-word-77a1']) expect(text.includes(secret.toLowerCase()), 'a secret was logged').toBe(false);
       expect(run.logs.length).toBeGreaterThan(0);
       await run.close();
     }

@@ -65,6 +65,7 @@ export function CentrePage(): React.JSX.Element {
     const parsed = CentreSettings.safeParse({
       ...values, url: values.url ? values.url : null, policyFeedUrl: values.policyFeedUrl ? values.policyFeedUrl : null,
       security: values.security ? values.security : null, paasId: values.paasId ? values.paasId : null,
+      oauth: values.oauth?.clientId || values.oauth?.username ? { clientId: values.oauth.clientId ?? '', username: values.oauth.username ?? '', scope: values.oauth.scope ?? '' } : null,
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -101,6 +102,13 @@ export function CentrePage(): React.JSX.Element {
           ]} />
         </Form.Item>
         <Form.Item name="paasId" label={zh.technician.paasId}><Input data-testid="centre-paas-id" /></Form.Item>
+        {edition?.oauth && (
+          <>
+            <Form.Item name={['oauth', 'clientId']} label={zh.technician.oauthClientId}><Input data-testid="centre-oauth-client" /></Form.Item>
+            <Form.Item name={['oauth', 'username']} label={zh.technician.oauthUsername}><Input data-testid="centre-oauth-user" /></Form.Item>
+            <Form.Item name={['oauth', 'scope']} label={zh.technician.oauthScope}><Input data-testid="centre-oauth-scope" /></Form.Item>
+          </>
+        )}
         <Form.Item name="timeoutMs" label={zh.technician.timeoutMs}><InputNumber min={1000} max={120000} step={1000} style={{ width: 160 }} /></Form.Item>
         <Form.Item name="policyFeedUrl" label={zh.technician.policyFeedUrl}><Input disabled={mode === 'sandbox'} placeholder="https://" /></Form.Item>
         <Button type="primary" htmlType="submit" data-testid="save-centre">{zh.save}</Button>{' '}
