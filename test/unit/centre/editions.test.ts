@@ -144,5 +144,11 @@ describe('messages built from the edition', () => {
     const flat = sent.find((r) => r.envelope.infno === '7201')!.envelope.input;
     expect(flat).toMatchObject({ epc_qrcd: 'Q'.repeat(27), app_chnl_id: 'C' });
     expect(flat).not.toHaveProperty('data');
+    await clientFor('shenzhen', transport).downloadEprescription({ data: { epc_token: 'T'.repeat(40), insuplc_admdvs: '440300' } });
+    const download = sent.find((r) => r.envelope.infno === '7203')!.envelope.input;
+    expect(download).toEqual({ epc_token: 'T'.repeat(40), auth_rxno: '', insuplc_admdvs: '440300' });
+    for (const infno of ['7201', '7203']) {
+      expect(checkWire(editionById('shenzhen').transactions[infno]!.input, sent.find((r) => r.envelope.infno === infno)!.envelope.input), infno).toEqual([]);
+    }
   });
 });
