@@ -171,10 +171,10 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
 
   async function download(fileQuryNo: string, filename: string): Promise<CentreOutcome<Uint8Array>> {
     const input = { fsDownloadIn: { file_qury_no: fileQuryNo, filename, fixmedins_code: identity.fixmedinsCode } };
+    const wire = validateInput('9102', input, {}); // fail fast on our own bug, before signing in
     const meta: CallMeta = { infno: '9102', msgid: options.nextMsgid() };
     const notSigned = await ensureSignedIn(meta);
     if (notSigned) return notSigned;
-    const wire = validateInput('9102', input, {});
     const result = await options.transport.send({ envelope: envelope('9102', wire, meta.msgid, ''), path: pathOf('9102'), expect: 'file' });
     if (result.kind === 'file') return { kind: 'ok', output: result.bytes, meta: { ...meta, infRefmsgid: '', warnMsg: '' } };
     if (result.kind === 'json') {
