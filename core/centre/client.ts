@@ -4,12 +4,17 @@
 //   const centre = createCentreClient({ transport, identity, clock, nextMsgid, terminal: { mac, ip }, files });
 //   const person = await centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: '…' } });
 //
+// Every message is built from the interface edition (core/centre/editions): the client sends exactly
+// the fields the edition defines, under its transaction codes and paths, and reads replies through it.
 // It signs in (9001) per operator and business day before that operator's first business call,
 // keeps the sign_no in a SignInBook (sign-in.ts) and reuses it in every envelope; a rejection that
 // says the sign-in is gone ends that sign_no, signs in again and sends the call once more (the centre
 // did nothing with a call it refused for its sign-in). Input that fails its schema throws
 // CentreInputError: that is our bug, not the centre's answer, and nothing is sent.
 import { type z } from 'zod';
+import { DEFAULT_EDITION_ID, editionById } from './editions';
+import { type EditionProfile, type EditionTransaction } from './editions/schema';
+import { describeProblems, fromWire, toWire } from './editions/wire';
 import { CentreIdentitySchema, type CentreIdentity, type RequestEnvelope, ResponseEnvelope } from './envelope';
 import { describeIssues } from './fields';
 import { MSGID } from './msgid';
@@ -44,6 +49,8 @@ export interface CentreClientOptions {
   readonly operator?: () => CentreOperator | null;
   /** Where sign_nos live (default: in memory). */
   readonly signIns?: SignInBook;
+  /** The province's interface edition; the national baseline by default. */
+  readonly edition?: EditionProfile;
 }
 
 interface CallContext {
@@ -52,8 +59,9 @@ interface CallContext {
   readonly timeoutMs?: number;
 }
 
-export function createCentreClient(options: CentreClientOptions): CentrePort & { readonly signNo: () => string | null } {
+export function createCentreClient(options: CentreClientOptions): CentrePort & { readonly signNo: () => string | null; readonly edition: EditionProfile } {
   const identity = CentreIdentitySchema.parse(options.identity);
+  const edition = options.edition ?? editionById(DEFAULT_EDITION_ID);
   const signInLost = options.signInLost ?? /签到/;
   const book = options.signIns ?? memorySignInBook();
   const signingIn = new Map<string, Promise<CentreOutcome<SignInOutput>>>();
@@ -61,17 +69,24 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
   const operatorNow = (): CentreOperator => options.operator?.() ?? { opter: identity.opter, opterName: identity.opterName };
   const today = (): string => formatDay(options.clock());
 
-  function envelope(infno: string, input: Record<string, unknown>, msgid: string, insuplc: string, op: CentreOperator, signNo: string): RequestEnvelope {
-    return {
-      infno, msgid,
+  function transaction(infno: Infno): EditionTransaction {
+    const tx = edition.transactions[infno];
+    if (!tx) throw new CentreInputError(infno, `the edition ${edition.name} (${edition.id}) has no ${infno} ${TRANSACTIONS[infno].name}`);
+    return tx;
+  }
+
+  /** The envelope as the edition defines it: its fields only, its fixed values, its transaction code. */
+  function envelope(infno: Infno, input: Record<string, unknown>, msgid: string, insuplc: string, op: CentreOperator, signNo: string): RequestEnvelope {
+    const full: Record<string, unknown> = {
+      infno: transaction(infno).code, msgid,
       mdtrtarea_admvs: identity.mdtrtareaAdmvs,
       insuplc_admdvs: insuplc,
-      recer_sys_code: identity.recerSysCode,
+      recer_sys_code: identity.recerSysCode ?? edition.recerSysCode,
       dev_no: identity.devNo ?? '',
       dev_safe_info: identity.devSafeInfo ?? '',
       cainfo: '',
       signtype: identity.signtype ?? '',
-      infver: identity.infver,
+      infver: identity.infver ?? edition.infver,
       opter_type: identity.opterType,
       opter: op.opter,
       opter_name: op.opterName,
@@ -79,18 +94,30 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       fixmedins_code: identity.fixmedinsCode,
       fixmedins_name: identity.fixmedinsName,
       sign_no: infno === '9001' ? '' : signNo,
-      input,
     };
+    for (const [name, spec] of Object.entries(edition.envelope.request)) if (spec.value !== undefined) full[name] = spec.value;
+    const { message, problems } = toWire({ fields: edition.envelope.request }, full, '');
+    if (problems.length) throw new CentreInputError(infno, `envelope: ${describeProblems(problems)}`);
+    return { ...message, input } as RequestEnvelope;
   }
 
+  /** Our schema first (our meaning of each field), then the edition's field set (what is sent). */
   function validateInput(infno: Infno, input: unknown, context: CallContext): Record<string, unknown> {
     const spec = TRANSACTIONS[infno];
+    const tx = transaction(infno);
     const parsed = spec.input.safeParse(input);
     if (!parsed.success) throw new CentreInputError(infno, describeIssues(parsed.error, 'input'));
     if (spec.personal && !/^\d{6}$/.test(context.insuplcAdmdvs ?? '')) throw new CentreInputError(infno, 'insuplc_admdvs: the patient\'s 6-digit insured division is required');
     if (context.msgid !== undefined && !MSGID.test(context.msgid)) throw new CentreInputError(infno, `msgid: not a msgid: ${JSON.stringify(context.msgid)}`);
-    // Send the normalised form (amounts as two-decimal strings), never what the caller typed.
-    return parsed.data as Record<string, unknown>;
+    // Send the normalised form (amounts as two-decimal strings), never what the caller typed, and
+    // only the fields the edition defines.
+    const { message, problems } = toWire(tx.input, parsed.data as Record<string, unknown>);
+    if (problems.length) throw new CentreInputError(infno, `${describeProblems(problems)} (edition ${edition.id})`);
+    return message;
+  }
+
+  function pathOf(infno: Infno): string {
+    return edition.url.layout === 'single' ? edition.url.path : transaction(infno).path!;
   }
 
   /** The operator's sign_no for today, signing in first when there is none. */
@@ -124,7 +151,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     const msgid = context.msgid ?? options.nextMsgid();
     const meta: CallMeta = { infno, msgid };
     const spec = TRANSACTIONS[infno];
-    const result = await options.transport.send({ envelope: envelope(infno, input, msgid, spec.personal ? context.insuplcAdmdvs ?? '' : '', op, signNo), expect: 'json', ...(context.timeoutMs ? { timeoutMs: context.timeoutMs } : {}) });
+    const result = await options.transport.send({ envelope: envelope(infno, input, msgid, spec.personal ? context.insuplcAdmdvs ?? '' : '', op, signNo), path: pathOf(infno), expect: 'json', ...(context.timeoutMs ? { timeoutMs: context.timeoutMs } : {}) });
     if (result.kind === 'not_delivered') return { kind: 'not_delivered', reason: result.reason, meta };
     if (result.kind === 'unknown') return { kind: 'unknown', reason: result.reason, detail: result.detail, meta };
     if (result.kind === 'file') return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a JSON envelope, got a file', meta };
@@ -138,8 +165,9 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       return { kind: 'rejected', infcode: env.data.infcode, message: env.data.err_msg || `infcode ${env.data.infcode} without err_msg`, meta };
     }
     const schema = TRANSACTIONS[infno].output as z.ZodType<T> | null;
-    if (!schema) return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a file, got an envelope', meta };
-    const output = schema.safeParse(env.data.output);
+    const shape = transaction(infno).output;
+    if (!schema || shape === 'file') return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a file, got an envelope', meta };
+    const output = schema.safeParse(shape === null ? env.data.output : fromWire(shape, env.data.output));
     if (!output.success) return { kind: 'unknown', reason: 'malformed_reply', detail: describeIssues(output.error, 'output'), meta };
     return { kind: 'ok', output: output.data, meta: { ...meta, infRefmsgid: env.data.inf_refmsgid, warnMsg: env.data.warn_msg } };
   }
@@ -168,12 +196,12 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
 
   async function download(fileQuryNo: string, filename: string): Promise<CentreOutcome<Uint8Array>> {
     const input = { fsDownloadIn: { file_qury_no: fileQuryNo, filename, fixmedins_code: identity.fixmedinsCode } };
-    validateInput('9102', input, {});
+    const wire = validateInput('9102', input, {}); // fail fast on our own bug, before signing in
     const meta: CallMeta = { infno: '9102', msgid: options.nextMsgid() };
     const op = operatorNow();
     const signed = await ensureSignedIn(op, meta);
     if ('kind' in signed) return signed;
-    const result = await options.transport.send({ envelope: envelope('9102', input, meta.msgid, '', op, signed.signNo), expect: 'file' });
+    const result = await options.transport.send({ envelope: envelope('9102', wire, meta.msgid, '', op, signed.signNo), path: pathOf('9102'), expect: 'file' });
     if (result.kind === 'file') return { kind: 'ok', output: result.bytes, meta: { ...meta, infRefmsgid: '', warnMsg: '' } };
     if (result.kind === 'json') {
       const reply = readReply<never>('9102', result.body, meta);
@@ -202,6 +230,8 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
   }
 
   return {
+    edition,
+    queriesByMsgid: edition.transactions['5203']?.input.nodes?.['data']?.fields['medins_setl_id'] !== undefined,
     signNo: () => book.current(operatorNow().opter, today()),
     signIn: () => signInNow(operatorNow()),
     async signOut(operator?: CentreOperator) {
