@@ -161,11 +161,8 @@ describe('the sandbox checks what it receives against its edition', () => {
 });
 
 describe('the prescription issuer travels in fields the edition defines', () => {
-  test('without druginfo.rx_fixmedins_code, an e-prescription still prices at its issuer\'s tier (rxno = hi_rxno); a paper one cannot', async () => {
-    const file = structuredClone(nationalFile) as typeof nationalFile & { id: string };
-    file.id = 'national-strict';
-    for (const infno of ['2101', '2102'] as const) delete (file.transactions[infno].input.nodes.druginfo.fields as Record<string, unknown>)['rx_fixmedins_code'];
-    const edition = editionFromFile(file, 'national-strict.json');
+  test('national-strict (no rx_fixmedins_code): an e-prescription still prices at its issuer\'s tier (rxno = hi_rxno); a paper one cannot', async () => {
+    const edition = editionById('national-strict');
     r = await rig(edition, 'plain');
     const decoded = ok(await r.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-7' } }));
     const rx = ok(await r.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
@@ -206,9 +203,9 @@ describe('URL layouts', () => {
 });
 
 describe('recovery follows what the edition\'s 5203 can do', () => {
-  test('national looks a lost 2102 up by msgid; Shenzhen (5203 by setl_id only) reverses it with 2601 instead', async () => {
+  test('national looks a lost 2102 up by msgid; national-strict and Shenzhen (5203 by setl_id only) reverse it with 2601 instead', async () => {
     const results: Record<string, unknown> = {};
-    for (const id of ['national', 'shenzhen']) {
+    for (const id of ['national', 'national-strict', 'shenzhen']) {
       const edition = editionById(id);
       const sb = await startSandbox({ dataDir: tempDir('sandbox'), port: 0, clock: fixedClock, edition, faults: { dropAfterCommitRate: 1, infnos: ['2102'] } });
       const http = createCentreTransport({ url: sb.endpoint, security: 'plain', dataDir: tempDir('none'), edition, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
@@ -226,6 +223,7 @@ describe('recovery follows what the edition\'s 5203 can do', () => {
     }
     expect(results).toEqual({
       national: { state: 'confirmed', events: ['recorded', 'send_started', 'outcome_unknown', 'query_started', 'settled'], centre: 1 },
+      'national-strict': { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
       shenzhen: { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
     });
   });
@@ -280,7 +278,7 @@ describe('gateway security: bad keys and secrets', () => {
 
   test('each edition names the modes it can run; SM4/SM2 only where its envelope has cainfo, signtype and enc_type', () => {
     expect(Object.fromEntries(editionIds().map((id) => [id, supportedSecurityModes(editionById(id))]))).toEqual({
-      national: ['plain', 'tif-headers'], jilin: ['plain', 'tif-headers', 'sm4-sm2'], shenzhen: ['plain', 'tif-headers'],
+      national: ['plain', 'tif-headers'], 'national-strict': ['plain', 'tif-headers'], jilin: ['plain', 'tif-headers', 'sm4-sm2'], shenzhen: ['plain', 'tif-headers'],
     });
   });
 
