@@ -150,11 +150,11 @@ describe('the sandbox checks what it receives against its edition', () => {
     const post = async (body: unknown) => (await fetch(sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<{ infcode: number; err_msg: string | null }>;
     const signIn = { signIn: { opter_no: 'T', mac: '02-00-00-00-00-01', ip: '127.0.0.1' } };
     expect(await post({ ...head, input: signIn })).toMatchObject({ infcode: 0 });
-    expect(await post({ ...head, input: { signIn: { ...signIn.signIn, rx_fixmedins_code: 'X' } } })).toEqual(expect.objectContaining({ infcode: -1, err_msg: '输入参数错误: input.signIn.rx_fixmedins_code: not defined by the edition' }));
-    expect(await post({ ...head, input: { signIn: { opter_no: 'T', mac: '', ip: '127.0.0.1' } } })).toMatchObject({ infcode: -1, err_msg: '输入参数错误: input.signIn.mac: required by the edition' });
-    expect(await post({ ...head, fixmedins_name: '名'.repeat(21), input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: fixmedins_name: 21 characters, at most 20' });
-    expect(await post({ ...head, enc_type: 'SM4', input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: enc_type: not defined by the edition' });
-    expect(await post({ ...head, infno: '3505A', input: {} })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: infno: 5 characters, at most 4' });
+    expect(await post({ ...head, input: { signIn: { ...signIn.signIn, rx_fixmedins_code: 'X' } } })).toEqual(expect.objectContaining({ infcode: -1, err_msg: '输入参数错误: input.signIn.rx_fixmedins_code: 接口版本未定义该字段' }));
+    expect(await post({ ...head, input: { signIn: { opter_no: 'T', mac: '', ip: '127.0.0.1' } } })).toMatchObject({ infcode: -1, err_msg: '输入参数错误: input.signIn.mac: 必填项为空' });
+    expect(await post({ ...head, fixmedins_name: '名'.repeat(21), input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: fixmedins_name: 超长（21 字符，最多 20）' });
+    expect(await post({ ...head, enc_type: 'SM4', input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: enc_type: 接口版本未定义该字段' });
+    expect(await post({ ...head, infno: '3505A', input: {} })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: infno: 超长（5 字符，最多 4）' });
     expect(await post({ ...head, infno: '3505', input: {} })).toMatchObject({ infcode: -1, err_msg: expect.stringContaining('不支持的交易编号 3505') });
     await sb.close();
   });
