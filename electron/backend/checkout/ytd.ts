@@ -5,6 +5,7 @@
 //   confirmed ones with the centre's booked amounts, still-unconfirmed provisional ones with their
 //   local estimate. Without a 5206 read this year, the store's own running totals (learned from the
 //   centre's 2102 replies) are used, and the explanation says so.
+import { CentreInputError } from '../../../core/centre/client';
 import { type CentrePort } from '../../../core/centre/port';
 import { SetlInfo } from '../../../core/centre/tx/settle';
 import { yearFigures } from '../../../core/centre/tx/cumulative';
@@ -25,7 +26,14 @@ export interface CentreYear {
 export async function readCentreYear(centre: CentrePort, person: Pick<PersonRecord, 'psnNo' | 'insutype' | 'region'>, now: Date): Promise<CentreYear | null> {
   // cum_ym left empty: the whole year's rows come back and are summed [P: the sandbox and the
   // editions we restate accept an empty cum_ym; a province that insists on a month gets the current one].
-  const outcome = await centre.cumulativeInfo({ data: { psn_no: person.psnNo, cum_ym: '' } }, { insuplcAdmdvs: person.region });
+  let outcome;
+  try {
+    outcome = await centre.cumulativeInfo({ data: { psn_no: person.psnNo, cum_ym: '' } }, { insuplcAdmdvs: person.region });
+  } catch (error) {
+    // An edition without 5206 (CentreInputError): the store's own totals, as before.
+    if (error instanceof CentreInputError) return null;
+    throw error;
+  }
   if (outcome.kind !== 'ok') return null;
   const year = Number(businessDate(now).slice(0, 4));
   const figures = yearFigures(outcome.output, person.insutype, year);
