@@ -8,7 +8,8 @@ import { route } from '../http/routes';
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 const OperatorParam = z.object({ id: OperatorId });
 
-export function accessRoutes(access: AccessStore) {
+/** `onSignOut` runs after a session ends (the centre's 9002 for that operator); its failure never blocks the sign-out. */
+export function accessRoutes(access: AccessStore, onSignOut: (principal: Principal) => Promise<void> = async () => {}) {
   return [
     route({
       method: 'POST', path: '/api/session', tag: 'access', summary: 'Sign in an operator with id and PIN', roles: 'public',
@@ -29,7 +30,11 @@ export function accessRoutes(access: AccessStore) {
     route({
       method: 'DELETE', path: '/api/session', tag: 'access', summary: 'Sign out (ends this session token)', roles: ['cashier', 'manager', 'technician'],
       response: z.object({ ok: z.literal(true) }),
-      handler: async ({ request }) => { access.logout((request.headers.authorization ?? '').slice(7).trim()); return { ok: true as const }; },
+      handler: async ({ request, principal }) => {
+        access.logout((request.headers.authorization ?? '').slice(7).trim());
+        await onSignOut(principal!).catch(() => {});
+        return { ok: true as const };
+      },
     }),
     route({
       method: 'GET', path: '/api/operators', tag: 'access', summary: 'List operators', roles: ['manager'],
