@@ -168,5 +168,7 @@ export const StoreSettings = z.object({
     default: z.number().int().min(1).max(30),
     byRegion: z.record(z.string().regex(/^\d{6}$/, 'a six-digit region code'), z.number().int().min(1).max(30)),
   }).strict(),
+  /** Settlements the sync sends to the centre at once (1–16, core/sync/scheduler.ts); absent = the default, 8. */
+  syncConcurrency: z.number().int().min(1).max(16).optional(),
 }).strict();
 export type StoreSettings = z.infer<typeof StoreSettings>;

@@ -18,7 +18,7 @@ import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/upda
 import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
 import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
 import { SaleStore } from '../../native/store/sale-store';
-import { SyncEngine } from '../../native/sync/engine';
+import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
@@ -94,7 +94,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
   const transport = new OfflineSwitch(new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
   const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
-  const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
+  // Calls in flight are a store setting, read on every pass (storeSettings is defined below; only called later).
+  const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`), concurrency: () => storeSettings().syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY });
   const sales = new SaleStore(store.db, now);
   const storeSettings = (): StoreSettings => store.settings.get(terminalId, STORE_SETTINGS_KEY, StoreSettings) ?? DEFAULT_STORE_SETTINGS;
   if (trainingData && sales.mappings().length === 0) seedTrainingMappings(sales);

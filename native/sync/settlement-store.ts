@@ -22,6 +22,10 @@ import {
   DEFAULT_LIMITS, newEntry, transition, type OutboxEntry, type OutboxEvent, type OutboxLimits, type OutboxState, OUTBOX_STATES,
 } from '../../core/sync/outbox';
 import { centreSplit, Split, splitDifference, type SplitDifference } from '../../core/sync/split';
+import { type SchedulableEntry } from '../../core/sync/scheduler';
+
+/** The dependency key other outbox entries name to wait for a settlement's confirmation. */
+export const settlementKey = (id: number): string => `settlement:${id}`;
 
 export interface NewSettlement {
   /** The caller's unique key for the sale (receipt number, checkout id): recording it twice is refused. */
@@ -157,6 +161,24 @@ export class SettlementStore {
   nextDue(nowMs: number): SettlementRecord | undefined {
     const row = this.db.prepare(`${SELECT} WHERE o.state NOT IN ('confirmed', 'reversed', 'parked') AND o.next_attempt_at <= ? ORDER BY s.id LIMIT 1`).get(nowMs) as Row | undefined;
     return row && toRecord(row);
+  }
+
+  /**
+   * The head of the open queue for the drain scheduler (core/sync/scheduler.ts): the first `limit`
+   * open entries in recording order, with what the scheduler needs and nothing else (no request JSON).
+   * A settlement's lane is its person, so a person's settlements reach the centre in recording order.
+   */
+  openHead(limit: number): SchedulableEntry[] {
+    const rows = this.db.prepare(`SELECT s.id, s.psn_no AS psnNo, o.next_attempt_at AS dueAt FROM settlement_outbox o JOIN settlement s ON s.id = o.settlement_id
+      WHERE o.state NOT IN ('confirmed', 'reversed', 'parked') ORDER BY o.settlement_id LIMIT ?`).all(limit) as Array<{ id: number; psnNo: string; dueAt: number }>;
+    return rows.map((r) => ({ id: r.id, key: settlementKey(r.id), lanes: [`person:${r.psnNo}`], waitsFor: [], dueAt: r.dueAt }));
+  }
+
+  /** Whether the entry a dependency key names is done with the centre (`settlement:<id>` confirmed). */
+  isResolved(key: string): boolean {
+    const match = /^settlement:(\d+)$/.exec(key);
+    if (!match) return false;
+    return this.db.prepare("SELECT 1 FROM settlement_outbox WHERE settlement_id = ? AND state = 'confirmed'").get(Number(match[1])) !== undefined;
   }
 
   /** When the earliest waiting entry becomes due (epoch ms), or null when nothing is open. */
