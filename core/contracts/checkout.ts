@@ -148,9 +148,16 @@ export const SaleView = z.object({
 });
 export type SaleView = z.infer<typeof SaleView>;
 
+/** Sales lists are paged, newest first: a year of history never goes out in one answer. */
+export const SALE_PAGE_DEFAULT = 50;
+export const SALE_PAGE_MAX = 500;
 export const SaleListQuery = z.object({
   date: DateText.optional(),
   state: SaleState.optional(),
+  /** Page size (1–500, default 50). */
+  limit: z.coerce.number().int().min(1).max(SALE_PAGE_MAX).optional(),
+  /** Cursor: only sales older than this sale id (the last one of the previous page). */
+  before: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a sale id').optional(),
 }).strict();
 
 // ── store settings (manager) ───────────────────────────────────────────────────────────────

@@ -46,11 +46,14 @@ export class SaleStore {
       .run({ ...patch, id, updated_at: this.now().toISOString() });
   }
 
-  list(filter: { date?: string; state?: string }): SaleRow[] {
+  /** One page, newest first; `before` (a sale id) continues after the previous page's last sale. */
+  list(filter: { date?: string; state?: string; before?: string; limit: number }): SaleRow[] {
     const where: string[] = [];
-    if (filter.date) where.push('business_date = @date');
-    if (filter.state) where.push('state = @state');
-    return this.db.prepare(`SELECT * FROM sale ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT 1000`).all(filter) as SaleRow[];
+    const params: Record<string, string | number> = { limit: filter.limit };
+    if (filter.date) { where.push('business_date = @date'); params.date = filter.date; }
+    if (filter.state) { where.push('state = @state'); params.state = filter.state; }
+    if (filter.before) { where.push('(created_at, id) < (SELECT created_at, id FROM sale WHERE id = @before)'); params.before = filter.before; }
+    return this.db.prepare(`SELECT * FROM sale ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`).all(params) as SaleRow[];
   }
 
   /** Refunds whose 2103 was persisted but not confirmed (a crash, or the centre did not answer). */
