@@ -107,16 +107,23 @@ export class SettlementStore {
       const msgid = this.allocateMsgidInTx();
       const now = this.clock().toISOString();
       const p = provisional.data;
+      const quoteJson = input.quote === undefined ? null : JSON.stringify(input.quote);
       const { lastInsertRowid } = statement(this.db, `INSERT INTO settlement (sale_ref, msgid, fixmedins_code, psn_no, insuplc_admdvs, recorded_at, request_json, quote_json,
           prov_total, prov_fund, prov_account, prov_cash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(input.saleRef, msgid, this.options.fixmedinsCode, request.data.druginfo.psn_no, input.insuplcAdmdvs, now, JSON.stringify(request.data),
-          input.quote === undefined ? null : JSON.stringify(input.quote), p.total, p.fund, p.account, p.cash);
+          quoteJson, p.total, p.fund, p.account, p.cash);
       const id = Number(lastInsertRowid);
       const entry = newEntry();
       statement(this.db, 'INSERT INTO settlement_outbox (settlement_id, state, sends, query_failures, note, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
         .run(id, entry.state, entry.sends, entry.queryFailures, entry.note, now);
       this.log(id, 'new', entry.state, 'recorded', '');
-      const record = this.get(id)!;
+      // Built from what was just written rather than read back (the request need not be parsed again).
+      const record: SettlementRecord = {
+        id, saleRef: input.saleRef, msgid, psnNo: request.data.druginfo.psn_no, insuplcAdmdvs: input.insuplcAdmdvs, recordedAt: now,
+        request: request.data, provisional: { total: p.total, fund: p.fund, account: p.account, cash: p.cash },
+        quote: quoteJson === null ? null : JSON.parse(quoteJson) as unknown,
+        outbox: { ...entry, nextAttemptAt: 0, updatedAt: now }, centre: null,
+      };
       within?.(record, this.db);
       return record;
     }).immediate();
