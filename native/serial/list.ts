@@ -1,5 +1,5 @@
 // Port discovery for the technician (`card list`) and the settings UI.
-import { SerialPort } from 'serialport';
+// serialport (18 packages and a native addon) is imported when first needed, not at start-up.
 
 export interface PortInfo {
   readonly path: string;
@@ -10,7 +10,8 @@ export interface PortInfo {
 }
 
 export async function listPorts(): Promise<PortInfo[]> {
-  const ports = await SerialPort.list();
+  const { SerialPort: Port } = await import('serialport');
+  const ports = await Port.list();
   return ports.map((p) => ({
     path: p.path,
     manufacturer: p.manufacturer ?? null,
