@@ -187,7 +187,9 @@ export const api = {
     call('POST', `/api/sales/${enc(id)}/settle`, SaleView, { body: { useAccount, acceptSelfPay }, idempotent: true }),
   refund: (id: string, reason: string) => call('POST', `/api/sales/${enc(id)}/refund`, SaleView, { body: { reason }, idempotent: true }),
   sale: (id: string) => call('GET', `/api/sales/${enc(id)}`, SaleView),
-  sales: (query: { date?: string; state?: SaleState }) => call('GET', '/api/sales', z.array(SaleView), { query }),
+  /** One page of sales, newest first (the API pages: limit ≤ 500). */
+  sales: (query: { date?: string; state?: SaleState; limit?: number }) =>
+    call('GET', '/api/sales', z.array(SaleView), { query: { date: query.date, state: query.state, limit: query.limit === undefined ? undefined : String(query.limit) } }),
   receiptHtml: (id: string) => html(`/api/sales/${enc(id)}/receipt`),
 
   // ── reconciliation (manager) ─────────────────────────────────────────────────────────────

@@ -67,6 +67,7 @@ export const zh = {
   save: '保存',
   saved: '已保存',
   refresh: '刷新',
+  loadMore: '加载更多',
   add: '新增',
   edit: '修改',
   delete: '删除',

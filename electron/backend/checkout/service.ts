@@ -18,7 +18,7 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView,
+  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
 } from '../../../core/contracts/checkout';
 import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
@@ -507,8 +507,8 @@ export class CheckoutService {
     return this.viewOf(this.row(id));
   }
 
-  list(filter: { date?: string; state?: string }): SaleView[] {
-    return this.deps.sales.list(filter).map((r) => this.viewOf(r));
+  list(filter: { date?: string; state?: string; before?: string; limit?: number }): SaleView[] {
+    return this.deps.sales.list({ ...filter, limit: filter.limit ?? SALE_PAGE_DEFAULT }).map((r) => this.viewOf(r));
   }
 
   receipt(id: string): string {
