@@ -1,10 +1,10 @@
 // Port discovery for the technician (`card list`) and the reader bench. The platform's listing
 // (serialport: udevadm on Linux, SetupAPI on Windows, IOKit on macOS) gives vendor details; when it
 // fails, or its helper is not installed, the kernel's own view of the serial devices is listed
-// instead, marked as such. Listing ports never fails the request.
+// instead, marked as such. Listing ports never fails the request. serialport (a native addon and its
+// dependencies) is imported when first needed, not at start-up.
 import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { SerialPort } from 'serialport';
 import { externalProgram, findOnPath } from '../system/external-programs';
 
 export interface PortInfo {
@@ -44,7 +44,7 @@ export async function listPorts(options: ListOptions = {}): Promise<PortListing>
     return kernel({ reason: 'helper-missing', program: 'udevadm' });
   }
   try {
-    const ports = await (options.platformList ?? (() => SerialPort.list()))();
+    const ports = await (options.platformList ?? (async () => (await import('serialport')).SerialPort.list()))();
     return { ports: ports.map(portInfo), source: 'platform', fallback: null };
   } catch (error) {
     return kernel({ reason: 'listing-failed', detail: error instanceof Error ? error.message : String(error) });

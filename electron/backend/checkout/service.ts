@@ -18,8 +18,9 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView,
+  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
 } from '../../../core/contracts/checkout';
+import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
 import { decimal, fmt, money, sum } from '../../../core/money/money';
 import { type Split } from '../../../core/sync/split';
@@ -32,6 +33,7 @@ import { type SettlementRecord, type SettlementStore } from '../../../native/syn
 import { ApiError } from '../http/errors';
 import { OneAtATime } from './one-at-a-time';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
+import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
 
 export interface CheckoutDeps {
   readonly db: Db;
@@ -96,7 +98,10 @@ export class CheckoutService {
         online = true;
         this.markReachable();
         try {
-          const record = personFromCentre(outcome.output, now, credential.certType === '03' ? credential.certNo : null, previous?.record);
+          const cardNo = credential.certType === '03' ? credential.certNo : null;
+          const bare = personFromCentre(outcome.output, now, cardNo, previous?.record);
+          const centreYear = await readCentreYear(this.deps.centre, bare, now);
+          const record = centreYear ? personFromCentre(outcome.output, now, cardNo, previous?.record, centreYear) : bare;
           this.deps.sales.cachePerson(record.psnNo, record.idNumber, record.cardNo, record, record.asOf);
           person = { record, credential, source: 'centre' };
         } catch (error) {
@@ -283,16 +288,17 @@ export class CheckoutService {
   private localQuote(data: SaleData, useAccount: boolean): SplitView {
     const person = data.person!.record;
     const rx = data.prescription?.valid && data.prescription.issuer ? data.prescription.issuer : null;
+    const basis = yearBasis(this.deps.db, person, this.deps.now());
     const result = quote({
       region: person.region,
       date: businessDate(this.deps.now()),
       person: { status: person.status, ...(person.retiredOn && { retiredOn: person.retiredOn }), hospitalized: person.hospitalized, suspended: person.suspended },
-      year: { deductibleMet: person.year.deductibleMet, fundPaid: person.year.fundPaid },
+      year: { deductibleMet: basis.deductibleMet, fundPaid: basis.fundPaid },
       account: { balance: person.balance, use: useAccount },
       prescription: rx ? { issuerLevel: rx.level, ...(rx.priceClass && { issuerPriceClass: rx.priceClass }), issuerDesignated: rx.designated } : null,
       lines: data.lines.filter((l) => l.insured).map((l) => l.quoteLine),
     }, this.deps.policy);
-    return splitFromQuote(result);
+    return splitFromQuote({ ...result, explain: [yearBasisLine(basis, this.deps.now()), ...result.explain] });
   }
 
   private settleRequest(data: SaleData, useAccount: boolean) {
@@ -501,8 +507,8 @@ export class CheckoutService {
     return this.viewOf(this.row(id));
   }
 
-  list(filter: { date?: string; state?: string }): SaleView[] {
-    return this.deps.sales.list(filter).map((r) => this.viewOf(r));
+  list(filter: { date?: string; state?: string; before?: string; limit?: number }): SaleView[] {
+    return this.deps.sales.list({ ...filter, limit: filter.limit ?? SALE_PAGE_DEFAULT }).map((r) => this.viewOf(r));
   }
 
   receipt(id: string): string {
@@ -553,7 +559,7 @@ export class CheckoutService {
       businessDate: row.business_date,
       operator: row.operator_id,
       online: row.online === 1,
-      person: data.person ? personView(data.person.record, data.person.source, this.deps.now(), regionName) : null,
+      person: data.person ? this.personViewOf(data.person, regionName) : null,
       prescription: data.prescription ? { ...data.prescription, source: data.prescription.source ?? 'paper' } : null,
       lines: data.lines.map((l) => ({
         sku: l.sku, name: l.name, qty: l.qty, price: fmt(decimal(l.price)), amount: l.amount, split: l.split, traceCodes: [...l.traceCodes],
@@ -571,6 +577,14 @@ export class CheckoutService {
       syncState: settlement ? settlement.outbox.state : null,
       problems: [...data.problems, ...(data.prescription?.problems ?? [])],
     };
+  }
+
+  /** The person with the year's figures as of now (checkout/ytd.ts) and the cap they leave. */
+  private personViewOf(person: NonNullable<SaleData['person']>, regionName: (code: string) => string | null) {
+    const now = this.deps.now();
+    const basis = yearBasis(this.deps.db, person.record, now);
+    const capLeft = annualCapLeft(this.deps.policy, person.record.region, businessDate(now), person.record.status, basis.fundPaid);
+    return personView(person.record, person.source, now, regionName, basis, capLeft);
   }
 
   // ── reachability (so an offline till does not wait for a timeout on every step) ──

@@ -13,8 +13,9 @@ const ANY_OPERATOR = ['cashier', 'manager', 'technician'] as const;
 /**
  * `pinChangeEnforced`: outside training mode, an operator whose PIN someone else set signs in to a
  * session that can only change that PIN (403 PIN_CHANGE_REQUIRED elsewhere; see server.ts).
+ * `onSignOut` runs after a session ends (the centre's 9002 for that operator); its failure never blocks the sign-out.
  */
-export function accessRoutes(access: AccessStore, pinChangeEnforced: () => boolean) {
+export function accessRoutes(access: AccessStore, pinChangeEnforced: () => boolean, onSignOut: (principal: Principal) => Promise<void> = async () => {}) {
   return [
     route({
       method: 'POST', path: '/api/session', tag: 'access', summary: 'Sign in an operator with id and PIN', roles: 'public',
@@ -50,7 +51,11 @@ export function accessRoutes(access: AccessStore, pinChangeEnforced: () => boole
     route({
       method: 'DELETE', path: '/api/session', tag: 'access', summary: 'Sign out (ends this session token)', roles: ANY_OPERATOR, beforePinChange: true,
       response: z.object({ ok: z.literal(true) }),
-      handler: async ({ request }) => { access.logout((request.headers.authorization ?? '').slice(7).trim()); return { ok: true as const }; },
+      handler: async ({ request, principal }) => {
+        access.logout((request.headers.authorization ?? '').slice(7).trim());
+        await onSignOut(principal!).catch(() => {});
+        return { ok: true as const };
+      },
     }),
     route({
       method: 'GET', path: '/api/operators', tag: 'access', summary: 'List operators', roles: ['manager'],
