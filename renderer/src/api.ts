@@ -13,7 +13,7 @@ import {
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
+  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
 } from '../../core/contracts/technician';
 import { shell } from './shell';
 import { zh } from './strings';
@@ -213,7 +213,7 @@ export const api = {
   },
 
   // ── technician ───────────────────────────────────────────────────────────────────────────
-  ports: () => call('GET', '/api/reader/ports', z.array(PortView)),
+  ports: () => call('GET', '/api/reader/ports', PortList),
   readerSettings: () => call('GET', '/api/reader/settings', ReaderSettings),
   saveReaderSettings: (body: ReaderSettings) => call('PUT', '/api/reader/settings', ReaderSettings, { body }),
   selfTest: () => call('POST', '/api/reader/self-test', SelfTestResult, { body: {} }),
