@@ -12,6 +12,8 @@ export const BackendConfig = z.object({
   dataDir: z.string().min(1),
   rendererDir: z.string().min(1).nullable(),
   mode: z.enum(['browser', 'electron']),
+  /** The desktop shell's per-start secret; null in browser mode (see http/shell-token.ts). */
+  shellToken: z.string().min(32).nullable().default(null),
 });
 export type BackendConfig = z.infer<typeof BackendConfig>;
 

@@ -7,6 +7,7 @@ import { type BackendConfig } from './config';
 import { ApiError } from './http/errors';
 import { type EventBus } from './http/events';
 import { makeGuard } from './http/guard';
+import { makeShellTokenCheck } from './http/shell-token';
 import { openApiDocument, registerRoutes, type RouteSpec } from './http/routes';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
@@ -50,6 +51,10 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
   const routes: Array<RouteSpec<never, never, never, unknown>> = [];
   const openApi = (): unknown => openApiDocument(routes, { title: `${PRODUCT_NAME} local API`, version: PRODUCT_VERSION });
   const { store } = deps.runtime;
+  if (config.shellToken) {
+    const shellToken = config.shellToken;
+    app.addHook('onRequest', makeShellTokenCheck({ token: shellToken, isPosToken: (t) => store.access.principalFor(t)?.kind === 'pos' }));
+  }
   // Training mode (the in-process sandbox centre) keeps the documented training PINs usable.
   const pinChangeEnforced = (): boolean => deps.runtime.sandbox === null;
   const groups: unknown[][] = [

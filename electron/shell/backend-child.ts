@@ -31,6 +31,7 @@ export function backendConfigFromEnv(env: Readonly<Record<string, string | undef
     dataDir: parsed.data[ENV.dataDir],
     rendererDir: null,
     mode: 'electron',
+    shellToken: parsed.data[ENV.token],
   });
 }
 

@@ -24,7 +24,7 @@ export interface BackendStatusView {
 
 export interface ConnectionInfo {
   readonly backend: BackendStatusView;
-  /** Per-session secret the renderer sends to the backend (the backend starts checking it later). */
+  /** Per-start secret the renderer sends with every API call (x-ybjs-shell-token); the backend refuses operator calls without it. */
   readonly token: string;
 }
 

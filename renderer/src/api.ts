@@ -81,6 +81,8 @@ function urlFor(path: string, query?: Query): string {
 async function send(method: string, path: string, options: CallOptions, accept: string): Promise<Response> {
   const headers: Record<string, string> = { accept };
   if (session) headers.authorization = `Bearer ${session.token}`;
+  const shellToken = shell.token();
+  if (shellToken) headers['x-ybjs-shell-token'] = shellToken;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotent) headers['idempotency-key'] = newIdempotencyKey();
   const init: RequestInit = { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) };
@@ -171,7 +173,7 @@ export const api = {
     try { await call('DELETE', '/api/session', Ok); } finally { storeSession(null); }
   },
   /** The event stream URL (EventSource cannot send headers; this endpoint alone takes the token in the query). */
-  eventsUrl: (): string | null => (session ? urlFor('/api/events', { access_token: session.token }) : null),
+  eventsUrl: (): string | null => (session ? urlFor('/api/events', { access_token: session.token, shell_token: shell.token() ?? undefined }) : null),
 
   status: () => call('GET', '/api/status', StatusView),
   journalVerify: () => call('GET', '/api/journal/verify', JournalCheck),

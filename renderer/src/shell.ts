@@ -8,7 +8,8 @@ import { z } from 'zod';
 const LOOPBACK_ORIGIN = /^http:\/\/127\.0\.0\.1:\d{1,5}$/;
 
 const BackendStatus = z.object({ state: z.string(), apiBaseUrl: z.string().regex(LOOPBACK_ORIGIN).nullable() }).loose();
-const Connection = z.object({ backend: BackendStatus }).loose();
+/** `token`: the shell's per-start secret, sent with every API call (the backend checks it). */
+const Connection = z.object({ backend: BackendStatus, token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/).optional() }).loose();
 const PrintResult = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), reason: z.string() })]);
 const SaveResult = z.union([z.object({ saved: z.literal(false) }), z.object({ saved: z.literal(true), path: z.string() })]);
 
@@ -25,11 +26,14 @@ function bridge(): Bridge | null {
 }
 
 let base = '';
+let shellToken: string | null = null;
 
 export const shell = {
   inElectron: (): boolean => bridge() !== null,
   /** '' (same origin) in a browser; the backend's loopback origin in Electron. */
   apiBase: (): string => base,
+  /** The desktop shell's per-start token (null in a browser, where the backend has none). */
+  token: (): string | null => shellToken,
 
   /** Resolves once the API can be called (at once in a browser). */
   async init(): Promise<void> {
@@ -37,6 +41,7 @@ export const shell = {
     if (!b) return;
     const connection = Connection.parse(await b.getConnection());
     base = connection.backend.apiBaseUrl ?? '';
+    shellToken = connection.token ?? null;
     b.onBackendStatus((status) => {
       const parsed = BackendStatus.safeParse(status);
       if (parsed.success && parsed.data.apiBaseUrl) base = parsed.data.apiBaseUrl; // the backend restarted on a new port

@@ -19,7 +19,7 @@ export function allowedOrigins(port: number, extra: readonly string[]): Set<stri
   return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, ...extra]);
 }
 
-const CORS_HEADERS = 'authorization, content-type, idempotency-key';
+const CORS_HEADERS = 'authorization, content-type, idempotency-key, x-ybjs-shell-token';
 
 export function makeGuard(options: GuardOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

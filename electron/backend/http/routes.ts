@@ -106,6 +106,7 @@ export function registerRoutes(app: FastifyInstance, routes: ReadonlyArray<Route
 async function handle(spec: RouteSpec<never, never, never, unknown>, request: FastifyRequest, reply: FastifyReply, principal: Principal | undefined, deps: RouteDeps): Promise<FastifyReply> {
   const query = { ...(request.query as Record<string, unknown>) };
   delete query.access_token;
+  delete query.shell_token;
   const ctx: Context<never, never, never> = {
     body: parse(spec.body, request.body, 'body'),
     query: parse(spec.query, query, 'query'),

@@ -42,6 +42,24 @@ describe('runBackendChild with the real backend', () => {
     expect(fromApp.status).toBe(200);
     expect(fromApp.headers.get('access-control-allow-origin')).toBe('app://renderer');
     expect((await fetch(`${url}api/health`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+
+    // The shell's per-start token (issue 13): without it, another local program cannot sign an
+    // operator in or use an operator's session; an integrated POS uses its own token and needs none.
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const refused = await post('api/session', { operatorId: '2001', pin: '2222' });
+    expect([refused.status, (await refused.json()).error]).toEqual([403, 'SHELL_TOKEN_REQUIRED']);
+    expect((await post('api/session', { operatorId: '2001', pin: '2222' }, { 'x-ybjs-shell-token': `${TOKEN.slice(0, -1)}x` })).status).toBe(403);
+    const signedIn = await post('api/session', { operatorId: '2001', pin: '2222' }, { 'x-ybjs-shell-token': TOKEN });
+    expect(signedIn.status).toBe(200);
+    const manager = { authorization: `Bearer ${(await signedIn.json()).token}` };
+    expect((await fetch(`${url}api/operators`, { headers: manager })).status).toBe(403);
+    expect((await fetch(`${url}api/operators`, { headers: { ...manager, 'x-ybjs-shell-token': TOKEN } })).status).toBe(200);
+    const pos = await (await post('api/pos-tokens', { name: '前台POS' }, { ...manager, 'x-ybjs-shell-token': TOKEN })).json();
+    expect((await fetch(`${url}api/sales`, { headers: { authorization: `Bearer ${pos.token}` } })).status).toBe(200);
+    const events = new AbortController();
+    const stream = await fetch(`${url}api/events?access_token=${manager.authorization.slice(7)}&shell_token=${TOKEN}`, { signal: events.signal });
+    expect(stream.status).toBe(200);
+    events.abort();
     onMessage({ data: { type: 'shutdown' } });
     expect(await exit).toBe(0);
     await expect(fetch(`${url}api/health`)).rejects.toThrow();
