@@ -153,9 +153,16 @@ export const SaleView = z.object({
 });
 export type SaleView = z.infer<typeof SaleView>;
 
+/** Sales lists are paged, newest first: a year of history never goes out in one answer. */
+export const SALE_PAGE_DEFAULT = 50;
+export const SALE_PAGE_MAX = 500;
 export const SaleListQuery = z.object({
   date: DateText.optional(),
   state: SaleState.optional(),
+  /** Page size (1–500, default 50). */
+  limit: z.coerce.number().int().min(1).max(SALE_PAGE_MAX).optional(),
+  /** Cursor: only sales older than this sale id (the last one of the previous page). */
+  before: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a sale id').optional(),
 }).strict();
 
 // ── store settings (manager) ───────────────────────────────────────────────────────────────
@@ -173,5 +180,7 @@ export const StoreSettings = z.object({
     default: z.number().int().min(1).max(30),
     byRegion: z.record(z.string().regex(/^\d{6}$/, 'a six-digit region code'), z.number().int().min(1).max(30)),
   }).strict(),
+  /** Settlements the sync sends to the centre at once (1–16, core/sync/scheduler.ts); absent = the default, 8. */
+  syncConcurrency: z.number().int().min(1).max(16).optional(),
 }).strict();
 export type StoreSettings = z.infer<typeof StoreSettings>;

@@ -19,7 +19,7 @@ import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/upda
 import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
 import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
 import { SaleStore } from '../../native/store/sale-store';
-import { SyncEngine } from '../../native/sync/engine';
+import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
@@ -104,7 +104,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid(),
     edition: connection.edition, operator: currentCentreOperator, signIns,
   });
-  const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
+  // Calls in flight are a store setting, read on every pass (storeSettings is defined below; only called later).
+  const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`), concurrency: () => storeSettings().syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY });
   const sales = new SaleStore(store.db, now);
   const storeSettings = (): StoreSettings => store.settings.get(terminalId, STORE_SETTINGS_KEY, StoreSettings) ?? DEFAULT_STORE_SETTINGS;
   if (trainingData && sales.mappings().length === 0) seedTrainingMappings(sales);

@@ -18,7 +18,7 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView,
+  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
 } from '../../../core/contracts/checkout';
 import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
@@ -31,6 +31,7 @@ import { type SaleRow, type SaleStore, TraceCodeSoldError } from '../../../nativ
 import { type SyncEngine } from '../../../native/sync/engine';
 import { type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
 import { ApiError } from '../http/errors';
+import { OneAtATime } from './one-at-a-time';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
 import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
 import { rxFillsUsedUp } from '../../../core/checkout/eprescription-fills';
@@ -78,6 +79,7 @@ const BOOKED: ReadonlySet<string> = new Set(['settled', 'provisional', 'selfpay'
 
 export class CheckoutService {
   private offlineUntil = 0;
+  private readonly settling = new OneAtATime<SaleView>();
 
   constructor(private readonly deps: CheckoutDeps) {}
 
@@ -313,11 +315,16 @@ export class CheckoutService {
   }
 
   // ── settle ──────────────────────────────────────────────────────────────────
-  async settle(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
+  /** A settle racing another for the same sale answers with that one's outcome: one booking, one truth. */
+  settle(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
+    return this.settling.run(id, () => this.settleNow(id, options), () => this.get(id));
+  }
+
+  private async settleNow(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
     // Settling a sale that is already booked answers with the booking: a POS retrying after a lost
     // reply (or after this process restarted) sees success, and nothing is booked twice.
     if (BOOKED.has(this.row(id).state)) return this.get(id);
-    const { row, data } = this.editable(id);
+    const { row, data } = this.editable(id, true);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
     const insured = data.lines.some((l) => l.insured) && data.person !== null;
@@ -503,8 +510,8 @@ export class CheckoutService {
     return this.viewOf(this.row(id));
   }
 
-  list(filter: { date?: string; state?: string }): SaleView[] {
-    return this.deps.sales.list(filter).map((r) => this.viewOf(r));
+  list(filter: { date?: string; state?: string; before?: string; limit?: number }): SaleView[] {
+    return this.deps.sales.list({ ...filter, limit: filter.limit ?? SALE_PAGE_DEFAULT }).map((r) => this.viewOf(r));
   }
 
   receipt(id: string): string {
@@ -517,8 +524,9 @@ export class CheckoutService {
     return row;
   }
 
-  private editable(id: string): { row: SaleRow; data: SaleData } {
+  private editable(id: string, bySettle = false): { row: SaleRow; data: SaleData } {
     const row = this.row(id);
+    if (!bySettle && this.settling.busy(id)) throw new ApiError(409, 'SETTLEMENT_IN_PROGRESS', '此单正在结算，请等待结算结果后再操作（可稍后重试）');
     if (!EDITABLE.has(row.state)) throw new ApiError(409, 'SALE_CLOSED', `此单已${row.state === 'refunded' ? '退费' : '结算'}，不能再修改；如需变更请退费后重新收费`);
     return { row, data: this.data(row) };
   }
@@ -545,6 +553,8 @@ export class CheckoutService {
     const settlement = row.settlement_id ? this.deps.settlements.get(Number(row.settlement_id)) : undefined;
     const regionName = (code: string): string | null => this.deps.policy.packagesFor(code)[0]?.region.name ?? null;
     const { mode: _m, useAccount: _u, ...split } = data.split ?? { mode: null, useAccount: null };
+    // Booked but not yet confirmed (an online settle in flight, or interrupted by a crash) is provisional.
+    const provisional = row.provisional === 1 || row.state === 'provisional';
     return {
       id: row.id,
       state: row.state as SaleState,
@@ -559,11 +569,11 @@ export class CheckoutService {
         kind: l.kind, catalogueCode: l.catalogueCode, listClass: l.listClass, flags: [...l.flags],
       })),
       split: data.split ? split as SplitView : null,
-      provisional: row.provisional === 1,
+      provisional,
       centre: settlement?.centre ? {
         setlId: settlement.centre.setlId,
         split: centreSplitView(settlement.centre.output, null),
-        difference: row.provisional === 1
+        difference: provisional
           ? { fund: settlement.centre.difference.fund, account: settlement.centre.difference.account, cash: settlement.centre.difference.cash }
           : null,
       } : null,
