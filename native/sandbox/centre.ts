@@ -136,6 +136,7 @@ export class SandboxCentre {
       }
       if (this.db.prepare('SELECT 1 FROM reversal WHERE omsgid = ?').get(env.msgid)) throw new BusinessError(`报文ID ${env.msgid} 已被冲正，不能再结算`);
       const person = this.person(input.druginfo.psn_no);
+      const hiRxno = this.eprescriptionFilled(input);
       const priced = priceSettlement(input, person, (c) => this.catalogueItem(c), this.issuer(input), this.packages());
       const now = this.clock();
       const serial = this.next('settlement');
@@ -143,10 +144,10 @@ export class SandboxCentre {
       const output = settleOutput(input, person, priced, ids);
       const r = priced.result;
       this.db.prepare(`INSERT INTO settlement (setl_id, mdtrt_id, msgid, fixmedins_code, psn_no, request_hash, output_json, medfee_sumamt,
-          fund_pay_sumamt, acct_pay, psn_cash_pay, insutype, clr_optins, setl_time, setl_day, year, deductible, status)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'settled')`)
+          fund_pay_sumamt, acct_pay, psn_cash_pay, insutype, clr_optins, setl_time, setl_day, year, deductible, status, hi_rxno)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'settled', ?)`)
         .run(ids.setlId, ids.mdtrtId, env.msgid, env.fixmedins_code, person.psn_no, hash, JSON.stringify(output), r.total, r.fund, r.account, r.cash,
-          person.insutype, person.insuplc_admdvs, ids.setlTime, ids.setlTime.slice(0, 10), priced.year, r.deductible);
+          person.insutype, person.insuplc_admdvs, ids.setlTime, ids.setlTime.slice(0, 10), priced.year, r.deductible, hiRxno);
       this.db.prepare('UPDATE person SET balance = ?, ytd_year = ?, deductible_met = ?, fund_paid = ? WHERE psn_no = ?')
         .run(fmt(money(person.balance).minus(money(r.account))), priced.year, r.year.deductibleMet, r.year.fundPaid, person.psn_no);
       return output;
@@ -353,12 +354,34 @@ export class SandboxCentre {
       data: {
         hi_rxno: rx.hi_rxno, fixmedins_code: issuer.code, fixmedins_name: issuer.name, prsc_time: rx.prsc_time,
         valid_days: rx.valid_days, valid_end_time: `${addDays(rx.prsc_time.slice(0, 10), rx.valid_days - 1)} 23:59:59`,
-        rept_flag: '0', max_rept_cnt: 0, reptd_cnt: 0,
+        ...(() => { const f = this.fills(rx.hi_rxno); return { rept_flag: f.reptFlag, max_rept_cnt: f.maxReptCnt, reptd_cnt: f.used }; })(),
       },
       rxdrugdetail: items.map((code) => ({ med_list_codg: code, drug_genname: this.catalogueItem(code)?.name ?? '', drug_spec: '' })),
       mdtrtinfo: { psn_no: person.psn_no, certno: person.certno, prsc_dr_name: TRAINING_RX_PRESCRIBER, prsc_dept_name: '【培训】全科' },
       diseinfo: [],
     };
+  }
+
+  /**
+   * The e-prescription a 2102 fills (a line's rxno with rx_circ_flag 1 naming a decoded prescription),
+   * refused when its fills are used up: once for a single-use prescription, max_rept_cnt for a
+   * reusable one (rept_flag 1). A settlement cancelled (2103) or reversed (2601) gives its fill back.
+   */
+  private eprescriptionFilled(input: SettleInput): string | null {
+    const rxno = input.drugdetail.find((l) => l.rx_circ_flag === '1' && l.rxno !== '')?.rxno;
+    if (!rxno) return null;
+    const rx = this.db.prepare('SELECT psn_no FROM eprescription WHERE hi_rxno = ? LIMIT 1').get(rxno) as { psn_no: string } | undefined;
+    if (!rx) return null; // a paper prescription number
+    if (rx.psn_no !== input.druginfo.psn_no) throw new BusinessError(`电子处方 ${rxno} 不属于参保人 ${input.druginfo.psn_no}`);
+    const { used, allowed } = this.fills(rxno);
+    if (used >= allowed) throw new BusinessError(`电子处方 ${rxno} 已取药 ${used} 次（限 ${allowed} 次），不能再次结算`);
+    return rxno;
+  }
+
+  /** Training prescriptions are single-use (rept_flag 0). */
+  private fills(hiRxno: string): { used: number; allowed: number; reptFlag: '0' | '1'; maxReptCnt: number } {
+    const used = (this.db.prepare("SELECT count(*) AS n FROM settlement WHERE hi_rxno = ? AND status = 'settled'").get(hiRxno) as { n: number }).n;
+    return { used, allowed: 1, reptFlag: '0', maxReptCnt: 0 };
   }
 
   // ── policy packages the sandbox publishes ──────────────────────────────────────────────────────

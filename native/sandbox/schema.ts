@@ -129,4 +129,14 @@ export const sandboxMigrations: Migration[] = [
       ) STRICT;
     `),
   },
+  {
+    version: 3,
+    name: 'settlements against an e-prescription (reuse counters)',
+    // The hi_rxno a 2102 filled (drugdetail rxno with rx_circ_flag 1), so 7203 can count the fills
+    // (reptd_cnt) and 2102 can refuse one more than the prescription allows.
+    up: (db) => db.exec(`
+      ALTER TABLE settlement ADD COLUMN hi_rxno TEXT;
+      CREATE INDEX settlement_by_rx ON settlement (hi_rxno) WHERE hi_rxno IS NOT NULL;
+    `),
+  },
 ];

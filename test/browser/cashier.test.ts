@@ -139,12 +139,19 @@ test('offline: a provisional sale marked 暂估, a refused one offered as self-p
   await page.keyboard.press('F1');
   await expectText(page, 'holder-name', '测试庚');
   await expectText(page, 'holder-source', '离线：使用本店缓存的参保信息');
+  // The centre's year-to-date figures (5206), read when the card was seen online: 起付线已付 600,
+  // 统筹已支付 1750 of the 1800 cap.
+  await expectText(page, 'holder-deductible-met', '¥600.00');
+  await expectText(page, 'holder-fund-paid', '¥1750.00');
+  await expectText(page, 'holder-cap-left', '¥50.00');
+  await expectText(page, 'holder-year-source', '医保中心');
   await enterPrescription(page, 'TRAIN-H360102-L1', 'RX-0002', 'TRAIN-D-A01');
   await expectText(page, 'rx-valid', '处方有效');
   await scanLine(page, { sku: '6901000000011', name: '甲类口服药', qty: '7', price: '100.00', boxes: 7 });
   await page.keyboard.press('F7');
   await page.getByTestId('provisional-tag').first().waitFor();
-  await expectText(page, 'split-fund', '¥60.00');
+  // Offline, from the cached centre figures: the cap leaves 50.00 — what the centre will book.
+  await expectText(page, 'split-fund', '¥50.00');
   await page.keyboard.press('F8');
   await expectText(page, 'settled-title', '已离线暂估结算');
   await expectText(page, 'status-pending', '待上传 1');
@@ -164,12 +171,12 @@ test('offline: a provisional sale marked 暂估, a refused one offered as self-p
   await expectText(page, 'settled-title', '已按自费收款');
   await expectText(page, 'split-cash', '¥20.00');
 
-  // Back online: the queue drains and today's list shows the centre's difference for the provisional sale.
+  // Back online: the queue drains and today's list shows the centre's difference for the provisional sale (none).
   await page.getByTestId('training-centre-online').click();
   await expectText(page, 'status-online', '联网');
   await page.keyboard.press('F10');
   await page.getByTestId('today-sales').waitFor();
-  await expectText(page, `sale-row-${provisionalId}`, '统筹 -10.00 / 账户 10.00 / 现金 0.00', 30_000);
+  await expectText(page, `sale-row-${provisionalId}`, '统筹 0.00 / 账户 0.00 / 现金 0.00', 30_000);
   await expectText(page, `sale-row-${provisionalId}`, '中心已确认');
   await expectText(page, 'status-pending', '待上传 0');
   await shot(page, 'cashier-today-difference');

@@ -66,7 +66,7 @@ export const EprescriptionDownloadOutput = z.object({
     /** 处方有效天数 / 有效截止时间 [P]: the centre's own window, checked next to the store's. */
     valid_days: optionalCount,
     valid_end_time: dateTimeText,
-    /** 复用标志 0/1, 最大复用次数, 已复用次数 [P] — read, not yet enforced. */
+    /** 复用标志 0/1, 最大复用次数, 已复用次数 [P]: enforced at the till (core/checkout/eprescription-fills.ts). */
     rept_flag: optionalCode(3),
     max_rept_cnt: optionalCount,
     reptd_cnt: optionalCount,

@@ -34,6 +34,7 @@ import { ApiError } from '../http/errors';
 import { OneAtATime } from './one-at-a-time';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
 import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
+import { rxFillsUsedUp } from '../../../core/checkout/eprescription-fills';
 
 export interface CheckoutDeps {
   readonly db: Db;
@@ -178,6 +179,8 @@ export class CheckoutService {
     if (downloaded.kind !== 'ok') { this.markUnreachable(); throw unavailable(); }
     this.markReachable();
     const rx = downloaded.output;
+    const used = rxFillsUsedUp(rx.data);
+    if (used) throw new ApiError(422, 'RX_USED_UP', used);
     // The centre allows a longer prescriber name (50) than the paper form keeps (30).
     const entry = PrescriptionRequest.safeParse({
       issuerCode: rx.data.fixmedins_code, rxNo: rx.data.hi_rxno, issuedOn: rx.data.prsc_time.slice(0, 10),

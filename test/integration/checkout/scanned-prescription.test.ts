@@ -11,6 +11,8 @@ const env = useTill();
 const scan = (id: string, scanned: unknown) => env.till.call('PUT', `/api/sales/${id}/prescription`, { scanned });
 const count = (table: string): number => (env.api.runtime.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
+let filledSale = '';
+
 describe('a scanned e-prescription', () => {
   test('fills issuer, level, validity and items from the centre, and the fund pays at that tier', async () => {
     const sale = await env.till.startByCard('jincheng-active');
@@ -28,6 +30,27 @@ describe('a scanned e-prescription', () => {
     expect(pre.split).toMatchObject({ total: '200.00', deductible: '80.00', ratio: '0.50', fund: '60.00', cash: '140.00' });
     const done = await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false });
     expect(done).toMatchObject({ state: 'settled', prescription: { source: 'scanned' }, centre: { split: { fund: '60.00' } } });
+    filledSale = sale.id;
+  });
+
+  test('reuse counters: a filled single-use prescription is refused, at the till (7203 reptd_cnt) and by the centre (2102); a refund gives the fill back', async () => {
+    const qr = 'RX-jincheng-active-TRAIN-H140502-L3-1';
+    const sale = await env.till.startByCard('jincheng-active');
+    const again = await scan(sale.id, qr);
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({ error: 'RX_USED_UP', message: expect.stringMatching(/已取药 1 次（仅可取药一次）/) });
+    // Typed from paper under the same prescription number, the centre itself refuses the fill.
+    await env.till.ok('PUT', `/api/sales/${sale.id}/prescription`, { issuerCode: 'TRAIN-H140502-L3', rxNo: trainingRxNo(qr), issuedOn: today(), prescriber: '王医生', items: ['TRAIN-D-A01'] });
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
+    const refused = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: false });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toMatch(/已取药 1 次（限 1 次）/);
+    // The first sale is refunded (2103): the prescription may be filled again.
+    expect((await env.till.ok('POST', `/api/sales/${filledSale}/refund`, { reason: '顾客退货' })).state).toBe('refunded');
+    const rescanned = await scan(sale.id, qr);
+    expect(rescanned.status, JSON.stringify(rescanned.body)).toBe(200);
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
+    expect(await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false })).toMatchObject({ state: 'settled' });
   });
 
   test('the tier follows the issuer in the QR: a level-1 (三类) issuer pays at its own class', async () => {
