@@ -6,8 +6,7 @@ import {
   CentreOnlineTest, CentreSettings, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { redactIdNumber } from '../../../core/card/cardholder';
-import { formatTraceEvent, maskedFrameHex } from '../../../core/reader/trace-format';
-import { toSpacedHex } from '../../../core/card/bytes';
+import { traceRows } from '../reader-trace-rows';
 import { type TraceEvent } from '../../../core/reader/trace';
 import { listPorts } from '../../../native/serial/list';
 import { saveReaderSettings, loadReaderSettings } from '../../../native/serial/settings';
@@ -215,18 +214,7 @@ async function selfTest(rt: Runtime): Promise<z.infer<typeof SelfTestResult>> {
     const read = status.ok ? await port.readCard() : null;
     return { status, read };
   }, (e) => events.push(e));
-  const t0 = events[0]?.at ?? 0;
-  const frames = events.map((e) => {
-    // The formatted line's tail describes the frame (command, status word) with holder bytes masked.
-    const description = formatTraceEvent(e, t0).split(/\s{2,}/).slice(4).join(' ') || null;
-    const t = Math.round((e.at - t0) * 1000) / 1000;
-    switch (e.kind) {
-      case 'tx': return { t, dir: 'tx' as const, hex: toSpacedHex(e.bytes), note: description };
-      case 'rx': return { t, dir: 'rx' as const, hex: maskedFrameHex(e.frame, e.command?.name === 'apdu' ? e.command.data : undefined), note: description };
-      case 'drop': return { t, dir: 'rx' as const, hex: toSpacedHex(e.bytes), note: `dropped (${e.reason})` };
-      case 'note': return { t, dir: 'rx' as const, hex: '', note: e.message };
-    }
-  });
+  const frames = traceRows(events);
   const failure = !status.ok ? status : read && !read.ok ? read : null;
   const holder = read?.ok ? read.holder : null;
   return {
