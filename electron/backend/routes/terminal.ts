@@ -3,10 +3,11 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSettings, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
+  CentreOnlineTest, CentreSettings, LibraryTest, type PolicyParameterView, ReaderDiscovery, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { redactIdNumber } from '../../../core/card/cardholder';
 import { traceRows } from '../reader-trace-rows';
+import { discoverReaders, testLibrary } from '../reader-discovery';
 import { type TraceEvent } from '../../../core/reader/trace';
 import { listPorts } from '../../../native/serial/list';
 import { saveReaderSettings, loadReaderSettings } from '../../../native/serial/settings';
@@ -79,6 +80,15 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       handler: async () => (await listPorts()).map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? null, vendorId: p.vendorId ?? null, productId: p.productId ?? null, serialNumber: p.serialNumber ?? null })),
     }),
     route({
+      method: 'GET', path: '/api/reader/discovery', tag: 'technician', summary: 'Readers of every kind: serial ports and PC/SC readers (or why PC/SC is unavailable)', roles: TECH,
+      response: ReaderDiscovery, handler: async () => discoverReaders(),
+    }),
+    route({
+      method: 'POST', path: '/api/reader/library-test', tag: 'technician', summary: "Path test of a vendor's 社保卡 reader library: loads it in a separate process, lists the standard functions it exports", roles: TECH,
+      body: z.object({ path: z.string().trim().min(1).max(500), convention: z.enum(['stdcall', 'cdecl']) }).strict(), response: LibraryTest,
+      handler: async ({ body }) => testLibrary(body.path, body.convention),
+    }),
+    route({
       method: 'GET', path: '/api/reader/settings', tag: 'technician', summary: "This terminal's reader settings", roles: TECH,
       response: ReaderSettings, handler: async () => loadReaderSettings(rt.store.settings, rt.terminalId) ?? { model: 'virtual' as const },
     }),
@@ -93,7 +103,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       },
     }),
     route({
-      method: 'POST', path: '/api/reader/self-test', tag: 'technician', summary: 'Reader self-test: identify, status, read the card; every frame as timestamped hex', roles: TECH,
+      method: 'POST', path: '/api/reader/self-test', tag: 'technician', summary: 'Reader self-test: status, read the card; the trace in the kind\'s own terms (serial frames as hex, APDUs with SW, library calls with return codes)', roles: TECH,
       response: SelfTestResult,
       handler: async () => selfTest(rt),
     }),
@@ -219,6 +229,7 @@ async function selfTest(rt: Runtime): Promise<z.infer<typeof SelfTestResult>> {
   const holder = read?.ok ? read.holder : null;
   return {
     ok: failure === null,
+    kind: rt.reader().kind,
     error: failure ? { code: failure.error, message: failure.message } : null,
     holder: holder ? { name: holder.name, cardNo: holder.cardNo, ssnMasked: redactIdNumber(holder.ssn), region: holder.region, cardType: holder.cardType, version: holder.version } : null,
     atr: holder?.atr ?? null,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type TraceEvent } from '../../../core/reader/trace';
 import { formatTraceEvent } from '../../../core/reader/trace-format';
 import { createLibraryCardReader, type LibraryCardReaderOptions } from '../../../native/sscard-lib/library-reader';
+import { runCardCli } from '../../support/card-cli';
 import { buildTestLibrary, compile, type TestLibrary, wrongArchitectureCopy } from '../../support/sscard-lib';
 
 let lib: TestLibrary;
@@ -126,5 +127,26 @@ describe('vendor library driver (iReadCardBas through koffi in a child process)'
     await withReader({ path: join(lib.dir, 'text.so') }, async (reader) => {
       expect(await reader.readCard()).toMatchObject({ ok: false, error: 'PORT_UNAVAILABLE', message: expect.stringContaining('not a loadable library') });
     });
+  });
+
+  test('the CLI: `read --kind library --lib P` prints the holder, `trace` the call with its return code; bad flags exit 2', async () => {
+    lib.setState('gen2');
+    const read = await runCardCli(['read', '--kind', 'library', '--lib', lib.path, '--convention', 'cdecl', '--mode', '1']);
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ cardNo: 'T42030001', name: '测试甲', generation: 2 });
+    const trace = await runCardCli(['trace', '--kind', 'library', '--lib', lib.path]);
+    expect(trace.code).toBe(0);
+    expect(trace.stdout).toContain('iReadCardBas(iType=3 (auto, contact first)) → 0');
+    expect(trace.stdout).not.toContain('420302198503120017');
+    lib.setState('psam');
+    const psam = await runCardCli(['read', '--kind', 'library', '--lib', lib.path]);
+    expect(psam.code).toBe(3);
+    expect(JSON.parse(psam.stdout)).toMatchObject({ error: 'PSAM_REQUIRED', message: expect.stringContaining('-2203') });
+    const bad = await runCardCli(['read', '--kind', 'library', '--lib', lib.path, '--mode', '7']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--mode');
+    const noLib = await runCardCli(['read', '--kind', 'library']);
+    expect(noLib.code).toBe(2);
+    expect(noLib.stderr).toContain('--lib is required');
   });
 });

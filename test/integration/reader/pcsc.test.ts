@@ -11,6 +11,7 @@ import { simCardFor, trainingCard } from '../../../native/reader-sim/training-ca
 import { VpcdCard, type VpcdFault } from '../../../native/reader-sim/vpcd-card';
 import type * as PcscModule from '../../../native/pcsc/pcsc-reader';
 import { type PcscCardReader } from '../../../native/pcsc/pcsc-reader';
+import { runCardCli } from '../../support/card-cli';
 import { setNativeEnv } from '../../support/native-env';
 import { type PcscdRig, startPcscd } from '../../support/pcscd';
 import { expectedHolder, within } from './rig';
@@ -165,5 +166,31 @@ describe('PC/SC driver through pcscd + vpcd', () => {
         expect(await reader.readCard()).toEqual({ ok: true, holder: expectedHolder(trainingCard('shiyan-active')) });
       });
     } finally { card.remove(); await reader.close(); }
+  });
+
+  test('the CLI: `list` shows the PC/SC readers, `read --kind pcsc` prints the holder, `trace --kind pcsc` the APDUs', async () => {
+    const env = { PCSCLITE_CSOCK_NAME: rig.socket };
+    const list = await runCardCli(['list'], env);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).pcsc).toEqual({ unavailable: null, readers: [
+      { name: rig.readerNames.slot0, card: 'absent', atr: null, contactless: false },
+      { name: rig.readerNames.slot1, card: 'absent', atr: null, contactless: false },
+    ] });
+    const reader = createPcscCardReader();
+    try {
+      await withCard(reader, vpcd('jincheng-active', 'slot1'), 'slot1', async () => {
+        const read = await runCardCli(['read', '--kind', 'pcsc'], env);
+        expect(read.code).toBe(0);
+        expect(JSON.parse(read.stdout)).toEqual(expectedHolder(trainingCard('jincheng-active')));
+        const trace = await runCardCli(['trace', '--kind', 'pcsc', '--reader', rig.readerNames.slot1], env);
+        expect(trace.code).toBe(0);
+        expect(trace.stdout).toMatch(/host→card {4}00 A4 04 00 0F .*SELECT SSSE by name/);
+        expect(trace.stdout).toContain('SCardConnect');
+        expect(JSON.parse(trace.stdout.trim().split('\n').at(-1)!).ssn).toBe('140502********0035');
+      });
+    } finally { await reader.close(); }
+    const none = await runCardCli(['read', '--kind', 'pcsc'], env);
+    expect(none.code).toBe(3);
+    expect(JSON.parse(none.stdout)).toMatchObject({ error: 'NO_CARD' });
   });
 });
