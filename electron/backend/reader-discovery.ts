@@ -3,16 +3,17 @@
 import { type z } from 'zod';
 import { type LibraryTest, type ReaderDiscovery } from '../../core/contracts/technician';
 import { createPcscCardReader } from '../../native/pcsc/pcsc-reader';
-import { listPorts } from '../../native/serial/list';
+import { listPorts, type PortListing } from '../../native/serial/list';
 import { type CallingConvention, createLibraryCardReader } from '../../native/sscard-lib/library-reader';
 
-export async function discoverReaders(): Promise<z.infer<typeof ReaderDiscovery>> {
-  const serial = await listPorts().catch(() => []);
+export async function discoverReaders(): Promise<z.infer<typeof ReaderDiscovery> & { listing: PortListing }> {
+  const listing = await listPorts().catch((): PortListing => ({ ports: [], source: 'kernel', fallback: null }));
+  const serial = listing.ports;
   const pcsc = createPcscCardReader({ settleMs: 300 });
   try {
-    return { serial, pcsc: { unavailable: null, readers: await pcsc.list() } };
+    return { serial, listing, pcsc: { unavailable: null, readers: await pcsc.list() } };
   } catch (error) {
-    return { serial, pcsc: { unavailable: error instanceof Error ? error.message : String(error), readers: [] } };
+    return { serial, listing, pcsc: { unavailable: error instanceof Error ? error.message : String(error), readers: [] } };
   } finally {
     await pcsc.close();
   }

@@ -1,6 +1,8 @@
 // `npm run --silent card -- <command>`: the technician's card-reader tool (issue 4 contract, reader
 // kinds from issue 16).
 //   list                                   every kind found: {"serial":[ports],"pcsc":{"unavailable","readers"}}
+//                                          (serial ports from the kernel, said on stderr, when the platform
+//                                          listing or its helper udevadm is missing)
 //   read   --port PATH [--baud 38400]      one JSON holder object, exit 0; or {"error","message"}, exit 3
 //   read/status/trace --kind pcsc [--reader NAME]
 //   read/status/trace --kind library --lib PATH [--convention stdcall|cdecl] [--mode 1-4] [--timeout-ms N]
@@ -148,7 +150,14 @@ async function beep(argv: readonly string[]): Promise<number> {
 
 async function list(argv: readonly string[]): Promise<number> {
   parseFlags(argv, {});
-  printJson(await discoverReaders());
+  const found = await discoverReaders();
+  printJson({ serial: found.serial, pcsc: found.pcsc });
+  // How the serial ports were found goes to stderr.
+  const listing = found.listing;
+  if (listing.fallback) {
+    const why = listing.fallback.reason === 'helper-missing' ? `${listing.fallback.program} is not installed` : `the platform listing failed (${listing.fallback.detail})`;
+    process.stderr.write(`card: ports listed from the kernel (/sys/class/tty, /dev/serial/by-id, /dev/tty{S,USB,ACM}*) because ${why}; vendor details may be missing\n`);
+  }
   return EXIT_OK;
 }
 
@@ -186,6 +195,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'trace': return trace(rest);
     case 'beep': return beep(rest);
     case 'simulate': return simulate(rest);
+    case '--help': case '-h': case 'help': process.stdout.write(`${USAGE}\n`); return EXIT_OK;
     case undefined: throw new UsageError(`a command is required\n${USAGE}`);
     default: throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
   }
