@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), 'node:*'];
-const nativeModules = ['better-sqlite3', 'serialport', '@serialport/*'];
+const nativeModules = ['better-sqlite3', 'serialport', '@serialport/*', 'koffi', '@pokusew/pcsclite'];
 
 /** A relative or absolute import that lands in the named top-level layer folder. */
 const intoLayer = (...layers) => ({
@@ -34,7 +34,7 @@ export const layerRules = {
   electron: {
     'no-restricted-imports': ['error', {
       paths: nativeModules.filter((m) => !m.includes('*'))
-        .map((name) => ({ name, message: 'only native/ imports better-sqlite3 and serialport' })),
+        .map((name) => ({ name, message: 'only native/ imports the native modules (better-sqlite3, serialport, koffi, the PC/SC binding)' })),
       patterns: [
         { group: ['@serialport/*'], message: 'only native/ imports serialport' },
         intoLayer('renderer'),

@@ -22,7 +22,8 @@ try {
   await Promise.all([
     build({
       ...common,
-      entryPoints: { main: 'electron/shell/main.ts', 'backend-entry': 'electron/shell/backend-entry.ts' },
+      // sscard-host: the child process that holds a vendor's 社保卡 reader library (native/sscard-lib).
+      entryPoints: { main: 'electron/shell/main.ts', 'backend-entry': 'electron/shell/backend-entry.ts', 'sscard-host': 'native/sscard-lib/host.ts' },
       outdir: shellOut,
       platform: 'node',
       target: 'node22',

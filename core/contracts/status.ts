@@ -8,7 +8,7 @@ export const StatusView = z.object({
   /** Training mode: the sandbox centre and/or the virtual reader are in use. */
   training: z.object({ sandboxCentre: z.boolean(), virtualReader: z.boolean() }),
   queue: z.object({ pending: z.number().int(), unknown: z.number().int(), parked: z.number().int() }),
-  reader: z.object({ kind: z.enum(['serial', 'virtual', 'none']), port: z.string().nullable(), model: z.string().nullable() }),
+  reader: z.object({ kind: z.enum(['serial', 'pcsc', 'library', 'virtual', 'none']), port: z.string().nullable(), model: z.string().nullable() }),
   terminalId: z.string(),
   institution: z.object({ code: z.string(), name: z.string(), region: z.string() }),
   /** The interface edition and gateway security the centre connection uses. */

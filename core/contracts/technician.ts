@@ -20,12 +20,26 @@ export const PortList = z.object({
 export type PortList = z.infer<typeof PortList>;
 
 export const SUPPORTED_BAUDS = [9600, 19200, 38400, 57600, 115200] as const;
-/** Per-terminal reader settings: a reader speaking the reference protocol on a serial port, or the virtual (training) reader. */
+/** Per-terminal reader settings: the reference serial protocol, a PC/SC reader, a vendor library, or the virtual (training) reader. */
 export const ReaderSettings = z.discriminatedUnion('model', [
   z.object({
     model: z.literal('reference-serial'),
     port: z.string().trim().min(1, 'port: choose the serial port of the reader').max(200),
     baud: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]),
+  }).strict(),
+  z.object({
+    model: z.literal('pcsc'),
+    /** The PC/SC reader name (see GET /api/reader/discovery); null: the reader holding a card, contact slots first. */
+    reader: z.string().trim().min(1).max(200).nullable(),
+  }).strict(),
+  z.object({
+    model: z.literal('library'),
+    /** The vendor's 社保卡 reader-interface library (DLL / .so), an absolute path. */
+    path: z.string().trim().min(1, 'path: the vendor library file').max(500),
+    convention: z.enum(['stdcall', 'cdecl']),
+    /** iType: 1 contact, 2 contactless, 3 auto (contact first), 4 auto (contactless first). */
+    mode: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+    timeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
   }).strict(),
   z.object({ model: z.literal('virtual') }).strict(),
 ]);
@@ -39,8 +53,20 @@ export const FrameTrace = z.object({
   note: z.string().nullable(),
 });
 
+export const ReaderDiscovery = z.object({
+  serial: z.array(PortView),
+  pcsc: z.object({
+    /** Null when PC/SC works here; otherwise why not (binding missing, service not running). */
+    unavailable: z.string().nullable(),
+    readers: z.array(z.object({ name: z.string(), card: z.string(), atr: z.string().nullable(), contactless: z.boolean() })),
+  }),
+});
+export const LibraryTest = z.object({ ok: z.boolean(), found: z.array(z.string()), message: z.string() });
+
 export const SelfTestResult = z.object({
   ok: z.boolean(),
+  /** Which driver ran: the frames are in its own terms (serial frames, APDUs, library calls). */
+  kind: z.enum(['serial', 'pcsc', 'library', 'virtual']).optional(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** The holder as read, with the ID number masked. */
   holder: z.object({ name: z.string(), cardNo: z.string(), ssnMasked: z.string(), region: z.string(), cardType: z.string(), version: z.string() }).nullable(),

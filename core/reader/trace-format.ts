@@ -1,6 +1,7 @@
 // One line per trace event for `card trace`: timestamp, direction, hex, meaning. Holder data never
 // appears: the value bytes of EF06 records are masked, and dropped bytes show only their start.
 import { describeApdu } from '../card/apdu';
+import { describeStatusWord, statusWord } from '../card/status-words';
 import { hex2, toSpacedHex } from '../card/bytes';
 import { recordByTag } from '../card/records';
 import { type Frame } from './frame';
@@ -20,6 +21,23 @@ export function maskedFrameHex(frame: Frame, apdu: Uint8Array | undefined): stri
     for (let i = RAPDU_AT + 2; i < parts.length - 4; i++) parts[i] = MASK;
   }
   return parts.join(' ');
+}
+
+/** An R-APDU as hex with the value of a personal record masked (READ RECORD of an EF06 record). */
+export function maskedResponseHex(command: Uint8Array, response: Uint8Array): string {
+  const parts = toSpacedHex(response).split(' ');
+  if (command[1] === 0xb2 && recordByTag(command[2]!)?.personal) {
+    // R-APDU = tag len value SW1 SW2: keep tag, length and SW.
+    for (let i = 2; i < parts.length - 2; i++) parts[i] = MASK;
+  }
+  return parts.join(' ');
+}
+
+export function describeResponse(command: Uint8Array, response: Uint8Array | null, error: string | undefined): string {
+  if (!response) return `${describeApdu(command)}: ${error ?? 'no response'}`;
+  if (response.length < 2) return `${describeApdu(command)}: ${response.length} byte(s), no status word`;
+  const sw = statusWord(response[response.length - 2]!, response[response.length - 1]!);
+  return `${describeApdu(command)}: ${describeStatusWord(sw)}`;
 }
 
 function describeFrame(frame: Frame, apdu: Uint8Array | undefined): string {
@@ -52,5 +70,12 @@ export function formatTraceEvent(event: TraceEvent, t0: number): string {
     }
     case 'note':
       return `${at}  note         ${event.message}`;
+    case 'apdu': {
+      const tx = `${at}  host→card    ${toSpacedHex(event.command)}  ${describeApdu(event.command)}`;
+      const rx = event.response ? maskedResponseHex(event.command, event.response) : '--';
+      return `${tx}\n${' '.repeat(at.length)}  card→host    ${rx}  ${describeResponse(event.command, event.response, event.error)} (${event.ms.toFixed(1)} ms)`;
+    }
+    case 'call':
+      return `${at}  call         ${event.fn}(${event.args}) → ${event.rc} (${event.ms.toFixed(1)} ms)${event.detail ? `  ${event.detail}` : ''}`;
   }
 }

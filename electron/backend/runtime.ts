@@ -149,7 +149,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         lastContactAt: s.online ? new Date(s.since).toISOString() : null,
         training: { sandboxCentre: sandbox !== null, virtualReader: reader.virtual !== null },
         queue: { pending: s.counts.pending + s.counts.sending, unknown: s.counts.unknown + s.counts.querying + s.counts.reversing, parked: s.counts.parked },
-        reader: settings?.model === 'reference-serial' ? { kind: 'serial', port: settings.port, model: settings.model } : { kind: 'virtual', port: null, model: 'virtual' },
+        reader: readerStatus(settings),
         terminalId,
         institution: { code: identity.fixmedinsCode, name: identity.fixmedinsName, region: identity.mdtrtareaAdmvs },
         edition: { id: connection.edition.id, name: connection.edition.name, security: connection.security },
@@ -193,4 +193,13 @@ function seedTrainingMappings(sales: SaleStore): void {
   sales.db.transaction(() => {
     for (const m of TRAINING_SKUS) sales.setMapping(m.sku, m.catalogueCode, '培训数据', 'system');
   })();
+}
+
+function readerStatus(settings: ReturnType<typeof loadReaderSettings>): StatusView['reader'] {
+  switch (settings?.model) {
+    case 'reference-serial': return { kind: 'serial', port: settings.port, model: settings.model };
+    case 'pcsc': return { kind: 'pcsc', port: settings.reader, model: 'PC/SC' };
+    case 'library': return { kind: 'library', port: settings.path, model: `iReadCardBas (${settings.convention}, iType ${settings.mode})` };
+    default: return { kind: 'virtual', port: null, model: 'virtual' };
+  }
 }

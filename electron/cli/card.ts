@@ -1,7 +1,11 @@
-// `npm run --silent card -- <command>`: the technician's card-reader tool (issue 4 contract).
-//   list                                   JSON array of serial ports (from the kernel, said on stderr,
-//                                          when the platform listing or its helper udevadm is missing)
+// `npm run --silent card -- <command>`: the technician's card-reader tool (issue 4 contract, reader
+// kinds from issue 16).
+//   list                                   every kind found: {"serial":[ports],"pcsc":{"unavailable","readers"}}
+//                                          (serial ports from the kernel, said on stderr, when the platform
+//                                          listing or its helper udevadm is missing)
 //   read   --port PATH [--baud 38400]      one JSON holder object, exit 0; or {"error","message"}, exit 3
+//   read/status/trace --kind pcsc [--reader NAME]
+//   read/status/trace --kind library --lib PATH [--convention stdcall|cdecl] [--mode 1-4] [--timeout-ms N]
 //   status --port PATH [--baud 38400]      {"firmware","card"}; exit 0 or 3
 //   trace  --port PATH [--baud 38400]      a read with every frame as timestamped hex (holder data
 //                                          masked), then the outcome as JSON (redacted); exit 0 or 3
@@ -17,8 +21,12 @@ import { ForeignCpuCard, MuteCard, type SimCard } from '../../native/reader-sim/
 import { startSerialSimulator } from '../../native/reader-sim/serial-sim';
 import { simCardFor, TRAINING_CARDS, trainingCard } from '../../native/reader-sim/training-cards';
 import { systemClock } from '../../native/serial/clock';
-import { listPorts } from '../../native/serial/list';
 import { createSerialCardReader, DEFAULT_BAUD } from '../../native/serial/serial-reader';
+import { createPcscCardReader } from '../../native/pcsc/pcsc-reader';
+import { createLibraryCardReader } from '../../native/sscard-lib/library-reader';
+import { type CardReaderPort } from '../../core/card/port';
+import { type ReadMode } from '../../core/card/basic-info';
+import { discoverReaders } from '../backend/reader-discovery';
 import { SUPPORTED_BAUDS } from '../../native/serial/settings';
 import { parseFlags, UsageError } from './flags';
 
@@ -26,9 +34,32 @@ const EXIT_OK = 0;
 const EXIT_USAGE = 2;
 const EXIT_FAILED = 3;
 const COMMANDS = ['list', 'read', 'status', 'trace', 'beep', 'simulate'] as const;
-const USAGE = `usage: npm run --silent card -- <${COMMANDS.join('|')}> [--port PATH] [--baud ${SUPPORTED_BAUDS.join('|')}]`;
+const USAGE = `usage: npm run --silent card -- <${COMMANDS.join('|')}> [--kind serial|pcsc|library] [--port PATH] [--baud ${SUPPORTED_BAUDS.join('|')}] [--reader NAME] [--lib PATH --convention stdcall|cdecl --mode 1-4]`;
 
 const portFlags = { port: { type: 'string' }, baud: { type: 'string' } } as const;
+const kindFlags = {
+  ...portFlags, kind: { type: 'string' }, reader: { type: 'string' }, lib: { type: 'string' },
+  convention: { type: 'string' }, mode: { type: 'string' }, 'timeout-ms': { type: 'string' },
+} as const;
+const KINDS = ['serial', 'pcsc', 'library'] as const;
+
+/** The reader the flags name: the serial protocol on --port (default), PC/SC, or a vendor library. */
+function readerFromFlags(flags: Record<string, string | undefined>, trace?: (e: TraceEvent) => void): CardReaderPort {
+  const kind = flags.kind ?? 'serial';
+  if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  if (kind === 'pcsc') return createPcscCardReader({ reader: flags.reader ?? null, trace });
+  if (kind === 'library') {
+    if (!flags.lib) throw new UsageError('--lib is required for --kind library (the vendor\'s reader-interface DLL or .so)');
+    const convention = flags.convention ?? 'stdcall';
+    if (convention !== 'stdcall' && convention !== 'cdecl') throw new UsageError(`--convention must be stdcall or cdecl, got ${JSON.stringify(convention)}`);
+    const mode = Number(flags.mode ?? '3');
+    if (![1, 2, 3, 4].includes(mode) || !/^\d$/.test(flags.mode ?? '3')) throw new UsageError(`--mode must be 1 (contact), 2 (contactless), 3 (auto, contact first) or 4 (auto, contactless first), got ${JSON.stringify(flags.mode)}`);
+    const timeout = flags['timeout-ms'];
+    if (timeout !== undefined && (!/^\d+$/.test(timeout) || Number(timeout) < 1000 || Number(timeout) > 120_000)) throw new UsageError(`--timeout-ms must be 1000 to 120000, got ${JSON.stringify(timeout)}`);
+    return createLibraryCardReader({ path: flags.lib, convention, mode: mode as ReadMode, timeoutMs: timeout === undefined ? undefined : Number(timeout), trace });
+  }
+  return createSerialCardReader({ path: requirePort(flags.port), baud: parseBaud(flags.baud), trace });
+}
 
 function requirePort(value: string | undefined): string {
   if (value === undefined || value.trim() === '') throw new UsageError('--port is required (a serial device such as /dev/ttyUSB0 or COM3; see `card list`)');
@@ -61,11 +92,9 @@ function printFailure(outcome: CardFailure): number {
 }
 
 /** Runs `work` with a reader on PORT and closes the port whatever happens (also on Ctrl-C). */
-async function withReader<T>(argv: readonly string[], extra: Record<string, { type: 'string' }>, work: (reader: ReturnType<typeof createSerialCardReader>, flags: Record<string, string | undefined>) => Promise<T>, trace?: (e: TraceEvent) => void): Promise<T> {
-  const flags = parseFlags(argv, { ...portFlags, ...extra }) as Record<string, string | undefined>;
-  const path = requirePort(flags.port);
-  const baud = parseBaud(flags.baud);
-  const reader = createSerialCardReader({ path, baud, trace });
+async function withReader<T>(argv: readonly string[], extra: Record<string, { type: 'string' }>, work: (reader: CardReaderPort, flags: Record<string, string | undefined>) => Promise<T>, trace?: (e: TraceEvent) => void): Promise<T> {
+  const flags = parseFlags(argv, { ...kindFlags, ...extra }) as Record<string, string | undefined>;
+  const reader = readerFromFlags(flags, trace);
   const interrupt = (): void => { void reader.close().then(() => process.exit(130)); };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
@@ -121,9 +150,10 @@ async function beep(argv: readonly string[]): Promise<number> {
 
 async function list(argv: readonly string[]): Promise<number> {
   parseFlags(argv, {});
-  const listing = await listPorts();
-  printJson(listing.ports);
-  // The list stays the same JSON array either way; how it was found goes to stderr.
+  const found = await discoverReaders();
+  printJson({ serial: found.serial, pcsc: found.pcsc });
+  // How the serial ports were found goes to stderr.
+  const listing = found.listing;
   if (listing.fallback) {
     const why = listing.fallback.reason === 'helper-missing' ? `${listing.fallback.program} is not installed` : `the platform listing failed (${listing.fallback.detail})`;
     process.stderr.write(`card: ports listed from the kernel (/sys/class/tty, /dev/serial/by-id, /dev/tty{S,USB,ACM}*) because ${why}; vendor details may be missing\n`);
@@ -172,15 +202,19 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 
+// The PC/SC binding keeps a monitoring thread for the life of the process: exit explicitly, once
+// stdout is flushed.
+const exit = (code: number): void => { process.exitCode = code; process.stdout.write('', () => process.exit(code)); };
+
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`card: ${error.message}\n`);
-      process.exitCode = EXIT_USAGE;
+      exit(EXIT_USAGE);
       return;
     }
     process.stderr.write(`card: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    exit(1);
   },
 );

@@ -13,7 +13,7 @@ import {
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
+  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, LibraryTest, ReaderDiscovery, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
 } from '../../core/contracts/technician';
 import { shell } from './shell';
 import { zh } from './strings';
@@ -228,6 +228,8 @@ export const api = {
   readerSettings: () => call('GET', '/api/reader/settings', ReaderSettings),
   saveReaderSettings: (body: ReaderSettings) => call('PUT', '/api/reader/settings', ReaderSettings, { body }),
   selfTest: () => call('POST', '/api/reader/self-test', SelfTestResult, { body: {} }),
+  readerDiscovery: () => call('GET', '/api/reader/discovery', ReaderDiscovery),
+  libraryTest: (path: string, convention: 'stdcall' | 'cdecl') => call('POST', '/api/reader/library-test', LibraryTest, { body: { path, convention } }),
   skuMappings: () => call('GET', '/api/sku-mappings', z.array(SkuMappingView)),
   saveSkuMapping: ({ sku, ...body }: z.input<typeof SkuMapping>) => call('PUT', `/api/sku-mappings/${enc(sku)}`, SkuMappingView, { body }),
   deleteSkuMapping: (sku: string) => call('DELETE', `/api/sku-mappings/${enc(sku)}`, Ok),

@@ -37,7 +37,7 @@ export const suite: BenchSuite = {
     let bytes = 0;
     const reader = createSerialCardReader({
       path: pair.b, baud: BAUD,
-      trace: (e) => { if (e.kind !== 'note') bytes += e.bytes.length; },
+      trace: (e) => { if (e.kind === 'tx' || e.kind === 'rx' || e.kind === 'drop') bytes += e.bytes.length; },
     });
     try {
       const times: number[] = [];

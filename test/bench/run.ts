@@ -30,4 +30,5 @@ async function main(): Promise<void> {
   for (const [suite, r] of rows) if (r.note) console.log(`- ${suite} / ${r.name}: ${r.note}`);
 }
 
-main().catch((error: unknown) => { console.error(error); process.exit(1); });
+// exit explicitly: the PC/SC binding keeps a monitoring thread for the life of the process.
+main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });

@@ -3,6 +3,7 @@
 // timestamped hex, the SKU ↔ catalogue mapping table, the policy packages, the centre settings.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startApp, signIn, shot, expectText, type AppUnderTest } from './support/app';
+import { buildTestLibrary } from '../support/sscard-lib';
 
 let app: AppUnderTest;
 beforeAll(async () => { app = await startApp(); });
@@ -126,4 +127,37 @@ test('policy packages with each parameter and its source; centre connection sett
   await shot(page, 'technician-centre');
   expect(page.errors()).toEqual([]);
   await page.context().close();
+});
+
+test('reader bench per kind: PC/SC discovery, a vendor library path test and a self-test in library calls with return codes', async () => {
+  const lib = buildTestLibrary();
+  const page = await app.newPage();
+  try {
+    await signIn(page, 'technician');
+    // PC/SC: the readers the service reports, or one sentence saying why PC/SC is not available here.
+    const found = (await app.api('technician', 'GET', '/api/reader/discovery')).body;
+    if (found.pcsc.unavailable) await expectText(page, 'pcsc-unavailable', '本机无法使用 PC/SC');
+    else await page.getByTestId('pcsc-readers').waitFor();
+
+    await page.getByTestId('reader-model').click();
+    await page.getByTitle('厂商动态库（社保卡标准读卡接口 iReadCardBas）').click();
+    await page.getByTestId('library-test').click();
+    await expectText(page, 'reader-settings', '请填写厂商动态库');
+    await page.getByTestId('library-path').fill(lib.path);
+    await page.getByTestId('library-test').click();
+    await expectText(page, 'library-test-result', '动态库可加载，导出标准函数：iReadCardBas、iReadCardBas_HSM_Step1');
+    await page.getByTestId('save-reader').click();
+    await page.getByText('已保存').waitFor();
+    expect((await app.api('technician', 'GET', '/api/reader/settings')).body).toEqual({ model: 'library', path: lib.path, convention: 'stdcall', mode: 3, timeoutMs: 15000 });
+
+    // The serve process has no state file for the test library: its reader "holds" no card (-2).
+    await page.getByTestId('run-self-test').click();
+    await expectText(page, 'self-test-verdict', '自检失败');
+    await expectText(page, 'self-test', '厂商返回码 -2');
+    await expectText(page, 'frames', 'iReadCardBas(iType=3 (auto, contact first)) → -2');
+    await shot(page, 'technician-reader-library');
+  } finally {
+    await app.api('technician', 'PUT', '/api/reader/settings', { model: 'virtual' });
+    lib.remove();
+  }
 });

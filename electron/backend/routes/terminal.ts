@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CENTRE_SECRET_NAMES, CentreOnlineTest, CentreSecretInput, CentreSecretsView, CentreSettings, EditionChoice, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortList, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
+  CENTRE_SECRET_NAMES, CentreOnlineTest, CentreSecretInput, CentreSecretsView, CentreSettings, EditionChoice, LibraryTest, type PolicyParameterView, ReaderDiscovery, PolicyUpdateReport, PolicyVersionView, PortList, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { redactIdNumber } from '../../../core/card/cardholder';
-import { formatTraceEvent, maskedFrameHex } from '../../../core/reader/trace-format';
-import { toSpacedHex } from '../../../core/card/bytes';
+import { traceRows } from '../reader-trace-rows';
+import { discoverReaders, testLibrary } from '../reader-discovery';
 import { type TraceEvent } from '../../../core/reader/trace';
 import { listPorts } from '../../../native/serial/list';
 import { saveReaderSettings, loadReaderSettings } from '../../../native/serial/settings';
@@ -84,6 +84,15 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       handler: async () => listPorts(),
     }),
     route({
+      method: 'GET', path: '/api/reader/discovery', tag: 'technician', summary: 'Readers of every kind: serial ports and PC/SC readers (or why PC/SC is unavailable)', roles: TECH,
+      response: ReaderDiscovery, handler: async () => discoverReaders(),
+    }),
+    route({
+      method: 'POST', path: '/api/reader/library-test', tag: 'technician', summary: "Path test of a vendor's 社保卡 reader library: loads it in a separate process, lists the standard functions it exports", roles: TECH,
+      body: z.object({ path: z.string().trim().min(1).max(500), convention: z.enum(['stdcall', 'cdecl']) }).strict(), response: LibraryTest,
+      handler: async ({ body }) => testLibrary(body.path, body.convention),
+    }),
+    route({
       method: 'GET', path: '/api/reader/settings', tag: 'technician', summary: "This terminal's reader settings", roles: TECH,
       response: ReaderSettings, handler: async () => loadReaderSettings(rt.store.settings, rt.terminalId) ?? { model: 'virtual' as const },
     }),
@@ -98,7 +107,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       },
     }),
     route({
-      method: 'POST', path: '/api/reader/self-test', tag: 'technician', summary: 'Reader self-test: identify, status, read the card; every frame as timestamped hex', roles: TECH,
+      method: 'POST', path: '/api/reader/self-test', tag: 'technician', summary: 'Reader self-test: status, read the card; the trace in the kind\'s own terms (serial frames as hex, APDUs with SW, library calls with return codes)', roles: TECH,
       response: SelfTestResult,
       handler: async () => selfTest(rt),
     }),
@@ -260,22 +269,12 @@ async function selfTest(rt: Runtime): Promise<z.infer<typeof SelfTestResult>> {
     const read = status.ok ? await port.readCard() : null;
     return { status, read };
   }, (e) => events.push(e));
-  const t0 = events[0]?.at ?? 0;
-  const frames = events.map((e) => {
-    // The formatted line's tail describes the frame (command, status word) with holder bytes masked.
-    const description = formatTraceEvent(e, t0).split(/\s{2,}/).slice(4).join(' ') || null;
-    const t = Math.round((e.at - t0) * 1000) / 1000;
-    switch (e.kind) {
-      case 'tx': return { t, dir: 'tx' as const, hex: toSpacedHex(e.bytes), note: description };
-      case 'rx': return { t, dir: 'rx' as const, hex: maskedFrameHex(e.frame, e.command?.name === 'apdu' ? e.command.data : undefined), note: description };
-      case 'drop': return { t, dir: 'rx' as const, hex: toSpacedHex(e.bytes), note: `dropped (${e.reason})` };
-      case 'note': return { t, dir: 'rx' as const, hex: '', note: e.message };
-    }
-  });
+  const frames = traceRows(events);
   const failure = !status.ok ? status : read && !read.ok ? read : null;
   const holder = read?.ok ? read.holder : null;
   return {
     ok: failure === null,
+    kind: rt.reader().kind,
     error: failure ? { code: failure.error, message: failure.message } : null,
     holder: holder ? { name: holder.name, cardNo: holder.cardNo, ssnMasked: redactIdNumber(holder.ssn), region: holder.region, cardType: holder.cardType, version: holder.version } : null,
     atr: holder?.atr ?? null,

@@ -19,7 +19,7 @@ export function StatusBar(): React.JSX.Element {
   }
   const { queue, reader } = status;
   const readerText = reader.kind === 'virtual' ? zh.status.readerVirtual
-    : reader.kind === 'serial' ? [reader.model, reader.port].filter(Boolean).join(' @ ') : zh.status.readerNone;
+    : reader.kind === 'serial' || reader.kind === 'pcsc' || reader.kind === 'library' ? [reader.model, reader.port].filter(Boolean).join(' @ ') : zh.status.readerNone;
   return (
     <div className="status-bar" data-testid="status-bar">
       <Tooltip title={status.lastContactAt ? `${zh.status.lastContact} ${new Date(status.lastContactAt).toLocaleString('zh-CN')}` : undefined}>

@@ -54,6 +54,7 @@ function targets(): Record<string, Target> {
     'POST /api/training/card': { token: cashier, params: {}, body: { fixtureId: 'nanchang-active' } },
     'PUT /api/reader/settings': { token: tech, params: {}, body: { model: 'virtual' } },
     'POST /api/reader/self-test': { token: tech, params: {} },
+    'POST /api/reader/library-test': { token: tech, params: {}, body: { path: '/nonexistent/libsscard.so', convention: 'cdecl' } },
     'PUT /api/sku-mappings/{sku}': { token: tech, params: { sku: '6901999999999' }, body: { catalogueCode: 'TRAIN-D-A01', note: '模糊测试' } },
     'DELETE /api/sku-mappings/{sku}': { token: tech, params: { sku: '6901999999998' } },
     'POST /api/policies/update': { token: tech, params: {} },

@@ -113,10 +113,14 @@ describe('card CLI', () => {
     expect(outcome.name).toBe('测**');
   });
 
-  test('list: a JSON array of ports, exit 0', async () => {
+  test('list: every kind (serial ports, PC/SC readers or why PC/SC is unavailable), exit 0', async () => {
     const run = await card('list');
     expect(run.code).toBe(0);
-    const ports = JSON.parse(run.stdout) as unknown[];
+    const found = JSON.parse(run.stdout) as { serial: unknown[]; pcsc: { unavailable: string | null; readers: unknown[] } };
+    expect(Object.keys(found).sort()).toEqual(['pcsc', 'serial']);
+    // No pcscd runs for this test process: PC/SC says why, in a sentence, instead of failing the list.
+    expect(found.pcsc.unavailable === null || /smart-card service|PC\/SC binding/.test(found.pcsc.unavailable)).toBe(true);
+    const ports = found.serial;
     expect(Array.isArray(ports)).toBe(true);
     for (const p of ports as Array<Record<string, unknown>>) {
       expect(Object.keys(p).sort()).toEqual(['manufacturer', 'path', 'productId', 'serialNumber', 'vendorId']);

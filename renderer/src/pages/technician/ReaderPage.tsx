@@ -1,7 +1,8 @@
-// The reader bench: serial ports on this computer, this terminal's reader settings, and a self-test
-// that reads a card and lists every frame exchanged, timestamped, in hex.
+// The reader bench for every kind: serial ports and PC/SC readers on this computer, this terminal's
+// reader settings (serial, PC/SC, vendor library with its path test), and a self-test that reads a
+// card and lists the trace in the kind's own terms (frames in hex, APDUs with SW, library calls).
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Form, Select, Space, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
 import { type z } from 'zod';
 import { type FrameTrace, type PortView, ReaderSettings, type SelfTestResult, SUPPORTED_BAUDS } from '../../../../core/contracts/technician';
 import { api, type ApiError, inputError } from '../../api';
@@ -21,6 +22,7 @@ export function ReaderPage(): React.JSX.Element {
         <PortsCard />
         <SettingsCard />
       </div>
+      <PcscCard />
       <SelfTestCard />
     </Space>
   );
@@ -45,27 +47,79 @@ function PortsCard(): React.JSX.Element {
   );
 }
 
-type SettingsForm = { model: ReaderSettings['model']; port?: string; baud?: number };
+type SettingsForm = {
+  model: ReaderSettings['model']; port?: string; baud?: number;
+  reader?: string; path?: string; convention?: 'stdcall' | 'cdecl'; mode?: 1 | 2 | 3 | 4; timeoutMs?: number;
+};
+
+const AUTO = '__auto__';
+
+function settingsFrom(values: SettingsForm): unknown {
+  switch (values.model) {
+    case 'virtual': return { model: 'virtual' };
+    case 'pcsc': return { model: 'pcsc', reader: !values.reader || values.reader === AUTO ? null : values.reader };
+    case 'library': return { model: 'library', path: values.path ?? '', convention: values.convention ?? 'stdcall', mode: values.mode ?? 3, timeoutMs: values.timeoutMs ?? 15_000 };
+    default: return { model: values.model, port: values.port ?? '', baud: values.baud };
+  }
+}
+
+function PcscCard(): React.JSX.Element {
+  const found = useLoad(() => api.readerDiscovery());
+  type PcscRow = { name: string; card: string; atr: string | null; contactless: boolean };
+  return (
+    <Card size="small" title={zh.technician.pcscTitle} extra={<Button size="small" onClick={() => void found.reload()}>{zh.refresh}</Button>} data-testid="pcsc-readers">
+      <ErrorNotice error={found.error} />
+      {found.data?.pcsc.unavailable && <Alert type="info" showIcon style={{ marginBottom: 8 }} data-testid="pcsc-unavailable" message={zh.technician.pcscUnavailable(found.data.pcsc.unavailable)} />}
+      <Table<PcscRow>
+        size="small" rowKey="name" loading={found.loading} dataSource={found.data?.pcsc.readers ?? []} pagination={false}
+        locale={{ emptyText: zh.technician.noPcscReaders }}
+        columns={[
+          { title: zh.technician.pcscReader, dataIndex: 'name', render: (n: string) => <span className="mono">{n}</span> },
+          { title: zh.technician.model, dataIndex: 'contactless', width: 90, render: (c: boolean) => (c ? zh.technician.contactless : zh.technician.contact) },
+          { title: zh.technician.cardSlot, dataIndex: 'card', width: 90, render: (c: string) => zh.technician.cardInSlot(c) },
+          { title: zh.technician.atr, dataIndex: 'atr', render: (a: string | null) => (a ? <span className="mono">{a}</span> : zh.none) },
+        ]}
+      />
+    </Card>
+  );
+}
 
 function SettingsCard(): React.JSX.Element {
   const settings = useLoad(() => api.readerSettings());
   const ports = useLoad(() => api.ports());
+  const found = useLoad(() => api.readerDiscovery());
+  const [libraryCheck, setLibraryCheck] = useState<{ ok: boolean; text: string } | null>(null);
   const [form] = Form.useForm<SettingsForm>();
   const [error, setError] = useState<ApiError | null>(null);
   const { message } = App.useApp();
   const model = Form.useWatch('model', form);
-  useEffect(() => { if (settings.data) form.setFieldsValue(settings.data); }, [settings.data, form]);
+  useEffect(() => {
+    if (settings.data) form.setFieldsValue(settings.data.model === 'pcsc' ? { ...settings.data, reader: settings.data.reader ?? AUTO } : settings.data);
+  }, [settings.data, form]);
+
+  const testLibrary = async (): Promise<void> => {
+    const values = form.getFieldsValue();
+    if (!values.path?.trim()) { setError(inputError('path', zh.technician.libraryPathRequired)); return; }
+    try {
+      const result = await api.libraryTest(values.path.trim(), values.convention ?? 'stdcall');
+      setLibraryCheck({ ok: result.ok, text: result.ok ? zh.technician.libraryTestOk(result.found.join('、')) : zh.technician.libraryTestFailed(result.message) });
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
 
   const save = async (): Promise<void> => {
     const values = form.getFieldsValue();
-    const parsed = ReaderSettings.safeParse(values.model === 'virtual' ? { model: 'virtual' } : { model: values.model, port: values.port ?? '', baud: values.baud });
+    const parsed = ReaderSettings.safeParse(settingsFrom(values));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      setError(inputError(String(issue.path[0] ?? 'port'), issue.message));
+      const field = String(issue.path[0] ?? 'port');
+      setError(inputError(field, field === 'path' ? zh.technician.libraryPathRequired : issue.message));
       return;
     }
     try {
-      form.setFieldsValue(await api.saveReaderSettings(parsed.data));
+      const saved = await api.saveReaderSettings(parsed.data);
+      form.setFieldsValue(saved.model === 'pcsc' ? { ...saved, reader: saved.reader ?? AUTO } : saved);
       setError(null);
       void message.success(zh.saved);
     } catch (e) {
@@ -78,9 +132,37 @@ function SettingsCard(): React.JSX.Element {
       <ErrorNotice error={settings.error ?? error} onClose={() => setError(null)} />
       <Form form={form} layout="horizontal" labelCol={{ span: 6 }} initialValues={{ baud: 9600 }} onFinish={() => void save()}>
         <Form.Item name="model" label={zh.technician.model}>
-          <Select data-testid="reader-model" options={[{ value: 'reference-serial', label: zh.technician.modelSerial }, { value: 'virtual', label: zh.technician.modelVirtual }]} />
+          <Select data-testid="reader-model" options={[
+            { value: 'reference-serial', label: zh.technician.modelSerial }, { value: 'pcsc', label: zh.technician.modelPcsc },
+            { value: 'library', label: zh.technician.modelLibrary }, { value: 'virtual', label: zh.technician.modelVirtual },
+          ]} />
         </Form.Item>
-        {model !== 'virtual' && (
+        {model === 'pcsc' && (
+          <Form.Item name="reader" label={zh.technician.pcscReader} initialValue={AUTO}>
+            <Select data-testid="pcsc-reader" options={[{ value: AUTO, label: zh.technician.pcscAuto }, ...(found.data?.pcsc.readers ?? []).map((r) => ({ value: r.name, label: r.name }))]} />
+          </Form.Item>
+        )}
+        {model === 'library' && (
+          <>
+            <Form.Item name="path" label={zh.technician.libraryPath}>
+              <Input data-testid="library-path" className="mono" placeholder="C:\\SSCard\\SSCardDriver.dll" />
+            </Form.Item>
+            <Form.Item name="convention" label={zh.technician.convention} initialValue="stdcall">
+              <Select options={[{ value: 'stdcall', label: '__stdcall' }, { value: 'cdecl', label: 'cdecl' }]} />
+            </Form.Item>
+            <Form.Item name="mode" label={zh.technician.readMode} initialValue={3}>
+              <Select options={[1, 2, 3, 4].map((m) => ({ value: m, label: zh.technician.readModes[m] }))} />
+            </Form.Item>
+            <Form.Item name="timeoutMs" label={zh.technician.libraryTimeout} initialValue={15000}>
+              <InputNumber min={1000} max={120000} step={1000} />
+            </Form.Item>
+            <Space style={{ marginBottom: 12 }}>
+              <Button onClick={() => void testLibrary()} data-testid="library-test">{zh.technician.libraryTest}</Button>
+            </Space>
+            {libraryCheck && <Alert type={libraryCheck.ok ? 'success' : 'error'} showIcon style={{ marginBottom: 8 }} data-testid="library-test-result" message={libraryCheck.text} />}
+          </>
+        )}
+        {model === 'reference-serial' && (
           <>
             <Form.Item name="port" label={zh.technician.port}>
               <Select allowClear options={(ports.data?.ports ?? []).map((p) => ({ value: p.path, label: p.path }))} />
