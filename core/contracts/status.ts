@@ -12,5 +12,7 @@ export const StatusView = z.object({
   terminalId: z.string(),
   institution: z.object({ code: z.string(), name: z.string(), region: z.string() }),
   businessDate: z.string(),
+  /** The store ledger, when one is configured: facts not yet pushed (账本待传) and the last problem, naming the setting. */
+  ledger: z.object({ tillId: z.string(), pending: z.number().int(), error: z.string().nullable() }).nullable().optional(),
 });
 export type StatusView = z.infer<typeof StatusView>;

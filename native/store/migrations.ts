@@ -4,6 +4,7 @@ import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
+import { createTillLedgerTables } from '../ledger/till-schema';
 
 export const storeMigrations: Migration[] = [
   {
@@ -101,5 +102,11 @@ export const storeMigrations: Migration[] = [
       ALTER TABLE sale ADD COLUMN refund_reason TEXT;
       CREATE INDEX sale_refund_pending ON sale (refund_msgid) WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled');
     `),
+  },
+  {
+    version: 7,
+    name: 'store ledger: the till\'s outbox of ledger facts (filled by triggers, history queued once)',
+    // Defined in native/ledger/till-schema.ts next to the code that uses it.
+    up: (db) => createTillLedgerTables(db),
   },
 ];
