@@ -13,6 +13,9 @@ import {
 import { centreDayOf, LIVE_UNCONFIRMED_STATES, type SettlementSource } from '../../core/reconcile/facts';
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION } from './pg-schema';
 
+// Business days are calendar dates: read them as 'YYYY-MM-DD' text, never as a Date in some time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (text) => text);
+
 /** Any error pg raises for a server we cannot use (down, refused, unknown host, auth, no such database). */
 export function connectionProblem(error: unknown): string | null {
   const e = error as { code?: string; message?: string };

@@ -113,7 +113,7 @@ export class LedgerReplicator {
       if (this.lastError?.message !== message) this.options.log?.(`ledger: ${message}`);
       this.lastError = { code: setup?.code ?? 'LEDGER_PUSH_FAILED', message, setting: setup?.setting ?? null, at: new Date().toISOString() };
       this.emit();
-      const { baseMs, maxMs } = this.options.backoff ?? { baseMs: 500, maxMs: 30_000 };
+      const { baseMs, maxMs } = this.options.backoff ?? { baseMs: 500, maxMs: 5_000 };
       return Math.min(maxMs, baseMs * 2 ** Math.min(this.failures - 1, 16));
     }
   }

@@ -78,6 +78,25 @@ describe('ledger replication', () => {
   });
 });
 
+describe('the ledger applies a batch once', () => {
+  it('a batch pushed again (the till died after the ledger committed, before it moved its cursor) is recognised and not applied twice', async () => {
+    const url = await server.createDatabase('repush');
+    const ledger = new PgLedger({ url });
+    const till = { fixmedinsCode: 'P42030200001', fixmedinsName: '店', areaCode: '420302', tillId: 'T1', instanceId: 'i1' };
+    await ledger.register(till);
+    const facts = [1, 2, 3].map((seq) => ({ seq, kind: 'journal' as const, at: new Date().toISOString(), body: { seq, at: '', kind: 'k', payload: {}, hash: `h${seq}` } }));
+    expect(await ledger.push(till, facts.slice(0, 2), 1)).toEqual({ appliedUpTo: 2, alreadyHad: 0 });
+    expect(await ledger.push(till, facts, 0)).toEqual({ appliedUpTo: 3, alreadyHad: 2 });
+    expect(await ledger.push(till, facts, 0)).toEqual({ appliedUpTo: 3, alreadyHad: 3 });
+    const rows = await ledgerQuery<{ seq: string }>(url, 'SELECT seq FROM ledger_fact ORDER BY seq');
+    expect(rows.map((r) => r.seq)).toEqual(['1', '2', '3']);
+    // Another data folder claiming the same till id is refused, and changes nothing.
+    await expect(ledger.push({ ...till, instanceId: 'i2' }, [{ ...facts[0]!, seq: 4 }], 0)).rejects.toMatchObject({ code: 'LEDGER_TILL_TAKEN', setting: 'tillId' });
+    expect((await ledgerQuery(url, 'SELECT seq FROM ledger_fact')).length).toBe(3);
+    await ledger.close();
+  });
+});
+
 describe('bad ledger set-ups: a clear message naming the setting, and the till keeps selling', () => {
   const sellsAnyway = async (pos: Pos): Promise<void> => { expect((await sellOne(pos, 9)).state).toBe('settled'); };
 
