@@ -1,4 +1,4 @@
-// Store migration 7: the till's outbox of ledger facts. Registered in native/store/migrations.ts;
+// Store migration 8: the till's outbox of ledger facts. Registered in native/store/migrations.ts;
 // once released it is never edited.
 //   ledger_outbox        one row per change the store ledger must learn about, numbered by this till
 //                        (seq). Written by triggers, so every change and its outbox row commit in the
