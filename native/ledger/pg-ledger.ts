@@ -143,7 +143,8 @@ export class PgLedger implements LedgerPort {
       throw unreachable(this.options.url, error);
     }
     let broken = false;
-    client.on('error', () => { broken = true; });
+    const onError = (): void => { broken = true; };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -155,6 +156,7 @@ export class PgLedger implements LedgerPort {
       if (connectionProblem(error)) { broken = true; throw unreachable(this.options.url, error); }
       throw error;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

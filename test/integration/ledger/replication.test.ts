@@ -75,6 +75,16 @@ describe('ledger replication', () => {
     const tillHashes = t.api.runtime.store.db.prepare('SELECT hash FROM journal ORDER BY seq').pluck().all();
     const ledgerHashes = (await ledgerQuery<{ h: string }>(url, "SELECT body->>'hash' AS h FROM ledger_fact WHERE till_id = 'T2' AND kind = 'journal' ORDER BY seq")).map((r) => r.h);
     expect(ledgerHashes).toEqual(tillHashes);
+
+    // Head office publishes a SKU-mapping change: the till applies it at its next sync, once, and says so.
+    await ledgerQuery(url, "INSERT INTO ledger_publication (kind, payload, published_by) VALUES ('sku_mapping', $1, 'hq')", [JSON.stringify({ sku: '6909999999999', catalogueCode: 'TRAIN-D-A01', note: '总部' })]);
+    const ack = await waitFor('acknowledged', async () => (await ledgerQuery<{ ok: boolean; message: string }>(url, "SELECT ok, message FROM ledger_publication_ack WHERE till_id = 'T2'"))[0]);
+    expect(ack).toEqual({ ok: true, message: 'sku 6909999999999 → TRAIN-D-A01' });
+    expect(t.api.runtime.sales.mappings().find((m) => m.sku === '6909999999999')).toMatchObject({ catalogueCode: 'TRAIN-D-A01' });
+    // A policy package that is not signed by a trusted key is refused, and the refusal is reported.
+    await ledgerQuery(url, "INSERT INTO ledger_publication (kind, payload, published_by) VALUES ('policy_package', $1, 'hq')", [JSON.stringify({ package: { id: 'x' }, signature: 'AAAA', keyId: 'nobody' })]);
+    const refused = await waitFor('refusal acknowledged', async () => (await ledgerQuery<{ ok: boolean }>(url, "SELECT ok FROM ledger_publication_ack a JOIN ledger_publication p ON p.id = a.publication_id WHERE p.kind = 'policy_package'"))[0]);
+    expect(refused.ok).toBe(false);
   });
 });
 
