@@ -53,7 +53,8 @@ export function createTillLedgerTables(db: Db): void {
     -- A refund or cancellation changes the sale, not the settlement row: queue its settlements.
     CREATE TRIGGER ledger_sale_state AFTER UPDATE OF state ON sale WHEN NEW.state IS NOT OLD.state
     BEGIN
-      INSERT INTO ledger_outbox (kind, ref) SELECT 'settlement', id FROM settlement WHERE sale_ref LIKE NEW.id || '/%' ORDER BY id;
+      -- sale_ref is '<sale id>/<attempt>': a range on its unique index ('0' follows '/'), not a scan.
+      INSERT INTO ledger_outbox (kind, ref) SELECT 'settlement', id FROM settlement WHERE sale_ref >= NEW.id || '/' AND sale_ref < NEW.id || '0' ORDER BY id;
     END;
     CREATE TRIGGER ledger_journal_line AFTER INSERT ON journal
     BEGIN ${marker('journal', 'NEW.seq')} END;

@@ -76,6 +76,11 @@ describe('ledger replication', () => {
     const ledgerHashes = (await ledgerQuery<{ h: string }>(url, "SELECT body->>'hash' AS h FROM ledger_fact WHERE till_id = 'T2' AND kind = 'journal' ORDER BY seq")).map((r) => r.h);
     expect(ledgerHashes).toEqual(tillHashes);
 
+    // A refund changes the sale, not the settlement row: the ledger learns it too.
+    const refunded = await t.pos.call('POST', `/api/sales/${during[0]!.id}/refund`, { token: t.pos.cashier, body: { reason: '顾客退货' } });
+    expect(refunded.body.state).toBe('refunded');
+    await waitFor('refund in the ledger', async () => (await ledgerQuery<{ r: string | null }>(url, "SELECT source->>'refundedAt' AS r FROM ledger_settlement WHERE sale_id = $1", [during[0]!.id]))[0]?.r);
+
     // Head office publishes a SKU-mapping change: the till applies it at its next sync, once, and says so.
     await ledgerQuery(url, "INSERT INTO ledger_publication (kind, payload, published_by) VALUES ('sku_mapping', $1, 'hq')", [JSON.stringify({ sku: '6909999999999', catalogueCode: 'TRAIN-D-A01', note: '总部' })]);
     const ack = await waitFor('acknowledged', async () => (await ledgerQuery<{ ok: boolean; message: string }>(url, "SELECT ok, message FROM ledger_publication_ack WHERE till_id = 'T2'"))[0]);
