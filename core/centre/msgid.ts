@@ -9,6 +9,8 @@ import { addSecondsToCompact, formatCompact } from './time';
 export const FIXMEDINS_CODE = /^[A-Za-z0-9]{12}$/;
 export const MSGID = /^[A-Za-z0-9]{12}\d{14}\d{4}$/;
 const MAX_SEQUENCE = 9999;
+/** Tills per pharmacy that can share its fixmedins_code (msgid lanes 1–9 of the 4-digit sequence). */
+export const TILL_LANES = 9;
 
 export interface MsgidState {
   /** The yyyyMMddHHmmss part of the last msgid issued. */
@@ -26,13 +28,20 @@ export interface IssuedMsgid {
  * The next msgid after `last`. The stamp never goes backwards (a clock stepped back keeps the last
  * stamp and counts on), and when a second's 9,999 sequences are used up it borrows the next second.
  */
-export function nextMsgid(fixmedinsCode: string, now: Date, last: MsgidState | null): IssuedMsgid {
+export function nextMsgid(fixmedinsCode: string, now: Date, last: MsgidState | null, lane?: number): IssuedMsgid {
   if (!FIXMEDINS_CODE.test(fixmedinsCode)) throw new Error(`fixmedins_code must be 12 letters or digits, got ${JSON.stringify(fixmedinsCode)}`);
+  if (lane !== undefined && !(Number.isInteger(lane) && lane >= 1 && lane <= TILL_LANES)) throw new Error(`msgid lane must be 1–${TILL_LANES}, got ${lane}`);
+  // Several tills of one pharmacy share its fixmedins_code: each counts in its own thousand
+  // (lane 2: 2001…2999), so two tills can never issue the same msgid in the same second.
+  const first = lane === undefined ? 1 : lane * 1000 + 1;
+  const lastOfRange = lane === undefined ? MAX_SEQUENCE : lane * 1000 + 999;
   const clockStamp = formatCompact(now);
   let state: MsgidState;
-  if (!last || clockStamp > last.stamp) state = { stamp: clockStamp, seq: 1 };
-  else if (last.seq < MAX_SEQUENCE) state = { stamp: last.stamp, seq: last.seq + 1 };
-  else state = { stamp: addSecondsToCompact(last.stamp, 1), seq: 1 };
+  if (!last || clockStamp > last.stamp) state = { stamp: clockStamp, seq: first };
+  // Moved into (or out of) a lane within the same second: start afresh in the next second.
+  else if (last.seq < first || last.seq > lastOfRange) state = { stamp: addSecondsToCompact(last.stamp, 1), seq: first };
+  else if (last.seq < lastOfRange) state = { stamp: last.stamp, seq: last.seq + 1 };
+  else state = { stamp: addSecondsToCompact(last.stamp, 1), seq: first };
   return { msgid: `${fixmedinsCode}${state.stamp}${String(state.seq).padStart(4, '0')}`, state };
 }
 

@@ -14,5 +14,7 @@ export const StatusView = z.object({
   /** The interface edition and gateway security the centre connection uses. */
   edition: z.object({ id: z.string(), name: z.string(), security: z.string() }),
   businessDate: z.string(),
+  /** The store ledger, when one is configured: facts not yet pushed (账本待传) and the last problem, naming the setting. */
+  ledger: z.object({ tillId: z.string(), pending: z.number().int(), error: z.string().nullable() }).nullable().optional(),
 });
 export type StatusView = z.infer<typeof StatusView>;

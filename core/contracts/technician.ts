@@ -118,6 +118,10 @@ export const CentreSettings = z.object({
     username: z.string().trim().min(1).max(100),
     scope: z.string().trim().max(100),
   }).strict().nullable().default(null),
+  /** The store ledger shared by the store's tills (PostgreSQL connection string); null: this till alone. */
+  ledgerUrl: z.string().trim().regex(/^postgres(ql)?:\/\/\S+\/\S+$/, 'ledgerUrl: postgres://user@host:port/database').max(500).nullable().default(null),
+  /** This till's id in the store ledger: T1 … T9, different on each till of the store. */
+  tillId: z.string().regex(/^T0?[1-9]$/, 'tillId: T1 … T9, a different one on each till of the store').nullable().default(null),
 }).strict();
 export type CentreSettings = z.infer<typeof CentreSettings>;
 

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseFlags } from '../cli/flags';
+import { TILL_ID } from '../../core/ledger/port';
 
 export const DEFAULT_PORT = 17650;
 
@@ -14,6 +15,9 @@ export const BackendConfig = z.object({
   mode: z.enum(['browser', 'electron']),
   /** The desktop shell's per-start secret; null in browser mode (see http/shell-token.ts). */
   shellToken: z.string().min(32).nullable().default(null),
+  /** The store ledger (PostgreSQL connection string) and this till's id there; null: the stored setting, if any. */
+  ledgerUrl: z.string().min(1).nullable().default(null),
+  tillId: z.string().min(1).nullable().default(null),
 });
 export type BackendConfig = z.infer<typeof BackendConfig>;
 
@@ -33,9 +37,12 @@ export function parsePort(text: string, source: string): number {
 }
 
 export function configFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv, rendererDir: string | null): BackendConfig {
-  const flags = parseFlags(argv, { port: { type: 'string' }, 'data-dir': { type: 'string' } });
+  const flags = parseFlags(argv, { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'ledger-url': { type: 'string' }, 'till-id': { type: 'string' } });
   const port = flags.port !== undefined ? parsePort(flags.port, '--port')
     : env.YBJS_PORT !== undefined ? parsePort(env.YBJS_PORT, 'YBJS_PORT') : DEFAULT_PORT;
   const dataDir = flags['data-dir'] ?? env.YBJS_DATA_DIR ?? defaultDataDir(env);
-  return BackendConfig.parse({ host: '127.0.0.1', port, dataDir, rendererDir, mode: 'browser' });
+  const ledgerUrl = flags['ledger-url'] ?? (env.YBJS_LEDGER_URL || null);
+  const tillId = flags['till-id'] ?? (env.YBJS_TILL_ID || null);
+  if (tillId !== null && !TILL_ID.test(tillId)) throw new ConfigError(`${flags['till-id'] !== undefined ? '--till-id' : 'YBJS_TILL_ID'}: a till id is T1 … T9 (or T01 … T09), got ${JSON.stringify(tillId)}`);
+  return BackendConfig.parse({ host: '127.0.0.1', port, dataDir, rendererDir, mode: 'browser', ledgerUrl, tillId });
 }

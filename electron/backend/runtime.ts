@@ -28,6 +28,8 @@ import { watchCard } from './card-watch';
 import { type TraceEvent } from '../../core/reader/trace';
 import { type EventBus } from './http/events';
 import { openStore, type Store } from './store';
+import { startLedgerLink, type LedgerLink } from './ledger/link';
+import { tillLane } from '../../core/ledger/port';
 
 export const CENTRE_SETTINGS_KEY = 'centre';
 export const STORE_SETTINGS_KEY = 'store';
@@ -54,6 +56,8 @@ export interface Runtime {
   readonly signIns: SqliteSignInBook;
   /** Training mode only: simulates the network to the centre going down. */
   readonly network: OfflineSwitch | null;
+  /** The store ledger shared with the store's other tills; null: this till alone (no ledger configured). */
+  readonly ledger: LedgerLink | null;
   reader(): ConfiguredReader;
   reloadReader(): Promise<void>;
   /** Signed policy updates from the centre's feed (the sandbox publishes one in training). */
@@ -69,6 +73,9 @@ export interface RuntimeOptions {
   readonly terminalId?: string;
   readonly bus: EventBus;
   readonly now?: () => Date;
+  /** From the command line/environment; each overrides the stored centre setting of the same name. */
+  readonly ledgerUrl?: string | null;
+  readonly tillId?: string | null;
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -96,7 +103,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // `npm run sandbox`) get the made-up institutions, catalogue and SKUs (codes TRAIN-…) to practise with.
   const trainingData = identity.fixmedinsCode === TRAINING_IDENTITY.fixmedinsCode;
   if (trainingData) policy.seedTrainingData();
-  const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
+  const ledgerUrl = options.ledgerUrl ?? centreSettings?.ledgerUrl ?? null;
+  const tillId = options.tillId ?? centreSettings?.tillId ?? 'T1';
+  // With a ledger the store has several tills sharing its code: each issues msgids in its own lane.
+  const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode, msgidLane: ledgerUrl ? tillLane(tillId) : undefined });
   const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
   const transport = new OfflineSwitch(connection.transport(url, { connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
   const signIns = new SqliteSignInBook(store.db);
@@ -125,8 +135,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
   });
 
+  const ledger = ledgerUrl ? startLedgerLink({
+    db: store.db, url: ledgerUrl, tillId, identity, policy, sales,
+    log: (line) => console.log(line),
+    onStatus: () => options.bus.publish('status', runtime.status()),
+  }) : null;
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({
@@ -154,11 +169,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         institution: { code: identity.fixmedinsCode, name: identity.fixmedinsName, region: identity.mdtrtareaAdmvs },
         edition: { id: connection.edition.id, name: connection.edition.name, security: connection.security },
         businessDate: businessDate(now()),
+        ledger: ledger?.status() ?? null,
       };
     },
     close: async () => {
       stopWatching();
       await sync.stop();
+      await ledger?.close();
       await reader.port.close();
       await sandbox?.close();
       store.close();

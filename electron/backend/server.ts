@@ -12,6 +12,7 @@ import { openApiDocument, registerRoutes, type RouteSpec } from './http/routes';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
 import { reconciliationRoutes } from './routes/reconciliation';
+import { storeLedgerRoutes } from './routes/store-ledger';
 import { systemRoutes } from './routes/system';
 import { terminalRoutes } from './routes/terminal';
 import { type Runtime } from './runtime';
@@ -63,6 +64,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     checkoutRoutes(deps.runtime.checkout),
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime),
+    storeLedgerRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
   registerRoutes(app, routes, {

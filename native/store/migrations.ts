@@ -6,6 +6,7 @@ import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
+import { createTillLedgerTables } from '../ledger/till-schema';
 
 export const storeMigrations: Migration[] = [
   {
@@ -115,5 +116,11 @@ export const storeMigrations: Migration[] = [
     name: 'operators: a PIN set by someone else must be changed at first sign-in (outside training)',
     // Defined in native/store/pin-change-schema.ts next to the code that uses it.
     up: (db) => addPinChangeRequired(db),
+  },
+  {
+    version: 9,
+    name: 'store ledger: the till\'s outbox of ledger facts (filled by triggers, history queued once)',
+    // Defined in native/ledger/till-schema.ts next to the code that uses it.
+    up: (db) => createTillLedgerTables(db),
   },
 ];

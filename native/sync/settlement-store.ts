@@ -80,6 +80,8 @@ export interface SettlementStoreOptions {
   readonly fixmedinsCode: string;
   readonly clock?: () => Date;
   readonly limits?: OutboxLimits;
+  /** A till of a pharmacy with several (a store ledger): its msgid lane 1–9 (core/centre/msgid.ts). */
+  readonly msgidLane?: number;
 }
 
 export class SettlementStore {
@@ -137,7 +139,7 @@ export class SettlementStore {
   private allocateMsgidInTx(): string {
     const code = this.options.fixmedinsCode;
     const row = statement(this.db, 'SELECT stamp, seq FROM centre_msgid_state WHERE fixmedins_code = ?').get(code) as MsgidState | undefined;
-    const issued = nextMsgid(code, this.clock(), row ?? null);
+    const issued = nextMsgid(code, this.clock(), row ?? null, this.options.msgidLane);
     statement(this.db, `INSERT INTO centre_msgid_state (fixmedins_code, stamp, seq) VALUES (?, ?, ?)
       ON CONFLICT (fixmedins_code) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq`).run(code, issued.state.stamp, issued.state.seq);
     return issued.msgid;

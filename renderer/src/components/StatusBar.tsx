@@ -28,6 +28,11 @@ export function StatusBar(): React.JSX.Element {
       <Tag color={queue.pending > 0 ? 'orange' : 'default'} data-testid="status-pending">{zh.status.pending(queue.pending)}</Tag>
       {queue.unknown > 0 && <Tag color="volcano" data-testid="status-unknown">{zh.status.unknownOutcome(queue.unknown)}</Tag>}
       {queue.parked > 0 && <Tag color="red" data-testid="status-parked">{zh.status.parked(queue.parked)}</Tag>}
+      {status.ledger && (
+        <Tooltip title={status.ledger.error ?? undefined}>
+          <Tag color={status.ledger.error ? 'red' : status.ledger.pending > 0 ? 'orange' : 'default'} data-testid="status-ledger">{zh.status.ledgerPending(status.ledger.pending)}</Tag>
+        </Tooltip>
+      )}
       <span className="status-item">{zh.status.reader}：{readerText}</span>
       <span className="status-item">{zh.status.businessDate}：{status.businessDate}</span>
       <span className="status-item">{status.institution.name}</span>

@@ -1,0 +1,22 @@
+// API contract of the store ledger's views (several tills of one pharmacy): the store's day.
+import { z } from 'zod';
+import { DateText } from './common';
+import { CentreCheckResult, GroupView, Totals } from './reconciliation';
+
+export const StoreDayView = z.object({
+  date: DateText,
+  state: z.enum(['open', 'closed']),
+  /** Who closed the store's day, from which till (only one close per store and day can win). */
+  closed: z.object({ at: z.string(), by: z.string(), fromTill: z.string() }).nullable(),
+  result: CentreCheckResult,
+  message: z.string(),
+  groups: z.array(GroupView),
+  totals: z.object({ confirmed: Totals, provisional: Totals, all: Totals }),
+  /** Every till of the store: sales of the day in the ledger, facts it has not pushed yet (a switched-off till delays the day). */
+  tills: z.array(z.object({ tillId: z.string(), pending: z.number().int(), lastPushAt: z.string().nullable(), sales: z.number().int() })),
+  discrepancies: z.array(z.object({
+    id: z.string(), kind: z.string(), tillId: z.string().nullable(), saleId: z.string().nullable(), msgid: z.string().nullable(),
+    status: z.enum(['open', 'resolved']), cause: z.string(),
+  })),
+});
+export type StoreDayView = z.infer<typeof StoreDayView>;

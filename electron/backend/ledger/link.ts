@@ -1,0 +1,78 @@
+// The till's link to the store ledger, composed for the runtime: the PostgreSQL adapter, the
+// till's outbox and the replicator. A ledger that cannot be used (bad connection string, newer
+// schema, another store's, till id taken) is reported in the status with the setting to change;
+// the checkout is never affected.
+import { type CentreIdentity } from '../../../core/centre/envelope';
+import { LedgerSetupError, type Publication } from '../../../core/ledger/port';
+import { type Db } from '../../../native/db/open';
+import { PgLedger } from '../../../native/ledger/pg-ledger';
+import { LedgerReplicator, type ReplicatorStatus } from '../../../native/ledger/replicator';
+import { TillOutbox } from '../../../native/ledger/till-outbox';
+import { type PolicyStore } from '../../../native/policy-store/store';
+import { verifySignedPackage } from '../../../native/policy-update/signed-package';
+import { TRUSTED_POLICY_KEYS } from '../../../native/policy-update/keys';
+import { type SaleStore } from '../../../native/store/sale-store';
+import { SkuPublication } from '../../../core/ledger/publication';
+
+export interface LedgerLink {
+  readonly tillId: string;
+  /** Null when the connection string could not even be parsed. */
+  readonly ledger: PgLedger | null;
+  readonly replicator: LedgerReplicator | null;
+  status(): { tillId: string; pending: number; error: string | null };
+  replicationStatus(): ReplicatorStatus;
+  close(): Promise<void>;
+}
+
+export interface LedgerLinkOptions {
+  readonly db: Db;
+  readonly url: string;
+  readonly tillId: string;
+  readonly identity: CentreIdentity;
+  readonly policy: PolicyStore;
+  readonly sales: SaleStore;
+  readonly log: (line: string) => void;
+  readonly onStatus: () => void;
+}
+
+export function startLedgerLink(options: LedgerLinkOptions): LedgerLink {
+  const outbox = new TillOutbox(options.db);
+  let ledger: PgLedger | null = null;
+  let setupError: LedgerSetupError | null = null;
+  try {
+    ledger = new PgLedger({ url: options.url });
+  } catch (error) {
+    if (!(error instanceof LedgerSetupError)) throw error;
+    setupError = error;
+    options.log(`ledger: ${error.message}`);
+  }
+  const replicator = ledger && new LedgerReplicator({
+    outbox, ledger,
+    till: { fixmedinsCode: options.identity.fixmedinsCode, fixmedinsName: options.identity.fixmedinsName, areaCode: options.identity.mdtrtareaAdmvs, tillId: options.tillId },
+    applyPublication: (p) => applyPublication(p, options),
+    log: options.log,
+    onStatus: options.onStatus,
+  });
+  replicator?.start();
+  const replicationStatus = (): ReplicatorStatus => replicator?.status() ?? {
+    pending: outbox.pending(), registered: false, lastPushAt: null,
+    lastError: setupError && { code: setupError.code, message: setupError.message, setting: setupError.setting, at: new Date().toISOString() },
+  };
+  return {
+    tillId: options.tillId, ledger, replicator, replicationStatus,
+    status: () => { const s = replicationStatus(); return { tillId: options.tillId, pending: s.pending, error: s.lastError?.message ?? null }; },
+    close: async () => { await replicator?.stop(); await ledger?.close(); },
+  };
+}
+
+/** What a till does with a head-office publication: import a signed policy package, or change one SKU mapping. */
+function applyPublication(p: Publication, options: Pick<LedgerLinkOptions, 'policy' | 'sales'>): string {
+  if (p.kind === 'policy_package') {
+    const verified = verifySignedPackage(p.payload, TRUSTED_POLICY_KEYS);
+    const outcome = options.policy.importPackage(verified.package, `总部发布 #${p.id} (signed by ${verified.keyId})`);
+    return `policy package ${outcome}`;
+  }
+  const mapping = SkuPublication.parse(p.payload);
+  options.sales.setMapping(mapping.sku, mapping.catalogueCode, mapping.note, `headoffice:${p.publishedBy}`);
+  return `sku ${mapping.sku} → ${mapping.catalogueCode}`;
+}

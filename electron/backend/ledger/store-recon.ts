@@ -1,0 +1,143 @@
+// The store's day across all its tills (with a store ledger): 3201 once per group for the store,
+// 3202 over the store's whole detail when a group does not balance, discrepancies naming the till
+// and sale, and one close per store and day (the ledger's primary key decides which close wins).
+// Without a ledger the per-till reconciliation (../reconcile) is unchanged.
+import { businessDate } from '../../../core/checkout/business-date';
+import { type CentrePort } from '../../../core/centre/port';
+import { type Principal } from '../../../core/contracts/auth';
+import { type StoreDayView } from '../../../core/contracts/ledger';
+import { type CloseDayRequest, type GroupKey, type GroupView } from '../../../core/contracts/reconciliation';
+import { classifyDetail, detailFileRows, detailRowView, overallResult, totalsRequest, totalsResult } from '../../../core/reconcile/compare';
+import { detailDiscrepancies, discrepancyId, type LocalSettlement } from '../../../core/reconcile/discrepancy';
+import { adjustmentFact, LIVE_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
+import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
+import { sumTotals, totalsView } from '../../../core/reconcile/totals';
+import { fmt } from '../../../core/money/money';
+import { type StoreDays, type TillSettlement } from '../../../native/ledger/pg-store-days';
+import { ApiError } from '../http/errors';
+
+export interface StoreReconDeps {
+  readonly days: StoreDays;
+  readonly centre: CentrePort;
+  readonly tillId: string;
+  readonly areaCode: string;
+  readonly now: () => Date;
+}
+
+interface StoreFacts { facts: LedgerFact[]; tillOf: Map<string, TillSettlement> }
+
+export class StoreReconciliation {
+  constructor(private readonly deps: StoreReconDeps) {}
+
+  /** Every till's facts of the day; keys carry the till, so settlement 12 of T1 and of T2 stay apart. */
+  private async facts(date: string): Promise<StoreFacts> {
+    const settlements = await this.deps.days.settlementsAround(date);
+    const adjustments = await this.deps.days.adjustmentsAround(date);
+    const tillOf = new Map(settlements.map((s) => [s.source.msgid, s]));
+    const facts = [
+      ...settlements.flatMap((s) => settlementFacts(s.source).map((f) => ({ ...f, key: `${s.tillId}:${f.key}` }))),
+      ...adjustments.map((a) => ({ ...adjustmentFact(a.source), key: `${a.tillId}:adjustment:${a.source.id}` })),
+    ];
+    return { facts, tillOf };
+  }
+
+  async check(date: string, principal: Principal): Promise<StoreDayView> {
+    if (date > businessDate(this.deps.now())) throw new ApiError(422, 'DAY_IN_FUTURE', `${date} 尚未到来，不能对账`, 'date');
+    const { facts, tillOf } = await this.facts(date);
+    const centreFacts = facts.filter((f) => f.status === 'confirmed' && f.centreDay === date);
+    const recent = (await this.deps.days.recentGroups(date)).filter((g) => g.insutype && g.setlOptins);
+    const extra: GroupKey[] = recent.length > 0 ? recent : [{ insutype: '310', clrType: PHARMACY_CLEARING_TYPE, setlOptins: this.deps.areaCode }];
+    const groups = centreDayGroups(centreFacts, date, extra);
+    const views: GroupView[] = [];
+    for (const { group, totals } of groups) {
+      const outcome = await this.deps.centre.reconcileTotals(totalsRequest(group, date, totals));
+      const answer = outcome.kind === 'ok' ? totalsResult(outcome.output)
+        : { result: 'unavailable' as const, description: outcome.kind === 'rejected' ? `中心拒绝对总账：${outcome.message}` : `医保中心未应答（${outcome.reason}）` };
+      views.push({ ...group, store: totalsView(totals), ...answer });
+    }
+    const localByMsgid = (msgid: string): LocalSettlement | undefined => {
+      const s = tillOf.get(msgid)?.source;
+      if (!s) return undefined;
+      const standing: LocalSettlement['standing'] = s.centre ? (s.refundedAt ? 'gone' : 'confirmed') : (LIVE_UNCONFIRMED_STATES as readonly string[]).includes(s.outboxState) ? 'unconfirmed' : 'gone';
+      return {
+        settlementId: s.settlementId, saleId: s.saleId, insuplcAdmdvs: s.insuplcAdmdvs, standing, patient: s.patient,
+        group: { insutype: s.centre?.insutype || s.insutype, clrType: s.centre?.clrType || PHARMACY_CLEARING_TYPE, setlOptins: s.centre?.clrOptins || s.insuplcAdmdvs },
+      };
+    };
+    const unbalanced = [...new Set(views.filter((v) => v.result === 'unbalanced').map((v) => v.setlOptins))];
+    const storeRows = storeDetailRows(centreFacts, date);
+    const messages: string[] = [];
+    const found = [];
+    const detail = [];
+    let detailFailed = false;
+    for (const setlOptins of unbalanced) {
+      const rows = storeRows.filter((r) => r.setlOptins === setlOptins);
+      const totals = sumTotals(groups.filter((g) => g.group.setlOptins === setlOptins).map((g) => g.totals));
+      const outcome = await this.deps.centre.reconcileDetails({
+        rows: detailFileRows(rows), filename: `${this.deps.days.fixmedinsCode}-${date}-${setlOptins}.txt`,
+        data: {
+          setl_optins: setlOptins, stmt_begndate: date, stmt_enddate: date, medfee_sumamt: fmt(totals.medfee), fund_pay_sumamt: fmt(totals.fund),
+          cash_payamt: fmt(totals.cash), fixmedins_setl_cnt: totals.count, clr_type: PHARMACY_CLEARING_TYPE, refd_setl_flag: '1',
+        },
+      });
+      if (outcome.kind !== 'ok') { detailFailed = true; messages.push(`对明细账（3202，${setlOptins}）未完成`); continue; }
+      const classified = classifyDetail(rows, outcome.output.rows);
+      detail.push(...classified.map(detailRowView));
+      for (const d of detailDiscrepancies(date, classified, localByMsgid, setlOptins)) {
+        found.push({ id: discrepancyId(date, d.kind, d.subject), date, kind: d.kind, tillId: d.msgid ? tillOf.get(d.msgid)?.tillId ?? null : null, saleId: d.saleId, msgid: d.msgid, facts: d });
+      }
+    }
+    const result = overallResult(views.map((v) => v.result));
+    messages.unshift(result === 'balanced' ? '全店对账平' : result === 'unbalanced' ? '全店对账不平' : result === 'unavailable' ? '医保中心未应答，稍后再对账' : '没有需要对账的结算');
+    await this.deps.days.recordCheck({ date, by: principal.id, fromTill: this.deps.tillId, result, message: messages.join('；'), groups: views, detail }, found,
+      result === 'balanced' || (result === 'unbalanced' && !detailFailed));
+    return this.day(date);
+  }
+
+  async close(date: string, request: CloseDayRequest, principal: Principal): Promise<StoreDayView> {
+    const already = await this.deps.days.closed(date);
+    if (already) throw closedBy(already.date, already.closedFrom, already.closedBy);
+    const view = await this.check(date, principal);
+    const open = view.discrepancies.filter((d) => d.status === 'open').length;
+    // A till that has not pushed everything yet may hold sales of this day: the manager sees which.
+    const awaited = view.tills.filter((t) => t.pending > 0).map((t) => t.tillId);
+    if ((view.result !== 'balanced' || open > 0 || awaited.length > 0) && !request.acknowledgeUnbalanced) {
+      throw new ApiError(409, 'DAY_NOT_BALANCED', `${date} 全店未对平（${view.message}${open ? `；${open} 条差异未处理` : ''}${awaited.length ? `；等待收银台 ${awaited.join('、')} 上传账本` : ''}）`, 'acknowledgeUnbalanced');
+    }
+    const won = await this.deps.days.close({
+      date, closedBy: principal.id, closedFrom: this.deps.tillId, result: view.result, acknowledged: request.acknowledgeUnbalanced,
+      totals: view.totals, entries: view.tills,
+    });
+    if (!won) {
+      const winner = await this.deps.days.closed(date);
+      throw closedBy(date, winner?.closedFrom ?? '?', winner?.closedBy ?? '?');
+    }
+    return this.day(date);
+  }
+
+  async day(date: string): Promise<StoreDayView> {
+    const [closed, check, discrepancies, tills, { facts }] = await Promise.all([
+      this.deps.days.closed(date), this.deps.days.lastCheck(date), this.deps.days.discrepancies(date), this.deps.days.tills(), this.facts(date),
+    ]);
+    const ofDay = facts.filter((f) => f.day === date);
+    const byTill = new Map<string, number>();
+    for (const f of ofDay) if (f.kind === 'sale') byTill.set(f.key.split(':')[0]!, (byTill.get(f.key.split(':')[0]!) ?? 0) + 1);
+    const confirmed = sumTotals(ofDay.filter((f) => f.status === 'confirmed').map((f) => f.totals));
+    const provisional = sumTotals(ofDay.filter((f) => f.status === 'provisional').map((f) => f.totals));
+    const liveTotals = { confirmed: totalsView(confirmed), provisional: totalsView(provisional), all: totalsView(sumTotals([confirmed, provisional])) };
+    return {
+      date, state: closed ? 'closed' : 'open',
+      closed: closed && { at: closed.closedAt, by: closed.closedBy, fromTill: closed.closedFrom },
+      result: (check?.result ?? 'not_checked') as StoreDayView['result'], message: check?.message ?? '尚未对账',
+      groups: (check?.groups ?? []) as GroupView[],
+      // A closed day shows what it was closed with, for ever.
+      totals: closed ? closed.totals as StoreDayView['totals'] : liveTotals,
+      tills: closed ? closed.entries as StoreDayView['tills'] : tills.map((t) => ({ ...t, sales: byTill.get(t.tillId) ?? 0 })),
+      discrepancies: discrepancies.map((d) => ({ id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: (d.facts as { cause?: string }).cause ?? '' })),
+    };
+  }
+}
+
+function closedBy(date: string, till: string, by: string): ApiError {
+  return new ApiError(409, 'DAY_CLOSED', `${date} 全店已日结（收银台 ${till}，${by}）`, 'date');
+}

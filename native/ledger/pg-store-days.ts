@@ -1,0 +1,125 @@
+// A store's days as the ledger holds them across all its tills: the settlement and adjustment
+// snapshots reconciliation computes facts from, store-wide checks, discrepancies naming till and
+// sale, and the store day close — one row per store and day, so only one close can ever win
+// (INSERT … ON CONFLICT DO NOTHING under the primary key), whichever till it was started from.
+import type pg from 'pg';
+import { type AdjustmentSource, type SettlementSource } from '../../core/reconcile/facts';
+import { type PgLedger } from './pg-ledger';
+
+export interface TillSettlement { readonly tillId: string; readonly source: SettlementSource }
+export interface TillAdjustment { readonly tillId: string; readonly source: AdjustmentSource }
+
+export interface StoreDayClose {
+  readonly date: string;
+  readonly closedAt: string;
+  readonly closedBy: string;
+  readonly closedFrom: string;
+  readonly result: string;
+  readonly acknowledged: boolean;
+  readonly totals: unknown;
+  readonly entries: unknown;
+}
+
+export interface StoreCheck {
+  readonly id: number;
+  readonly date: string;
+  readonly at: string;
+  readonly by: string;
+  readonly fromTill: string;
+  readonly result: string;
+  readonly message: string;
+  readonly groups: unknown;
+  readonly detail: unknown;
+}
+
+export interface StoreDiscrepancyRow {
+  readonly id: string;
+  readonly date: string;
+  readonly kind: string;
+  readonly tillId: string | null;
+  readonly saleId: string | null;
+  readonly msgid: string | null;
+  readonly status: 'open' | 'resolved';
+  readonly facts: unknown;
+}
+
+const day = (d: Date | string): string => (typeof d === 'string' ? d.slice(0, 10) : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
+
+export class StoreDays {
+  constructor(private readonly ledger: PgLedger, readonly fixmedinsCode: string) {}
+
+  /**
+   * Settlements that may give a fact on `date` at any till: confirmed on that centre day, refunded
+   * or sold on it, and every one still waiting for the centre.
+   */
+  async settlementsAround(date: string): Promise<TillSettlement[]> {
+    const rows = (await this.ledger.pool.query<{ till_id: string; source: SettlementSource }>(`SELECT till_id, source FROM ledger_settlement
+      WHERE fixmedins_code = $1 AND (centre_day = $2 OR sale_day = $2 OR refund_day = $2 OR live) ORDER BY till_id, settlement_id`, [this.fixmedinsCode, date])).rows;
+    return rows.map((r) => ({ tillId: r.till_id, source: r.source }));
+  }
+
+  async adjustmentsAround(date: string): Promise<TillAdjustment[]> {
+    const rows = (await this.ledger.pool.query<{ till_id: string; source: AdjustmentSource }>(`SELECT till_id, source FROM ledger_adjustment
+      WHERE fixmedins_code = $1 AND (centre_day = $2 OR day = $2) ORDER BY till_id, adjustment_id`, [this.fixmedinsCode, date])).rows;
+    return rows.map((r) => ({ tillId: r.till_id, source: r.source }));
+  }
+
+  /** The 3201 groups the store's tills used in the 31 days before `date`. */
+  async recentGroups(date: string): Promise<Array<{ insutype: string; clrType: string; setlOptins: string }>> {
+    return (await this.ledger.pool.query<{ insutype: string; clrType: string; setlOptins: string }>(`SELECT DISTINCT
+        COALESCE(NULLIF(source->'centre'->>'insutype', ''), source->>'insutype') AS "insutype",
+        COALESCE(NULLIF(source->'centre'->>'clrType', ''), '41') AS "clrType",
+        COALESCE(NULLIF(source->'centre'->>'clrOptins', ''), source->>'insuplcAdmdvs') AS "setlOptins"
+      FROM ledger_settlement WHERE fixmedins_code = $1 AND sale_day BETWEEN ($2::date - 31) AND $2::date`, [this.fixmedinsCode, date])).rows;
+  }
+
+  /** Where each till stands: what it still has to push and when it last did. */
+  async tills(): Promise<Array<{ tillId: string; pending: number; lastPushAt: string | null }>> {
+    const rows = (await this.ledger.pool.query<{ till_id: string; pending: string; last_push_at: Date | null }>('SELECT till_id, pending, last_push_at FROM ledger_till WHERE fixmedins_code = $1 ORDER BY till_id', [this.fixmedinsCode])).rows;
+    return rows.map((r) => ({ tillId: r.till_id, pending: Number(r.pending), lastPushAt: r.last_push_at?.toISOString() ?? null }));
+  }
+
+  /** Records a check and its discrepancies (open ones refreshed, resolved ones left alone, vanished open ones of the 3202 kinds dropped). */
+  async recordCheck(check: Omit<StoreCheck, 'id' | 'at'>, found: readonly Omit<StoreDiscrepancyRow, 'status'>[], clearDetailKinds: boolean): Promise<number> {
+    return this.ledger.transaction(async (c) => {
+      const id = Number((await c.query<{ id: string }>(`INSERT INTO ledger_check (fixmedins_code, date, by_whom, from_till, result, message, groups, detail)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, [this.fixmedinsCode, check.date, check.by, check.fromTill, check.result, check.message, JSON.stringify(check.groups), JSON.stringify(check.detail)])).rows[0]!.id);
+      for (const d of found) {
+        await c.query(`INSERT INTO ledger_discrepancy (fixmedins_code, id, date, kind, till_id, sale_id, msgid, status, facts) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)
+          ON CONFLICT (fixmedins_code, id) DO UPDATE SET facts = excluded.facts, till_id = excluded.till_id, sale_id = excluded.sale_id WHERE ledger_discrepancy.status = 'open'`,
+        [this.fixmedinsCode, d.id, d.date, d.kind, d.tillId, d.saleId, d.msgid, JSON.stringify(d.facts)]);
+      }
+      if (clearDetailKinds) {
+        await c.query(`DELETE FROM ledger_discrepancy WHERE fixmedins_code = $1 AND date = $2 AND status = 'open' AND NOT (id = ANY($3::text[]))`, [this.fixmedinsCode, check.date, found.map((d) => d.id)]);
+      }
+      return id;
+    });
+  }
+
+  async lastCheck(date: string): Promise<StoreCheck | null> {
+    const r = (await this.ledger.pool.query(`SELECT * FROM ledger_check WHERE fixmedins_code = $1 AND date = $2 ORDER BY id DESC LIMIT 1`, [this.fixmedinsCode, date])).rows[0];
+    return r ? { id: Number(r.id), date: day(r.date), at: r.at.toISOString(), by: r.by_whom, fromTill: r.from_till, result: r.result, message: r.message, groups: r.groups, detail: r.detail } : null;
+  }
+
+  async discrepancies(date: string): Promise<StoreDiscrepancyRow[]> {
+    const rows = (await this.ledger.pool.query(`SELECT * FROM ledger_discrepancy WHERE fixmedins_code = $1 AND date = $2 ORDER BY id`, [this.fixmedinsCode, date])).rows;
+    return rows.map((r) => ({ id: r.id, date: day(r.date), kind: r.kind, tillId: r.till_id, saleId: r.sale_id, msgid: r.msgid, status: r.status, facts: r.facts }));
+  }
+
+  async closed(date: string): Promise<StoreDayClose | null> {
+    const r = (await this.ledger.pool.query(`SELECT * FROM ledger_day_close WHERE fixmedins_code = $1 AND date = $2`, [this.fixmedinsCode, date])).rows[0];
+    return r ? closeOf(r) : null;
+  }
+
+  /** Closes the day unless another till already did: returns null when this close lost. */
+  async close(close: Omit<StoreDayClose, 'closedAt'>): Promise<StoreDayClose | null> {
+    const r = (await this.ledger.pool.query(`INSERT INTO ledger_day_close (fixmedins_code, date, closed_by, closed_from, result, acknowledged, totals, entries)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (fixmedins_code, date) DO NOTHING RETURNING *`,
+    [this.fixmedinsCode, close.date, close.closedBy, close.closedFrom, close.result, close.acknowledged, JSON.stringify(close.totals), JSON.stringify(close.entries)])).rows[0];
+    return r ? closeOf(r) : null;
+  }
+}
+
+function closeOf(r: pg.QueryResultRow): StoreDayClose {
+  return { date: day(r.date), closedAt: r.closed_at.toISOString(), closedBy: r.closed_by, closedFrom: r.closed_from, result: r.result, acknowledged: r.acknowledged, totals: r.totals, entries: r.entries };
+}
