@@ -45,13 +45,20 @@ export const suite: BenchSuite = {
   name: 'counter',
   async run(): Promise<BenchResult[]> {
     const pair = await openPtyPair();
-    const simulator = await startSerialSimulator(pair.a, { card: simCardFor(trainingCard('nanchang-active')), baud: BAUD });
+    const simulator = await startSerialSimulator(pair.a, { card: simCardFor(trainingCard('shiyan-active')), baud: BAUD });
     const api = await startTestBackend();
     try {
       const wireMs = await wireMsPerRead(pair.b);
       const rt = api.runtime;
       saveReaderSettings(rt.store.settings, rt.terminalId, { model: 'reference-serial', port: pair.b, baud: BAUD });
       await rt.reloadReader();
+      const viaBackend: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const t = performance.now();
+        const outcome = await rt.reader().port.readCard();
+        if (!outcome.ok) throw new Error(`card read through the backend failed: ${outcome.error}`);
+        if (i >= 2) viaBackend.push(performance.now() - t);
+      }
       const sandbox = rt.sandbox!;
       sandbox.setFaults({ latencyMs: [LATENCY_MS, LATENCY_MS] });
       const till = new Till(api, await api.login('1001', '1111'));
@@ -59,15 +66,24 @@ export const suite: BenchSuite = {
       const totals: number[] = [];
       const calls: number[] = [];
       const byInfno = new Map<string, number>();
+      const steps: Record<string, number[]> = {};
       for (let i = 0; i < SALES + WARMUP; i++) {
         const before = sandbox.stats();
         const started = performance.now();
+        let mark = started;
+        const lap = (step: string): void => { const t = performance.now(); if (i >= WARMUP) (steps[step] ??= []).push(t - mark); mark = t; };
         const sale = await till.ok('POST', '/api/sales', { identify: { method: 'card' } });
-        await till.prescription(sale.id, 'TRAIN-H360102-L2', ['TRAIN-D-B01', 'TRAIN-D-A01']);
+        lap('identify');
+        await till.prescription(sale.id, 'TRAIN-H420302-L2', ['TRAIN-D-B01', 'TRAIN-D-A01']);
+        lap('prescription');
         await till.basket(sale.id, [{ sku: SKU.B01, qty: '2', price: '35.50' }, { sku: SKU.A01, qty: '1', price: '18.00' }]);
+        lap('basket');
         await till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: true });
+        lap('presettle');
         const done = await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
+        lap('settle');
         const receipt = await till.call('GET', `/api/sales/${sale.id}/receipt`);
+        lap('receipt');
         const elapsed = performance.now() - started;
         if (done.state !== 'settled' || receipt.status !== 200) throw new Error(`sale ${i} did not complete: ${done.state} / receipt ${receipt.status}`);
         const after = sandbox.stats();
@@ -87,7 +103,7 @@ export const suite: BenchSuite = {
       return [{
         name: `whole sale over the API, card at ${BAUD} baud, ${LATENCY_MS} ms per centre call`,
         unit: 'ms', median: median(totals), baselineName: `floor: card wire ${wireMs.toFixed(0)} ms + ${perSale} calls × ${LATENCY_MS} ms`, baseline: floor,
-        note: `${SALES} sales; centre calls per sale: ${perSale} (${which})`,
+        note: `card read alone through the backend's reader: ${median(viaBackend).toFixed(0)} ms; ${SALES} sales; centre calls per sale: ${perSale} (${which}); median per step: ${Object.entries(steps).map(([k, v]) => `${k} ${median(v).toFixed(0)} ms`).join(', ')}`,
       }, {
         name: 'local overhead above the floor, p99',
         unit: 'ms', median: percentile(overheads, 99), baselineName: 'target 20 ms', baseline: 20,
