@@ -28,7 +28,12 @@ export const PersonView = z.object({
   hospitalized: z.boolean(),
   suspended: z.boolean(),
   balance: Amount,
-  year: z.object({ deductibleMet: Amount, fundPaid: Amount }),
+  /**
+   * Year to date, as of now: 本年起付线已付 / 统筹已支付 and 剩余限额 (null = the policy gives no cap).
+   * source 'centre' = the centre's 5206 figures read at `readAt` plus this store's later sales;
+   * 'store' = this store's own records only (no 5206 read this year).
+   */
+  year: z.object({ deductibleMet: Amount, fundPaid: Amount, capLeft: Amount.nullable(), source: z.enum(['centre', 'store']), readAt: z.string().nullable() }),
   /** Where the data came from: the centre now, or this store's cache of an earlier online visit. */
   source: z.enum(['centre', 'cache']),
   asOf: z.string(),

@@ -11,7 +11,8 @@ import { businessDate } from '../../core/checkout/business-date';
 import { type StatusView } from '../../core/contracts/status';
 import { StoreSettings } from '../../core/contracts/checkout';
 import { CentreSettings } from '../../core/contracts/technician';
-import { HttpJsonTransport } from '../../native/centre/http-transport';
+import { SqliteSignInBook } from '../../native/centre/sign-in-store';
+import { centreConnection, sandboxOAuthFor, sandboxSecurityFor } from './centre-connection';
 import { zipFileCodec } from '../../native/centre/zip';
 import { PolicyStore } from '../../native/policy-store/store';
 import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/updater';
@@ -22,6 +23,7 @@ import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
+import { currentCentreOperator } from './operator-context';
 import { watchCard } from './card-watch';
 import { type TraceEvent } from '../../core/reader/trace';
 import { type EventBus } from './http/events';
@@ -46,7 +48,10 @@ export interface Runtime {
   readonly checkout: CheckoutService;
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
+  readonly dataDir: string;
   readonly identity: CentreIdentity;
+  /** The daily 9001 sign-ins per operator (store migration 7). */
+  readonly signIns: SqliteSignInBook;
   /** Training mode only: simulates the network to the centre going down. */
   readonly network: OfflineSwitch | null;
   reader(): ConfiguredReader;
@@ -75,13 +80,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const training = !centreSettings || centreSettings.mode === 'sandbox';
   policy.seedEmbedded();
 
+  const connection = centreConnection(centreSettings, options.dataDir);
   let sandbox: RunningSandbox | null = null;
   const identity: CentreIdentity = training ? TRAINING_IDENTITY : {
     ...TRAINING_IDENTITY, fixmedinsCode: centreSettings!.institutionCode, fixmedinsName: centreSettings!.institutionName, mdtrtareaAdmvs: centreSettings!.areaCode,
   };
   let url: string;
   if (training) {
-    sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0 });
+    sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0, edition: connection.edition, security: sandboxSecurityFor(connection, centreSettings, options.dataDir), oauth: sandboxOAuthFor(connection, centreSettings, options.dataDir) });
     url = sandbox.endpoint;
   } else {
     url = centreSettings!.url!;
@@ -92,8 +98,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (trainingData) policy.seedTrainingData();
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
   const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
-  const transport = new OfflineSwitch(new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
-  const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
+  const transport = new OfflineSwitch(connection.transport(url, { connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
+  const signIns = new SqliteSignInBook(store.db);
+  const centre = createCentreClient({
+    transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid(),
+    edition: connection.edition, operator: currentCentreOperator, signIns,
+  });
   // Calls in flight are a store setting, read on every pass (storeSettings is defined below; only called later).
   const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`), concurrency: () => storeSettings().syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY });
   const sales = new SaleStore(store.db, now);
@@ -116,7 +126,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({
@@ -142,6 +152,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         reader: settings?.model === 'reference-serial' ? { kind: 'serial', port: settings.port, model: settings.model } : { kind: 'virtual', port: null, model: 'virtual' },
         terminalId,
         institution: { code: identity.fixmedinsCode, name: identity.fixmedinsName, region: identity.mdtrtareaAdmvs },
+        edition: { id: connection.edition.id, name: connection.edition.name, security: connection.security },
         businessDate: businessDate(now()),
       };
     },

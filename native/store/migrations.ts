@@ -1,5 +1,6 @@
 // The store database's schema history (store.db, one per terminal's data folder).
 // Append only: a released migration is never edited; a change is a new numbered migration.
+import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
@@ -101,5 +102,11 @@ export const storeMigrations: Migration[] = [
       ALTER TABLE sale ADD COLUMN refund_reason TEXT;
       CREATE INDEX sale_refund_pending ON sale (refund_msgid) WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled');
     `),
+  },
+  {
+    version: 7,
+    name: 'daily centre sign-in (9001/9002) per operator',
+    // Defined in native/centre/sign-in-store.ts next to the code that uses it.
+    up: (db) => createSignInTables(db),
   },
 ];

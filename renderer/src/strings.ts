@@ -1,6 +1,7 @@
 // Every user-facing string, Simplified Chinese by default, in one place. Messages that come from
 // the backend (errors, explanations) are already Chinese and are shown as they are.
 import { ROLE_LABELS, type Role } from '../../core/contracts/common';
+import { type PortList } from '../../core/contracts/technician';
 import {
   CENTRE_CHECK_LABELS, DETAIL_RESULT_LABELS, ENTRY_KIND_LABELS, ENTRY_STATUS_LABELS, RESOLUTION_LABELS,
 } from '../../core/contracts/reconciliation';
@@ -14,7 +15,7 @@ const INSUTYPES: Record<string, string> = {
 
 /** Plain-Chinese hints for input fields, keyed by the contract's field path (list indices dropped). */
 const FIELD_HINTS: Record<string, string> = {
-  operatorId: '工号应为 1–20 位字母或数字',
+  operatorId: '工号应为 4–8 位数字',
   pin: '密码应为 4–8 位数字',
   name: '请填写名称',
   'identify.token': '电子凭证无效：请让患者刷新二维码后重新扫描',
@@ -138,6 +139,7 @@ export const zh = {
     readerNone: '未配置',
     businessDate: '营业日',
     terminal: '终端',
+    edition: '接口版本',
     lastContact: '最近联网',
     trainingBanner: '培训模式：当前使用模拟医保中心和/或虚拟读卡器，所有结算均为演练数据，不产生真实费用',
     trainingCentreOnline: '模拟中心联网',
@@ -167,8 +169,12 @@ export const zh = {
     retired: '退休',
     hospitalized: '住院中',
     suspended: '暂停参保',
-    yearFund: '本年统筹已付',
-    deductibleMet: '本年起付已达',
+    yearFund: '统筹已支付',
+    deductibleMet: '本年起付线已付',
+    capLeft: '剩余限额',
+    capUnknown: '政策未给出',
+    yearFromCentre: (readAt: string): string => `本年累计：医保中心 ${readAt} 读取，另加本店此后结算`,
+    yearFromStore: '本年累计：仅本店记录（未能读取中心累计信息），以中心结算为准',
     fromCache: (asOf: string, days: number): string => `离线：使用本店缓存的参保信息（${asOf}，${days} 天前）`,
     fromCentre: '医保中心实时信息',
 
@@ -385,6 +391,9 @@ export const zh = {
     manufacturer: '厂商',
     vendorProduct: 'VID:PID',
     noPorts: '没有发现串口：请检查读卡器的 USB 线和驱动',
+    portsFallback: (f: NonNullable<PortList['fallback']>): string => (f.reason === 'helper-missing'
+      ? `本机没有 ${f.program}（系统的串口枚举工具），以下端口取自内核设备列表，厂商信息可能不全。`
+      : `系统的串口枚举失败（${f.detail}），以下端口取自内核设备列表，厂商信息可能不全。`),
     settingsTitle: '读卡器设置（本终端）',
     port: '端口',
     baud: '波特率',
@@ -442,6 +451,30 @@ export const zh = {
     institutionName: '机构名称',
     areaCode: '就医地区划（6 位）',
     timeoutMs: '超时（毫秒）',
-    centreRestart: '连接设置保存后，重启本程序才生效；联网状态见底部状态栏'
+    centreRestart: '连接设置保存后，重启本程序才生效；联网状态见底部状态栏',
+    edition: '接口版本',
+    security: '网关安全',
+    securityOfEdition: (mode: string): string => `按接口版本（${securityLabel(mode)}）`,
+    securityLabel: (mode: string): string => securityLabel(mode),
+    paasId: 'x-tif paasId',
+    secretsTitle: '网关密钥（保存为数据目录中仅本机账户可读的文件，保存后不再显示）',
+    secretNames: {
+      'tif-paas-token': 'x-tif 令牌 (paasToken)', 'sm4.key': 'SM4 密钥（32 位十六进制或 16 个字符）', 'sm2-private.key': 'SM2 私钥（64 位十六进制）',
+      'oauth-client-secret': 'OAuth client secret', 'oauth-password': 'OAuth 用户密码',
+    } as Record<string, string>,
+    oauthClientId: 'OAuth client id',
+    oauthUsername: 'OAuth 用户名',
+    oauthScope: 'OAuth scope',
+    secretStored: '已录入',
+    secretMissing: '未录入',
+    secretSave: '保存密钥',
+    editionImportTitle: '导入接口版本（本省的版本文件，JSON；与内置版本同样校验）',
+    editionImport: '导入',
+    editionImported: (name: string): string => `已导入接口版本：${name}`,
+    editionNotJson: '不是合法的 JSON',
   },
 } as const;
+
+function securityLabel(mode: string): string {
+  return mode === 'tif-headers' ? 'x-tif 签名请求头' : mode === 'sm4-sm2' ? 'SM4 加密 + SM2 签名' : '明文 JSON';
+}
