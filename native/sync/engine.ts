@@ -287,7 +287,7 @@ export class SyncEngine {
           // This edition's 5203 needs setl_id, which a lost reply never told us: reverse instead.
           store.apply(id, { type: 'escalate', reason: '5203 cannot look up by msgid in this interface edition; reversing (2601)' });
           this.log(`sync: settlement ${id} (${record.msgid}) outcome unknown and 5203 cannot find it by msgid; reversing it (2601)`);
-          return 'answered';
+          return { done: 'answered' };
         }
         store.apply(id, { type: 'query_started' });
         return { call: async () => {
