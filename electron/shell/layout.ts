@@ -8,5 +8,12 @@ export const BUNDLE_DIR = 'dist-electron/electron/shell';
 export const MAIN_BUNDLE = `${BUNDLE_DIR}/main.cjs`;
 export const PRELOAD_BUNDLE = `${BUNDLE_DIR}/preload.cjs`;
 export const BACKEND_BUNDLE = `${BUNDLE_DIR}/backend-entry.cjs`;
+/**
+ * Node flags of the backend process. A 2 MiB young generation instead of V8's up-to-16 MiB
+ * semi-spaces: reading a year of history (journal verify, old lists) allocates short-lived objects
+ * fast, and the default young generation grows and stays resident (~+20 MiB measured, rss bench).
+ * Costs only more frequent, smaller scavenges. Must be on the command line (V8 ignores it later).
+ */
+export const BACKEND_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=2'];
 export const ICON_DIR = 'dist-electron/icons';
 export const RENDERER_DIR = 'renderer/dist';

@@ -1,7 +1,7 @@
 // Backend cold start: process spawn → first 200 from GET /api/health, against a bare `node -e` HTTP
 // server's spawn → first 200, measured in the same run. The backend runs as it ships: bundled by
 // esbuild (npm packages external, as scripts/build-shell.mjs bundles backend-entry.cjs) under plain
-// Node; the dev path (`node --import tsx`, what `npm run serve` uses) is shown too. Training mode,
+// Node with the shell's backend flags (BACKEND_EXEC_ARGV); the dev path (`node --import tsx`, what `npm run serve` uses) is shown too. Training mode,
 // so start-up includes the in-process sandbox centre.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { repoRoot } from '../support/serve-process';
+import { BACKEND_EXEC_ARGV } from '../../electron/shell/layout';
 import { median, type BenchResult, type BenchSuite } from './harness';
 
 const SAMPLES = 7;
@@ -79,10 +80,10 @@ export const suite: BenchSuite = {
     try {
       const existing = join(root, 'existing');
       // One start creates the store (migrations, seeding); the restarts below find it ready.
-      await (await spawnToHealth([process.execPath, bundle, '--port', '0', '--data-dir', existing])).stop();
+      await (await spawnToHealth([process.execPath, ...BACKEND_EXEC_ARGV, bundle, '--port', '0', '--data-dir', existing])).stop();
       const bare = await medianStart(SAMPLES, () => [process.execPath, '-e', BARE_SERVER]);
-      const restart = await medianStart(SAMPLES, () => [process.execPath, bundle, '--port', '0', '--data-dir', existing]);
-      const first = await medianStart(SAMPLES, (i) => [process.execPath, bundle, '--port', '0', '--data-dir', join(root, `new-${i}`)]);
+      const restart = await medianStart(SAMPLES, () => [process.execPath, ...BACKEND_EXEC_ARGV, bundle, '--port', '0', '--data-dir', existing]);
+      const first = await medianStart(SAMPLES, (i) => [process.execPath, ...BACKEND_EXEC_ARGV, bundle, '--port', '0', '--data-dir', join(root, `new-${i}`)]);
       const dev = await medianStart(3, () => [process.execPath, '--import', 'tsx', join(repoRoot, 'electron/backend/serve.ts'), '--port', '0', '--data-dir', existing]);
       const baselineName = 'bare `node -e` HTTP server, spawn → 200';
       return [

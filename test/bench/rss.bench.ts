@@ -18,6 +18,7 @@ import { SettlementStore } from '../../native/sync/settlement-store';
 import { startTestBackend } from '../support/backend';
 import { SKU, Till } from '../support/checkout';
 import { bundleBackend, spawnToHealth } from './cold-start.bench';
+import { BACKEND_EXEC_ARGV } from '../../electron/shell/layout';
 import { median, type BenchResult, type BenchSuite } from './harness';
 
 export const HISTORY_SALES = 20_000;
@@ -120,7 +121,7 @@ async function exercise(url: string): Promise<void> {
 }
 
 async function measure(bundle: string, dataDir: string): Promise<{ idle: number; rss: number; peak: number; entries: number }> {
-  const run = await spawnToHealth([process.execPath, bundle, '--port', '0', '--data-dir', dataDir]);
+  const run = await spawnToHealth([process.execPath, ...BACKEND_EXEC_ARGV, bundle, '--port', '0', '--data-dir', dataDir]);
   try {
     await new Promise((r) => setTimeout(r, 500));
     const idle = median(Array.from({ length: 5 }, () => rssMiB(run.pid).rss));
