@@ -20,6 +20,9 @@ import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '.
 import { SaleStore } from '../../native/store/sale-store';
 import { SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
+import { SalesReporter } from '../../native/trace-report/reporter';
+import { SalesReportStore } from '../../native/trace-report/store';
+import { SaleReporting } from './trace/reporting';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
 import { watchCard } from './card-watch';
@@ -44,6 +47,8 @@ export interface Runtime {
   readonly sync: SyncEngine;
   readonly centre: CentrePort;
   readonly checkout: CheckoutService;
+  /** 进销存 sales reporting (3505/3506) and the store-wide 追溯码 ledger. */
+  readonly reports: SaleReporting;
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
   readonly identity: CentreIdentity;
@@ -105,6 +110,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     trace: (event) => { for (const tap of traceTaps) tap(event); },
   });
   let reader = configure();
+  const reportStore = new SalesReportStore(store.db, now);
+  if (trainingData) seedTrainingPharmacists(reportStore, store.access.listOperators().map((o) => o.operatorId));
+  const reporter = new SalesReporter({ store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: 'batch', log: (line) => console.log(line) });
+  const operatorNames = (): Map<string, string> => new Map(store.access.listOperators().map((o) => [o.operatorId, o.name]));
+  const reports = new SaleReporting(reportStore, reporter, { storeArea: identity.mdtrtareaAdmvs, operatorName: (id) => operatorNames().get(id) ?? id, now });
   const checkout = new CheckoutService({
     db: store.db, sales, policy, settlements, sync, centre, journal: store.journal,
     reader: () => reader.port, terminalId, store: { code: identity.fixmedinsCode, name: identity.fixmedinsName },
@@ -112,10 +122,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     rxValidityDays: (region) => { const v = storeSettings().rxValidityDays; return v.byRegion[region] ?? v.default; },
     now,
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
+    reports,
   });
 
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity,
+    store, policy, sales, settlements, sync, centre, checkout, reports, sandbox, terminalId, identity,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({
@@ -146,6 +157,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     close: async () => {
       stopWatching();
+      await reporter.stop();
       await sync.stop();
       await reader.port.close();
       await sandbox?.close();
@@ -153,10 +165,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   };
   sync.onStatus((s) => {
+    // A settlement may have been confirmed: its 3505 rows are due now.
+    reporter.kick();
     if (s.online) checkout.centreAnswered();
     options.bus.publish('status', runtime.status());
   });
   sync.start();
+  reporter.start();
   void checkout.recoverRefunds().catch((error: unknown) => console.error(`refund recovery: ${error instanceof Error ? error.message : String(error)}`));
   const stopWatching = watchCard(() => reader.port, (state) => options.bus.publish('card', state));
   return runtime;
@@ -181,4 +196,9 @@ function seedTrainingMappings(sales: SaleStore): void {
   sales.db.transaction(() => {
     for (const m of TRAINING_SKUS) sales.setMapping(m.sku, m.catalogueCode, '培训数据', 'system');
   })();
+}
+
+/** Training tills get a made-up 执业药师 for each training operator, so their sales can be reported at once. */
+function seedTrainingPharmacists(reports: SalesReportStore, operatorIds: readonly string[]): void {
+  for (const id of operatorIds) if (!reports.pharmacistOf(id)) reports.setPharmacist(id, { name: '【培训】药师甲', certNo: 'TRAIN-PHAR-0001' });
 }

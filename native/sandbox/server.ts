@@ -20,6 +20,7 @@ import { isInfno, TRANSACTIONS } from '../../core/centre/transactions';
 import { openDatabase, type Db } from '../db/open';
 import { signPackage } from '../policy-update/signed-package';
 import { SandboxCentre } from './centre';
+import { SandboxSalesReports } from './sales-report';
 import { type AfterFault, FaultConfig, type FaultConfigInput, type FaultPlan, CLEAN_PLAN, planFaults, seededRandom } from './faults';
 import { BusinessError } from './pricing';
 import { sandboxMigrations } from './schema';
@@ -53,6 +54,8 @@ export interface RunningSandbox {
   readonly endpoint: string;
   readonly port: number;
   readonly centre: SandboxCentre;
+  /** 3505/3506 rows received and the 追溯码 they traced. */
+  readonly reports: SandboxSalesReports;
   readonly db: Db;
   setFaults(faults: FaultConfigInput): void;
   stats(): SandboxStats;
@@ -69,6 +72,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const db = openDatabase(join(options.dataDir, 'sandbox.db'), sandboxMigrations);
   seedSandbox(db, { year: Number(formatCompact(clock()).slice(0, 4)), now: clock(), ...(options.persons ? { persons: options.persons } : {}) });
   const centre = new SandboxCentre(db, clock);
+  const reports = new SandboxSalesReports(db, clock);
   let faults = FaultConfig.parse(options.faults ?? {});
   let random = seededRandom(faults.seed);
   let refMsgSerial = 0;
@@ -111,7 +115,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     let output: unknown;
     try {
       if (e.infno !== '9001') centre.checkSignIn(e);
-      output = dispatch(centre, e.infno, e, input.data);
+      const refuseRow = (): boolean => faults.rowRejectRate > 0 && (faults.infnos.length === 0 || faults.infnos.includes(e.infno)) && random() < faults.rowRejectRate;
+      output = dispatch(centre, reports, refuseRow, e.infno, e, input.data);
     } catch (error) {
       if (error instanceof BusinessError) return reply.send(envelope(-1, error.message, null));
       log(`sandbox: ${e.infno} ${e.msgid} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -167,7 +172,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const url = `http://${HOST}:${port}/`;
 
   return {
-    url, port, centre, db,
+    url, port, centre, reports, db,
     endpoint: `http://${HOST}:${port}${CENTRE_PATH}`,
     setFaults(next) { faults = FaultConfig.parse(next); random = seededRandom(faults.seed); },
     stats: () => ({ requests: stats.requests, byInfno: { ...stats.byInfno }, faults: { ...stats.faults } }),
@@ -181,8 +186,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function dispatch(centre: SandboxCentre, infno: keyof typeof TRANSACTIONS, env: RequestEnvelope, input: unknown): unknown {
+function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow: () => boolean, infno: keyof typeof TRANSACTIONS, env: RequestEnvelope, input: unknown): unknown {
   const i = input as never;
+  const rows = (value: unknown) => (value as { selinfoDetail: never[] }).selinfoDetail;
+  const row = (value: unknown) => (value as { selinfo: never }).selinfo;
   switch (infno) {
     case '9001': return centre.signIn(env, i);
     case '9002': return centre.signOut(env, i);
@@ -199,6 +206,10 @@ function dispatch(centre: SandboxCentre, infno: keyof typeof TRANSACTIONS, env: 
     case '9102': return centre.downloadFile(env, i);
     case '7201': return centre.decodeEprescriptionQr(env, i);
     case '7203': return centre.downloadEprescription(env, i);
+    case '3505': return reports.single(reports.sale(env, row(input), refuseRow));
+    case '3506': return reports.single(reports.saleReturn(env, row(input), refuseRow));
+    case '3505A': return reports.batch(rows(input), (r) => reports.sale(env, r, refuseRow));
+    case '3506A': return reports.batch(rows(input), (r) => reports.saleReturn(env, r, refuseRow));
   }
 }
 

@@ -3,6 +3,7 @@
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
+import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 
 export const storeMigrations: Migration[] = [
@@ -101,5 +102,11 @@ export const storeMigrations: Migration[] = [
       ALTER TABLE sale ADD COLUMN refund_reason TEXT;
       CREATE INDEX sale_refund_pending ON sale (refund_msgid) WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled');
     `),
+  },
+  {
+    version: 7,
+    name: 'sales reports (3505/3506) with their traceability codes, returned codes, pharmacist per operator',
+    // Defined in native/trace-report/schema.ts next to the code that uses it.
+    up: (db) => createSalesReportTables(db),
   },
 ];
