@@ -13,6 +13,7 @@ import { checkoutRoutes } from './routes/checkout';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { systemRoutes } from './routes/system';
 import { terminalRoutes } from './routes/terminal';
+import { traceRoutes } from './routes/trace';
 import { type Runtime } from './runtime';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -55,6 +56,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     checkoutRoutes(deps.runtime.checkout),
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime),
+    traceRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
   registerRoutes(app, routes, { principalFor: (t) => store.access.principalFor(t), idempotency: store.idempotency });

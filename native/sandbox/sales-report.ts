@@ -33,13 +33,18 @@ export interface SalesReportSummary {
 type Verdict = { fixmedins_bchno: string; retRslt: '0' | '1'; msgRslt: string };
 
 export class SandboxSalesReports {
-  private readonly rejectOnce = new Set<string>();
+  private readonly rejectOnce = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly clock: () => Date) {}
 
-  /** Test hook: the next row carrying each of these codes is refused once (retRslt 0). */
-  refuseCodesOnce(codes: Iterable<string>): void {
-    for (const c of codes) this.rejectOnce.add(c);
+  /** Test hook: forget the refusals asked for. */
+  clearRefusals(): void {
+    this.rejectOnce.clear();
+  }
+
+  /** Test hook: the next rows carrying each of these codes are refused (retRslt 0), `times` times each. */
+  refuseCodesOnce(codes: Iterable<string>, times = 1): void {
+    for (const c of codes) this.rejectOnce.set(c, (this.rejectOnce.get(c) ?? 0) + times);
   }
 
   sale(env: RequestEnvelope, row: SalesRow, refuse: () => boolean): Verdict {
@@ -95,7 +100,12 @@ export class SandboxSalesReports {
       return { fixmedins_bchno: bchno, retRslt: '0', msgRslt: message };
     };
     const marked = row.drugtracinfo.find((c) => this.rejectOnce.has(c.drug_trac_codg));
-    if (marked) { this.rejectOnce.delete(marked.drug_trac_codg); return refused('模拟行级拒绝（沙箱测试）'); }
+    if (marked) {
+      const left = this.rejectOnce.get(marked.drug_trac_codg)! - 1;
+      if (left > 0) this.rejectOnce.set(marked.drug_trac_codg, left);
+      else this.rejectOnce.delete(marked.drug_trac_codg);
+      return refused('模拟行级拒绝（沙箱测试）');
+    }
     if (refuse()) return refused('模拟行级拒绝（沙箱故障注入）');
     try {
       this.db.transaction(accept)();

@@ -169,3 +169,42 @@ describe('bad input', () => {
     expect(reports().day(sale.businessDate).complete).toBe(false);
   });
 });
+
+describe('the manager\'s 进销存上传 API and the pharmacist per operator', () => {
+  test('a sale by an operator without a pharmacist is held back with the reason, and goes once one is set', async () => {
+    const manager = await env.api.login('2001', '2222');
+    const api = (method: string, path: string, body?: unknown) => env.api.call(method, path, { token: manager, body });
+    expect((await api('PUT', '/api/operators/1001/pharmacist', { name: '', certNo: 'x' })).body).toMatchObject({ field: 'name' });
+    expect((await api('DELETE', '/api/operators/1001/pharmacist')).status).toBe(200);
+    const code = traceCode();
+    const sale = await sell([{ sku: SKU.A01, qty: '1', price: '4.00', traceCodes: [code] }]);
+    const held = await waitFor(() => rowsOf(sale.id).find((r) => r.entry.state === 'rejected'));
+    expect(held.entry.note).toContain('执业药师');
+    const day = await api('GET', `/api/trace-reports/days/${sale.businessDate}`);
+    expect(day.status).toBe(200);
+    expect(day.body.complete).toBe(false);
+    expect(day.body.list.find((r: { id: number }) => r.id === held.id)).toMatchObject({ state: 'rejected', boxes: 1 });
+    const cashier = await env.api.call('GET', `/api/trace-codes/${code}`, { token: env.till.token });
+    expect(cashier.body).toMatchObject({ state: 'sold', report: 'rejected', sellable: false });
+    const set = await api('PUT', '/api/operators/1001/pharmacist', { name: '李药师', certNo: 'ZY-2026-0001' });
+    expect(set.body).toEqual({ name: '李药师', certNo: 'ZY-2026-0001' });
+    await settledRows(sale.id, 1);
+    const stored = sandbox().db.prepare('SELECT row_json FROM sales_report_row WHERE bchno = ?').get(held.bchno) as { row_json: string };
+    expect(JSON.parse(stored.row_json)).toMatchObject({ phar_name: '李药师', phar_prac_cert_no: 'ZY-2026-0001' });
+    expect((await env.api.call('GET', '/api/trace-codes/123', { token: env.till.token })).status).toBe(400);
+  });
+
+  test('the manager\'s retry sends a refused row again', async () => {
+    const manager = await env.api.login('2001', '2222');
+    const code = traceCode();
+    // Refused more often than the automatic retries allow.
+    sandbox().reports.refuseCodesOnce([code], 1000);
+    const sale = await sell([{ sku: SKU.A01, qty: '1', price: '4.00', traceCodes: [code] }]);
+    const row = await waitFor(() => rowsOf(sale.id).find((r) => r.entry.state === 'rejected' && r.entry.refusals >= 1));
+    expect(row.entry.note).toContain('模拟行级拒绝');
+    sandbox().reports.clearRefusals();
+    const retried = await env.api.call('POST', '/api/trace-reports/retry', { token: manager, body: { ids: [row.id] } });
+    expect(retried.body.retried).toBe(1);
+    await settledRows(sale.id, 1);
+  });
+});
