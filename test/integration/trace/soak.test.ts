@@ -39,7 +39,7 @@ test(`${SALES} sales with traceability codes: the platform holds every box sold 
     await till.basket(sale.id, lines);
     const settled = await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true, acceptSelfPay: true });
     if (settled.state === 'selfpay') continue;
-    for (const l of lines) for (const c of l.traceCodes) (l.split ? splitOpenings.push(c) : wholeBoxes.add(c));
+    for (const l of lines) for (const c of l.traceCodes) { if (l.split) splitOpenings.push(c); else wholeBoxes.add(c); }
     // Now and then an online sale is refunded (its boxes go back on the shelf and are reported returned).
     if (!offline && settled.state === 'settled' && rnd(8) === 0) {
       await till.ok('POST', `/api/sales/${sale.id}/refund`, { reason: '顾客退货' });
