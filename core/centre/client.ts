@@ -4,10 +4,15 @@
 //   const centre = createCentreClient({ transport, identity, clock, nextMsgid, terminal: { mac, ip }, files });
 //   const person = await centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: '…' } });
 //
+// Every message is built from the interface edition (core/centre/editions): the client sends exactly
+// the fields the edition defines, under its transaction codes and paths, and reads replies through it.
 // It signs in (9001) before the first business call and re-signs after a rejection that says the
 // sign-in is gone. Input that fails its schema throws CentreInputError: that is our bug, not the
 // centre's answer, and nothing is sent.
 import { type z } from 'zod';
+import { DEFAULT_EDITION_ID, editionById } from './editions';
+import { type EditionProfile, type EditionTransaction } from './editions/schema';
+import { describeProblems, fromWire, toWire } from './editions/wire';
 import { CentreIdentitySchema, type CentreIdentity, type RequestEnvelope, ResponseEnvelope } from './envelope';
 import { describeIssues } from './fields';
 import { MSGID } from './msgid';
@@ -38,6 +43,8 @@ export interface CentreClientOptions {
   readonly files?: FileCodec;
   /** A rejection whose message matches means the sign-in is gone (default: mentions 签到). */
   readonly signInLost?: RegExp;
+  /** The province's interface edition; the national baseline by default. */
+  readonly edition?: EditionProfile;
 }
 
 interface CallContext {
@@ -46,23 +53,31 @@ interface CallContext {
   readonly timeoutMs?: number;
 }
 
-export function createCentreClient(options: CentreClientOptions): CentrePort & { readonly signNo: () => string | null } {
+export function createCentreClient(options: CentreClientOptions): CentrePort & { readonly signNo: () => string | null; readonly edition: EditionProfile } {
   const identity = CentreIdentitySchema.parse(options.identity);
+  const edition = options.edition ?? editionById(DEFAULT_EDITION_ID);
   const signInLost = options.signInLost ?? /签到/;
   let signNo: string | null = null;
   let signingIn: Promise<CentreOutcome<SignInOutput>> | null = null;
 
-  function envelope(infno: string, input: Record<string, unknown>, msgid: string, insuplc: string): RequestEnvelope {
-    return {
-      infno, msgid,
+  function transaction(infno: Infno): EditionTransaction {
+    const tx = edition.transactions[infno];
+    if (!tx) throw new CentreInputError(infno, `the edition ${edition.name} (${edition.id}) has no ${infno} ${TRANSACTIONS[infno].name}`);
+    return tx;
+  }
+
+  /** The envelope as the edition defines it: its fields only, its fixed values, its transaction code. */
+  function envelope(infno: Infno, input: Record<string, unknown>, msgid: string, insuplc: string): RequestEnvelope {
+    const full: Record<string, unknown> = {
+      infno: transaction(infno).code, msgid,
       mdtrtarea_admvs: identity.mdtrtareaAdmvs,
       insuplc_admdvs: insuplc,
-      recer_sys_code: identity.recerSysCode,
+      recer_sys_code: identity.recerSysCode ?? edition.recerSysCode,
       dev_no: identity.devNo ?? '',
       dev_safe_info: identity.devSafeInfo ?? '',
       cainfo: '',
       signtype: identity.signtype ?? '',
-      infver: identity.infver,
+      infver: identity.infver ?? edition.infver,
       opter_type: identity.opterType,
       opter: identity.opter,
       opter_name: identity.opterName,
@@ -70,18 +85,30 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       fixmedins_code: identity.fixmedinsCode,
       fixmedins_name: identity.fixmedinsName,
       sign_no: infno === '9001' ? '' : signNo ?? '',
-      input,
     };
+    for (const [name, spec] of Object.entries(edition.envelope.request)) if (spec.value !== undefined) full[name] = spec.value;
+    const { message, problems } = toWire({ fields: edition.envelope.request }, full, '');
+    if (problems.length) throw new CentreInputError(infno, `envelope: ${describeProblems(problems)}`);
+    return { ...message, input } as RequestEnvelope;
   }
 
+  /** Our schema first (our meaning of each field), then the edition's field set (what is sent). */
   function validateInput(infno: Infno, input: unknown, context: CallContext): Record<string, unknown> {
     const spec = TRANSACTIONS[infno];
+    const tx = transaction(infno);
     const parsed = spec.input.safeParse(input);
     if (!parsed.success) throw new CentreInputError(infno, describeIssues(parsed.error, 'input'));
     if (spec.personal && !/^\d{6}$/.test(context.insuplcAdmdvs ?? '')) throw new CentreInputError(infno, 'insuplc_admdvs: the patient\'s 6-digit insured division is required');
     if (context.msgid !== undefined && !MSGID.test(context.msgid)) throw new CentreInputError(infno, `msgid: not a msgid: ${JSON.stringify(context.msgid)}`);
-    // Send the normalised form (amounts as two-decimal strings), never what the caller typed.
-    return parsed.data as Record<string, unknown>;
+    // Send the normalised form (amounts as two-decimal strings), never what the caller typed, and
+    // only the fields the edition defines.
+    const { message, problems } = toWire(tx.input, parsed.data as Record<string, unknown>);
+    if (problems.length) throw new CentreInputError(infno, `${describeProblems(problems)} (edition ${edition.id})`);
+    return message;
+  }
+
+  function pathOf(infno: Infno): string {
+    return edition.url.layout === 'single' ? edition.url.path : transaction(infno).path!;
   }
 
   async function ensureSignedIn(meta: CallMeta): Promise<CentreFailure | null> {
@@ -106,7 +133,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     const msgid = context.msgid ?? options.nextMsgid();
     const meta: CallMeta = { infno, msgid };
     const spec = TRANSACTIONS[infno];
-    const result = await options.transport.send({ envelope: envelope(infno, input, msgid, spec.personal ? context.insuplcAdmdvs ?? '' : ''), expect: 'json', ...(context.timeoutMs ? { timeoutMs: context.timeoutMs } : {}) });
+    const result = await options.transport.send({ envelope: envelope(infno, input, msgid, spec.personal ? context.insuplcAdmdvs ?? '' : ''), path: pathOf(infno), expect: 'json', ...(context.timeoutMs ? { timeoutMs: context.timeoutMs } : {}) });
     if (result.kind === 'not_delivered') return { kind: 'not_delivered', reason: result.reason, meta };
     if (result.kind === 'unknown') return { kind: 'unknown', reason: result.reason, detail: result.detail, meta };
     if (result.kind === 'file') return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a JSON envelope, got a file', meta };
@@ -121,8 +148,9 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       return { kind: 'rejected', infcode: env.data.infcode, message: env.data.err_msg || `infcode ${env.data.infcode} without err_msg`, meta };
     }
     const schema = TRANSACTIONS[infno].output as z.ZodType<T> | null;
-    if (!schema) return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a file, got an envelope', meta };
-    const output = schema.safeParse(env.data.output);
+    const shape = transaction(infno).output;
+    if (!schema || shape === 'file') return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a file, got an envelope', meta };
+    const output = schema.safeParse(shape === null ? env.data.output : fromWire(shape, env.data.output));
     if (!output.success) return { kind: 'unknown', reason: 'malformed_reply', detail: describeIssues(output.error, 'output'), meta };
     return { kind: 'ok', output: output.data, meta: { ...meta, infRefmsgid: env.data.inf_refmsgid, warnMsg: env.data.warn_msg } };
   }
@@ -144,11 +172,11 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
 
   async function download(fileQuryNo: string, filename: string): Promise<CentreOutcome<Uint8Array>> {
     const input = { fsDownloadIn: { file_qury_no: fileQuryNo, filename, fixmedins_code: identity.fixmedinsCode } };
-    validateInput('9102', input, {});
     const meta: CallMeta = { infno: '9102', msgid: options.nextMsgid() };
     const notSigned = await ensureSignedIn(meta);
     if (notSigned) return notSigned;
-    const result = await options.transport.send({ envelope: envelope('9102', input, meta.msgid, ''), expect: 'file' });
+    const wire = validateInput('9102', input, {});
+    const result = await options.transport.send({ envelope: envelope('9102', wire, meta.msgid, ''), path: pathOf('9102'), expect: 'file' });
     if (result.kind === 'file') return { kind: 'ok', output: result.bytes, meta: { ...meta, infRefmsgid: '', warnMsg: '' } };
     if (result.kind === 'json') {
       const reply = readReply<never>('9102', result.body, meta);
@@ -194,6 +222,8 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
   }
 
   return {
+    edition,
+    queriesByMsgid: edition.transactions['5203']?.input.nodes?.['data']?.fields['medins_setl_id'] !== undefined,
     signNo: () => signNo,
     signIn: () => signInNow(),
     async signOut() {

@@ -54,8 +54,9 @@ export interface CentreIdentity {
   readonly fixmedinsName: string;
   /** 就医地: the pharmacy's own division. */
   readonly mdtrtareaAdmvs: string;
-  readonly recerSysCode: string;
-  readonly infver: string;
+  /** Overrides the edition's recer_sys_code / infver (a province may announce others). */
+  readonly recerSysCode?: string;
+  readonly infver?: string;
   readonly opterType: '1' | '2' | '3';
   readonly opter: string;
   readonly opterName: string;
@@ -68,8 +69,8 @@ export const CentreIdentitySchema = z.object({
   fixmedinsCode: z.string().regex(FIXMEDINS_CODE, 'must be 12 letters or digits'),
   fixmedinsName: z.string().min(1).max(200),
   mdtrtareaAdmvs: admdvs,
-  recerSysCode: z.string().min(1).max(10),
-  infver: z.string().min(1).max(6),
+  recerSysCode: z.string().min(1).max(10).optional(),
+  infver: z.string().min(1).max(6).optional(),
   opterType: z.enum(['1', '2', '3']),
   opter: z.string().min(1).max(30),
   opterName: z.string().min(1).max(50),

@@ -23,6 +23,8 @@ import { type SignInOutput, type SignOutOutput } from './tx/sign';
 
 export interface TransportRequest {
   readonly envelope: RequestEnvelope;
+  /** The edition's path for this transaction (the transport joins it to its base URL). */
+  readonly path?: string;
   /** 'file' for 9102, whose successful reply is the file's bytes. */
   readonly expect: 'json' | 'file';
   /** Overrides the transport's response timeout for this call. */
@@ -64,6 +66,11 @@ export interface DetailReconciliation {
 }
 
 export interface CentrePort {
+  /**
+   * Whether 5203 can find a settlement by our msgid (medins_setl_id), per the interface edition.
+   * Without it, a 2102 whose outcome is unknown can only be reversed (2601).
+   */
+  readonly queriesByMsgid: boolean;
   signIn(): Promise<CentreOutcome<SignInOutput>>;
   signOut(): Promise<CentreOutcome<SignOutOutput>>;
   personInfo(input: PersonInfoInput): Promise<CentreOutcome<PersonInfoOutput>>;

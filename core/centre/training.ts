@@ -5,8 +5,6 @@ export const TRAINING_IDENTITY: CentreIdentity = {
   fixmedinsCode: 'P42030200001',
   fixmedinsName: '【培训】示例定点零售药店',
   mdtrtareaAdmvs: '420302',
-  recerSysCode: 'YBXT',
-  infver: 'V1.0',
   opterType: '1',
   opter: 'TRAIN01',
   opterName: '培训收银员',

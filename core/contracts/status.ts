@@ -11,6 +11,8 @@ export const StatusView = z.object({
   reader: z.object({ kind: z.enum(['serial', 'virtual', 'none']), port: z.string().nullable(), model: z.string().nullable() }),
   terminalId: z.string(),
   institution: z.object({ code: z.string(), name: z.string(), region: z.string() }),
+  /** The interface edition and gateway security the centre connection uses. */
+  edition: z.object({ id: z.string(), name: z.string(), security: z.string() }),
   businessDate: z.string(),
 });
 export type StatusView = z.infer<typeof StatusView>;

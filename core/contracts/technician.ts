@@ -66,8 +66,38 @@ export const CentreSettings = z.object({
   timeoutMs: z.number().int().min(1000).max(120_000),
   /** Where signed policy packages are published (the sandbox serves /sandbox/policy-packages); null: none configured. */
   policyFeedUrl: z.string().url().nullable().default(null),
+  /** The interface edition (接口版本) of the province's platform: an id of GET /api/centre/editions. */
+  edition: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'edition: an edition id such as national').default('national'),
+  /** Gateway security; null: what the edition expects. */
+  security: z.enum(['plain', 'tif-headers', 'sm4-sm2']).nullable().default(null),
+  /** x-tif-paasid for the tif-headers gateway (not a secret; the token is stored as a key file). */
+  paasId: z.string().trim().min(1).max(64).nullable().default(null),
+  /** For an edition whose gateway wants an OAuth token first (Jilin): the non-secret credentials. */
+  oauth: z.object({
+    clientId: z.string().trim().min(1).max(100),
+    username: z.string().trim().min(1).max(100),
+    scope: z.string().trim().max(100),
+  }).strict().nullable().default(null),
 }).strict();
 export type CentreSettings = z.infer<typeof CentreSettings>;
+
+export const EditionChoice = z.object({
+  id: z.string(), name: z.string(),
+  /** The gateway wants an OAuth token first (fill 中心连接's OAuth fields and secrets). */
+  oauth: z.boolean(),
+  /** Shipped with the app, or imported into the data folder by a technician. */
+  origin: z.enum(['shipped', 'local']),
+  /** The mode the edition expects, and every mode it can run. */
+  security: z.enum(['plain', 'tif-headers', 'sm4-sm2']),
+  modes: z.array(z.enum(['plain', 'tif-headers', 'sm4-sm2'])),
+  notes: z.array(z.string()),
+});
+export type EditionChoice = z.infer<typeof EditionChoice>;
+
+/** The gateway secrets, stored as files of mode 0600 in the data folder; never returned once stored. */
+export const CENTRE_SECRET_NAMES = ['tif-paas-token', 'sm4.key', 'sm2-private.key', 'oauth-client-secret', 'oauth-password'] as const;
+export const CentreSecretInput = z.object({ name: z.enum(CENTRE_SECRET_NAMES), value: z.string().min(1).max(400) }).strict();
+export const CentreSecretsView = z.object({ stored: z.record(z.enum(CENTRE_SECRET_NAMES), z.boolean()) });
 
 export const CentreOnlineTest = z.object({ ok: z.boolean(), ms: z.number(), message: z.string() });
 export const PolicyUpdateReport = z.object({

@@ -11,7 +11,7 @@ import { businessDate } from '../../core/checkout/business-date';
 import { type StatusView } from '../../core/contracts/status';
 import { StoreSettings } from '../../core/contracts/checkout';
 import { CentreSettings } from '../../core/contracts/technician';
-import { HttpJsonTransport } from '../../native/centre/http-transport';
+import { centreConnection, sandboxOAuthFor, sandboxSecurityFor } from './centre-connection';
 import { zipFileCodec } from '../../native/centre/zip';
 import { PolicyStore } from '../../native/policy-store/store';
 import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/updater';
@@ -51,6 +51,7 @@ export interface Runtime {
   readonly reports: SaleReporting;
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
+  readonly dataDir: string;
   readonly identity: CentreIdentity;
   /** Training mode only: simulates the network to the centre going down. */
   readonly network: OfflineSwitch | null;
@@ -80,13 +81,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const training = !centreSettings || centreSettings.mode === 'sandbox';
   policy.seedEmbedded();
 
+  const connection = centreConnection(centreSettings, options.dataDir);
   let sandbox: RunningSandbox | null = null;
   const identity: CentreIdentity = training ? TRAINING_IDENTITY : {
     ...TRAINING_IDENTITY, fixmedinsCode: centreSettings!.institutionCode, fixmedinsName: centreSettings!.institutionName, mdtrtareaAdmvs: centreSettings!.areaCode,
   };
   let url: string;
   if (training) {
-    sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0 });
+    sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0, edition: connection.edition, security: sandboxSecurityFor(connection, centreSettings, options.dataDir), oauth: sandboxOAuthFor(connection, centreSettings, options.dataDir) });
     url = sandbox.endpoint;
   } else {
     url = centreSettings!.url!;
@@ -97,8 +99,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (trainingData) policy.seedTrainingData();
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
   const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
-  const transport = new OfflineSwitch(new HttpJsonTransport({ url, connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
-  const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid() });
+  const transport = new OfflineSwitch(connection.transport(url, { connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
+  const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid(), edition: connection.edition });
   const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
   const sales = new SaleStore(store.db, now);
   const storeSettings = (): StoreSettings => store.settings.get(terminalId, STORE_SETTINGS_KEY, StoreSettings) ?? DEFAULT_STORE_SETTINGS;
@@ -112,7 +114,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let reader = configure();
   const reportStore = new SalesReportStore(store.db, now);
   if (trainingData) seedTrainingPharmacists(reportStore, store.access.listOperators().map((o) => o.operatorId));
-  const reporter = new SalesReporter({ store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: 'batch', log: (line) => console.log(line) });
+  const reporter = new SalesReporter({ store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic', log: (line) => console.log(line) });
   const operatorNames = (): Map<string, string> => new Map(store.access.listOperators().map((o) => [o.operatorId, o.name]));
   const reports = new SaleReporting(reportStore, reporter, { storeArea: identity.mdtrtareaAdmvs, operatorName: (id) => operatorNames().get(id) ?? id, now });
   const checkout = new CheckoutService({
@@ -126,7 +128,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, reports, sandbox, terminalId, identity,
+    store, policy, sales, settlements, sync, centre, checkout, reports, sandbox, terminalId, identity, dataDir: options.dataDir,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({
@@ -152,6 +154,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         reader: settings?.model === 'reference-serial' ? { kind: 'serial', port: settings.port, model: settings.model } : { kind: 'virtual', port: null, model: 'virtual' },
         terminalId,
         institution: { code: identity.fixmedinsCode, name: identity.fixmedinsName, region: identity.mdtrtareaAdmvs },
+        edition: { id: connection.edition.id, name: connection.edition.name, security: connection.security },
         businessDate: businessDate(now()),
       };
     },

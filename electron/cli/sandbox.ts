@@ -3,14 +3,20 @@
 //     [--refuse-ms 500] [--error-rate 0.05] [--error-after-commit-rate 0.05] [--business-error-rate 0.01]
 //     [--drop-rate 0.05] [--duplicate-rate 0.05] [--hostile wrong_types|missing_fields|huge_body|non_json|truncated|wrong_echo]
 //     [--hostile-rate 1] [--fault-infnos 2102,5203] [--publish PACKAGE.json] [--quiet]
+//     [--edition national|jilin|shenzhen] [--security plain|tif-headers|sm4-sm2 --keys-dir TERMINAL_DATA_DIR [--paas-id ID]]
+// --edition makes it accept exactly that interface edition's messages; --security demands that
+// gateway security, with the other half of the keys read from a terminal's data folder (centre-keys/).
 // --publish adds a policy package (validated) to what the sandbox signs and publishes as an update.
 // Listens on 127.0.0.1 only. Bad arguments exit 2 with a message naming the argument.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_EDITION_ID, editionById } from '../../core/centre/editions';
+import { SECURITY_MODES, supportedSecurityModes, type EditionProfile, type SecurityMode } from '../../core/centre/editions/schema';
 import { parsePolicyPackage } from '../../core/policy/package';
+import { CentreKeyError, loadSmKeys, readSecret } from '../../native/centre/security/keys';
 import { defaultDataDir } from '../backend/config';
 import { FaultConfig, HOSTILE_KINDS, type FaultConfigInput } from '../../native/sandbox/faults';
-import { startSandbox } from '../../native/sandbox/server';
+import { startSandbox, type SandboxSecurity } from '../../native/sandbox/server';
 import { parseFlags, UsageError } from './flags';
 
 export const DEFAULT_SANDBOX_PORT = 17660;
@@ -21,6 +27,7 @@ const options = {
   'error-after-commit-rate': { type: 'string' }, 'business-error-rate': { type: 'string' }, 'drop-rate': { type: 'string' },
   'duplicate-rate': { type: 'string' }, hostile: { type: 'string' }, 'hostile-rate': { type: 'string' }, 'fault-infnos': { type: 'string' },
   publish: { type: 'string' }, quiet: { type: 'boolean' },
+  edition: { type: 'string' }, security: { type: 'string' }, 'keys-dir': { type: 'string' }, 'paas-id': { type: 'string' },
 } as const;
 
 function rate(text: string | undefined, flag: string): number | undefined {
@@ -42,6 +49,8 @@ export interface SandboxCliConfig {
   readonly quiet: boolean;
   /** A policy package to publish (parsed and validated). */
   readonly publish: unknown;
+  readonly edition: EditionProfile;
+  readonly security: SandboxSecurity;
 }
 
 export function sandboxConfigFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SandboxCliConfig {
@@ -84,7 +93,29 @@ export function sandboxConfigFromArgs(argv: readonly string[], env: NodeJS.Proce
       throw new UsageError(`--publish: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { port, dataDir: f['data-dir'] ?? join(defaultDataDir(env), 'sandbox'), faults, quiet: f.quiet ?? false, publish };
+  let edition: EditionProfile;
+  try { edition = editionById(f.edition ?? DEFAULT_EDITION_ID); } catch (error) { throw new UsageError(`--edition: ${error instanceof Error ? error.message : String(error)}`); }
+  const mode = f.security ?? 'plain';
+  if (!(SECURITY_MODES as readonly string[]).includes(mode)) throw new UsageError(`--security: must be one of ${SECURITY_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  if (!supportedSecurityModes(edition).includes(mode as SecurityMode)) throw new UsageError(`--security: ${edition.id} cannot run ${mode}`);
+  let security: SandboxSecurity = { mode: 'plain' };
+  if (mode !== 'plain') {
+    const keysDir = f['keys-dir'];
+    if (!keysDir) throw new UsageError(`--keys-dir: needed with --security ${mode} (a terminal's data folder holding centre-keys/)`);
+    try {
+      if (mode === 'tif-headers') {
+        if (!f['paas-id']) throw new UsageError('--paas-id: needed with --security tif-headers');
+        security = { mode, paasId: f['paas-id'], paasToken: readSecret(keysDir, 'tif-paas-token') };
+      } else {
+        const keys = loadSmKeys(keysDir);
+        security = { mode: 'sm4-sm2', sm4Key: keys.sm4Key, clientPublicKey: keys.sm2PublicKey };
+      }
+    } catch (error) {
+      if (error instanceof CentreKeyError) throw new UsageError(`--keys-dir: ${error.message}`);
+      throw error;
+    }
+  }
+  return { port, dataDir: f['data-dir'] ?? join(defaultDataDir(env), 'sandbox'), faults, quiet: f.quiet ?? false, publish, edition, security };
 }
 
 async function main(): Promise<void> {
@@ -95,9 +126,9 @@ async function main(): Promise<void> {
     if (error instanceof UsageError) { console.error(`sandbox: ${error.message}`); process.exit(2); }
     throw error;
   }
-  const sandbox = await startSandbox({ dataDir: config.dataDir, port: config.port, faults: config.faults, ...(config.quiet ? {} : { log: (line) => console.log(line) }) });
+  const sandbox = await startSandbox({ dataDir: config.dataDir, port: config.port, faults: config.faults, edition: config.edition, security: config.security, ...(config.quiet ? {} : { log: (line) => console.log(line) }) });
   if (config.publish !== null) console.log(`sandbox: publishing policy package ${sandbox.centre.publishPackage(config.publish).id}`);
-  console.log(`sandbox centre listening on ${sandbox.url} (endpoint ${sandbox.endpoint}, data: ${config.dataDir})`);
+  console.log(`sandbox centre listening on ${sandbox.url} (endpoint ${sandbox.endpoint}, edition ${config.edition.id}, security ${config.security.mode}, data: ${config.dataDir})`);
   const stop = (): void => { void sandbox.close().then(() => process.exit(0)); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

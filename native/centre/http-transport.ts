@@ -11,10 +11,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import { type CentreTransport, type TransportRequest, type TransportResult } from '../../core/centre/port';
+import { OAuthError, type BearerSource } from './security/oauth';
 import { type PayloadCipher, type RequestSigner } from './variants';
 
 export interface HttpTransportOptions {
-  /** e.g. https://…/fsi/api/rsfComIfsService/callService */
+  /**
+   * The gateway: its origin (and any prefix), e.g. https://host:8080 or https://host/prefix, to which
+   * the edition's path is joined; a URL that already ends with that path is used as it is.
+   */
   readonly url: string;
   /** Time to establish the connection; exceeding it means not delivered. Default 3 s. */
   readonly connectTimeoutMs?: number;
@@ -28,6 +32,8 @@ export interface HttpTransportOptions {
   readonly signer?: RequestSigner;
   /** SM4/SM2 payload protection, or none (plain JSON). */
   readonly cipher?: PayloadCipher;
+  /** A bearer token the gateway wants (OAuth), or none. */
+  readonly bearer?: BearerSource;
   /** Reuse connections. Off by default: see the header comment. */
   readonly keepAlive?: boolean;
   /** Extra TLS options for https (ca, servername …). */
@@ -59,7 +65,21 @@ export class HttpJsonTransport implements CentreTransport {
     this.agent.destroy();
   }
 
-  send(request: TransportRequest): Promise<TransportResult> {
+  async send(request: TransportRequest): Promise<TransportResult> {
+    let authorization: string | null = null;
+    if (this.options.bearer) {
+      try { authorization = await this.options.bearer.header(); } catch (error) {
+        // Without a token the message is never sent.
+        if (error instanceof OAuthError) return { kind: 'not_delivered', reason: error.message };
+        throw error;
+      }
+    }
+    const result = await this.post(request, authorization);
+    if (result.kind === 'unknown' && result.reason === 'http_status' && /^HTTP 401\b/.test(result.detail)) this.options.bearer?.invalidate();
+    return result;
+  }
+
+  private post(request: TransportRequest, authorization: string | null): Promise<TransportResult> {
     const payload = this.options.cipher ? this.options.cipher.protect(request.envelope) : request.envelope;
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     const headers: Record<string, string> = {
@@ -68,10 +88,12 @@ export class HttpJsonTransport implements CentreTransport {
       accept: request.expect === 'file' ? 'application/octet-stream, application/json' : 'application/json',
       ...(this.options.keepAlive ? {} : { connection: 'close' }),
       ...(this.options.signer ? this.options.signer.headers(body.toString('utf8'), new Date()) : {}),
+      ...(authorization ? { authorization } : {}),
     };
     const limit = request.expect === 'file' ? this.maxFileBytes : this.maxBodyBytes;
     const responseTimeoutMs = request.timeoutMs ?? this.responseTimeoutMs;
     const lib = this.url.protocol === 'https:' ? https : http;
+    const target = joinPath(this.url, request.path);
 
     return new Promise<TransportResult>((resolve) => {
       let settled = false;
@@ -89,7 +111,7 @@ export class HttpJsonTransport implements CentreTransport {
         req.destroy();
       };
 
-      const req = lib.request(this.url, { method: 'POST', headers, agent: this.agent, ...(this.options.tls ?? {}) });
+      const req = lib.request(target, { method: 'POST', headers, agent: this.agent, ...(this.options.tls ?? {}) });
       const connectTimer = setTimeout(() => {
         if (connected) return;
         finish({ kind: 'not_delivered', reason: `could not connect to ${this.url.host} within ${this.connectTimeoutMs} ms` });
@@ -167,6 +189,14 @@ export class HttpJsonTransport implements CentreTransport {
       req.end(body);
     });
   }
+}
+
+/** base + path, unless base already ends with path (a full endpoint URL, as configured before editions). */
+export function joinPath(base: URL, path: string | undefined): URL {
+  if (!path || base.pathname.endsWith(path)) return base;
+  const joined = new URL(base.href);
+  joined.pathname = `${base.pathname.replace(/\/+$/, '')}${path}`;
+  return joined;
 }
 
 function snippet(bytes: Buffer): string {

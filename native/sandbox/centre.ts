@@ -347,8 +347,18 @@ export class SandboxCentre {
     return this.db.prepare('SELECT * FROM catalogue WHERE code = ?').get(code) as CatalogueRow | undefined;
   }
 
+  /**
+   * The external prescription's issuer. An e-prescription names it through the fields every edition
+   * defines: drugdetail.rxno = the 医保处方编号 (hi_rxno) this centre handed out in 7203, with
+   * rx_circ_flag 1. A paper prescription can only name it in druginfo.rx_fixmedins_code, an extension
+   * of ours [U] that an edition may not define.
+   */
   private issuer(input: SettleInput): InstitutionRow | null {
-    const code = input.druginfo.rx_fixmedins_code;
+    const circulated = input.drugdetail.find((l) => l.rx_circ_flag === '1' && l.rxno !== '');
+    const registered = circulated
+      ? this.db.prepare('SELECT issuer_code FROM eprescription WHERE hi_rxno = ? AND psn_no = ? ORDER BY decoded_at DESC LIMIT 1').get(circulated.rxno, input.druginfo.psn_no) as { issuer_code: string } | undefined
+      : undefined;
+    const code = registered?.issuer_code ?? input.druginfo.rx_fixmedins_code;
     if (code === '') return null;
     const row = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(code) as InstitutionRow | undefined;
     if (!row) throw new BusinessError(`处方开具机构不存在: ${code}`);

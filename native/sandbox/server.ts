@@ -1,5 +1,6 @@
-// The sandbox centre as a real HTTP server on 127.0.0.1: the national JSON endpoint
-// (POST /fsi/api/rsfComIfsService/callService, every infno), the policy-update feed
+// The sandbox centre as a real HTTP server on 127.0.0.1: the centre endpoint of the selected interface
+// edition (national: POST /fsi/api/rsfComIfsService/callService, every infno), checking every
+// message against that edition and its gateway security as a platform would; the policy-update feed
 // (GET /sandbox/policy-packages) and a summary for people and tests (GET /sandbox/summary).
 //
 //   const sandbox = await startSandbox({ dataDir, port: 0, faults: { latencyMs: [0, 5], dropAfterCommitRate: 0.05 } });
@@ -7,16 +8,22 @@
 //
 // The listening socket is ours (node:net), handed to Fastify's HTTP server connection by connection,
 // so "refuse connections" can really stop listening for a while and clients see ECONNREFUSED.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { DEFAULT_EDITION_ID, editionById } from '../../core/centre/editions';
+import { type EditionProfile } from '../../core/centre/editions/schema';
+import { checkWire, describeProblems, fromWire, toWire } from '../../core/centre/editions/wire';
 import { RequestEnvelope } from '../../core/centre/envelope';
 import { describeIssues } from '../../core/centre/fields';
 import { formatCompact, formatMillis } from '../../core/centre/time';
-import { isInfno, TRANSACTIONS } from '../../core/centre/transactions';
+import { isInfno, TRANSACTIONS, type Infno } from '../../core/centre/transactions';
+import { SmPayloadError, sm2VerifyBase64, sm4DecryptText, sm4EncryptText } from '../centre/security/sm';
+import { verifyTifHeaders } from '../centre/security/tif';
 import { openDatabase, type Db } from '../db/open';
 import { signPackage } from '../policy-update/signed-package';
 import { SandboxCentre } from './centre';
@@ -39,9 +46,31 @@ export interface SandboxOptions {
   readonly persons?: readonly PersonSeed[];
   /** Largest request accepted (9101 uploads are the big ones). Default 48 MiB. */
   readonly maxRequestBytes?: number;
-  /** Logs one line per request (personal data redacted). */
+  /** Logs one line per request (personal data redacted, never a key). */
   readonly log?: (line: string) => void;
+  /** The interface edition whose messages it accepts (national by default). */
+  readonly edition?: EditionProfile;
+  /** The gateway security it demands (plain JSON by default). */
+  readonly security?: SandboxSecurity;
+  /**
+   * With an edition that wants a bearer token: the credentials its token endpoint accepts. Without
+   * them it hands a token to any client (training), but still demands one on every message.
+   */
+  readonly oauth?: SandboxOAuth;
 }
+
+export interface SandboxOAuth {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export type SandboxSecurity =
+  | { readonly mode: 'plain' }
+  | { readonly mode: 'tif-headers'; readonly paasId: string; readonly paasToken: string }
+  /** The pharmacy's SM4 key and SM2 public key, as the centre registers them. */
+  | { readonly mode: 'sm4-sm2'; readonly sm4Key: Uint8Array; readonly clientPublicKey: string };
 
 export interface SandboxStats {
   readonly requests: number;
@@ -57,7 +86,12 @@ export interface RunningSandbox {
   /** 3505/3506 rows received and the 追溯码 they traced. */
   readonly reports: SandboxSalesReports;
   readonly db: Db;
+  readonly edition: EditionProfile;
   setFaults(faults: FaultConfigInput): void;
+  /** Forget every issued bearer token (a gateway restart, an expiry). */
+  revokeTokens(): void;
+  /** How many token requests its OAuth endpoint has answered. */
+  tokenRequests(): number;
   stats(): SandboxStats;
   /** Stop listening for `ms` (connections are refused), then listen again on the same port. */
   refuseFor(ms: number): void;
@@ -79,6 +113,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const stats = { requests: 0, byInfno: {} as Record<string, number>, faults: {} as Record<string, number> };
   const count = (key: string): void => { stats.faults[key] = (stats.faults[key] ?? 0) + 1; };
   const log = options.log ?? (() => {});
+  const edition = options.edition ?? editionById(DEFAULT_EDITION_ID);
+  const security: SandboxSecurity = options.security ?? { mode: 'plain' };
+  const tokens = new Map<string, number>();
+  let tokenRequests = 0;
+  const byCode = new Map(Object.entries(edition.transactions).map(([infno, tx]) => [tx.code, infno]));
 
   const app = Fastify({ logger: false, bodyLimit: options.maxRequestBytes ?? 48 * 1024 * 1024, serverFactory: (handler) => http.createServer(handler) });
   // The centre answers malformed requests itself (infcode -1), so bodies arrive as raw text.
@@ -90,56 +129,112 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     packages: centre.packages().map((p) => signPackage(p, TRAINING_PRIVATE_KEY_PEM, SANDBOX_SIGNING_KEY_ID)),
   }));
 
-  app.post(CENTRE_PATH, async (request, reply) => {
+  const oauth = options.oauth;
+  if (edition.auth) {
+    // OAuth 2 password grant, client id and secret as HTTP Basic (as Jilin's gateway, S2 getToken).
+    app.post(edition.auth.tokenPath, async (request, reply) => {
+      tokenRequests++;
+      const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+      const basic = /^Basic (.+)$/.exec(String(request.headers.authorization ?? ''));
+      const client = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
+      if (oauth && client !== `${oauth.clientId}:${oauth.clientSecret}`) return reply.code(401).send({ error: 'invalid_client' });
+      if (form.get('grant_type') !== 'password' || (oauth && (form.get('username') !== oauth.username || form.get('password') !== oauth.password))) return reply.code(400).send({ error: 'invalid_grant' });
+      const token = randomBytes(16).toString('hex');
+      tokens.set(token, Date.now() + 3_600_000);
+      return reply.send({ access_token: token, token_type: 'bearer', expires_in: 3600, scope: form.get('scope') ?? '' });
+    });
+  }
+
+  const paths = edition.url.layout === 'single' ? [edition.url.path] : [...new Set(Object.values(edition.transactions).map((tx) => tx.path!))];
+  for (const path of paths) app.post(path, async (request, reply) => handle(path, request, reply));
+
+  async function handle(path: string, request: FastifyRequest, reply: FastifyReply) {
     stats.requests++;
     const text = typeof request.body === 'string' ? request.body : '';
     let body: unknown = null;
     try { body = JSON.parse(text); } catch { /* answered below */ }
-    const infno = typeof body === 'object' && body !== null && 'infno' in body && typeof body.infno === 'string' ? body.infno : '';
-    stats.byInfno[infno] = (stats.byInfno[infno] ?? 0) + 1;
+    const code = typeof body === 'object' && body !== null && 'infno' in body && typeof body.infno === 'string' ? body.infno : '';
+    const known = byCode.get(code);
+    const infno: Infno | null = known !== undefined && isInfno(known) ? known : null;
+    stats.byInfno[infno ?? code] = (stats.byInfno[infno ?? code] ?? 0) + 1;
     const plan: FaultPlan = infno ? planFaults(faults, infno, random) : CLEAN_PLAN;
     if (plan.latencyMs > 0) await sleep(plan.latencyMs);
     if (plan.refuseAfter) { count('refuse'); reply.raw.once('close', () => listener.refuseFor(faults.refuseMs)); }
     if (plan.before === 'error5xx') { count('error5xx'); return reply.code(503).type('text/plain').send('503 Service Unavailable (sandbox fault injection)'); }
     if (plan.before === 'business_error') { count('business_error'); return reply.send(envelope(-1, '模拟业务错误（沙箱故障注入）', null)); }
 
-    const env = RequestEnvelope.safeParse(body);
-    if (!env.success) return reply.send(envelope(-1, body === null ? '报文不是合法的 JSON' : `报文格式错误: ${describeIssues(env.error)}`, null));
+    if (edition.auth) {
+      const bearer = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+      if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return reply.code(401).type('application/json').send({ error: 'invalid_token', error_description: '令牌无效或已过期' });
+    }
+    if (security.mode === 'tif-headers') {
+      // The gateway checks freshness against the wall clock, not the sandbox's business clock.
+      const verdict = verifyTifHeaders(request.headers, security, new Date());
+      if (!verdict.ok) return reply.send(envelope(-1, `网关鉴权失败: ${verdict.reason}`, null));
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply.send(envelope(-1, body === null ? '报文不是合法的 JSON' : '报文格式错误: 应为 JSON 对象', null));
+    const { input: wireInput, ...head } = body as Record<string, unknown>;
+    const headProblems = checkWire({ fields: edition.envelope.request }, head, '');
+    if (headProblems.length) return reply.send(envelope(-1, `报文格式错误: ${describeProblems(headProblems)}`, null));
+    if (!infno) return reply.send(envelope(-1, `不支持的交易编号 ${code}（接口版本 ${edition.name}）`, null));
+    const tx = edition.transactions[infno]!;
+    if (edition.url.layout === 'per-transaction' && tx.path !== path) return reply.send(envelope(-1, `交易 ${code} 的地址应为 ${tx.path}`, null));
+
+    let plainInput: unknown = wireInput;
+    if (security.mode === 'sm4-sm2') {
+      if (typeof wireInput !== 'string') return reply.send(envelope(-1, '报文未加密: input 应为 SM4 密文', null));
+      let decrypted: string;
+      try { decrypted = sm4DecryptText(wireInput, security.sm4Key, 'input'); } catch (error) {
+        return reply.send(envelope(-1, `报文解密失败: ${error instanceof SmPayloadError ? error.message : 'input'}`, null));
+      }
+      if (!sm2VerifyBase64(decrypted, typeof head.cainfo === 'string' ? head.cainfo : '', security.clientPublicKey)) return reply.send(envelope(-1, '数字签名验证失败: cainfo 与报文内容或机构公钥不符', null));
+      try { plainInput = JSON.parse(decrypted); } catch { return reply.send(envelope(-1, '报文解密失败: 解密后不是 JSON', null)); }
+    }
+    const inputProblems = checkWire(tx.input, plainInput);
+    if (inputProblems.length) return reply.send(envelope(-1, `输入参数错误: ${describeProblems(inputProblems)}`, null));
+    const internalInput = fromWire(tx.input, plainInput);
+    const defaults = { insuplc_admdvs: '', dev_no: '', dev_safe_info: '', cainfo: '', signtype: '', sign_no: '' };
+    const env = RequestEnvelope.safeParse({ ...defaults, ...fromWire({ fields: edition.envelope.request }, head) as object, infno, input: internalInput });
+    if (!env.success) return reply.send(envelope(-1, `报文格式错误: ${describeIssues(env.error)}`, null));
     const e = env.data;
-    if (!isInfno(e.infno)) return reply.send(envelope(-1, `不支持的交易编号 ${e.infno}`, null));
-    const spec = TRANSACTIONS[e.infno];
+    const spec = TRANSACTIONS[infno];
     const input = spec.input.safeParse(e.input);
     if (!input.success) return reply.send(envelope(-1, `输入参数错误: ${describeIssues(input.error, 'input')}`, null));
     if (spec.personal && e.insuplc_admdvs === '') return reply.send(envelope(-1, 'insuplc_admdvs: 参保地医保区划不能为空', null));
 
     let output: unknown;
     try {
-      if (e.infno !== '9001') centre.checkSignIn(e);
-      const refuseRow = (): boolean => faults.rowRejectRate > 0 && (faults.infnos.length === 0 || faults.infnos.includes(e.infno)) && random() < faults.rowRejectRate;
-      output = dispatch(centre, reports, refuseRow, e.infno, e, input.data);
+      if (infno !== '9001') centre.checkSignIn(e);
+      const refuseRow = (): boolean => faults.rowRejectRate > 0 && (faults.infnos.length === 0 || faults.infnos.includes(infno)) && random() < faults.rowRejectRate;
+      output = dispatch(centre, reports, refuseRow, infno, e, input.data);
     } catch (error) {
       if (error instanceof BusinessError) return reply.send(envelope(-1, error.message, null));
-      log(`sandbox: ${e.infno} ${e.msgid} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      log(`sandbox: ${infno} ${e.msgid} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return reply.code(500).type('text/plain').send('500 Internal Server Error');
     }
-    log(`sandbox: ${e.infno} ${e.msgid} ok`);
+    log(`sandbox: ${infno} ${e.msgid} ok`);
     if (output instanceof Buffer) {
       return applyAfter(plan.after, reply, request, output, 'application/octet-stream', e.msgid);
     }
-    return applyAfter(plan.after, reply, request, JSON.stringify(envelope(0, '', output)), 'application/json; charset=utf-8', e.msgid);
-  });
+    // Answered in the edition's shape: the fields it defines, under its names.
+    const shaped = tx.output === null || tx.output === 'file' || output === null || typeof output !== 'object' ? output : toWire(tx.output, output as Record<string, unknown>, 'output.').message;
+    const sealed = security.mode === 'sm4-sm2' && shaped !== null && shaped !== undefined ? sm4EncryptText(JSON.stringify(shaped), security.sm4Key) : shaped;
+    return applyAfter(plan.after, reply, request, JSON.stringify(envelope(0, '', sealed)), 'application/json; charset=utf-8', e.msgid);
+  }
 
   function envelope(infcode: number, errMsg: string, output: unknown) {
     const now = clock();
     refMsgSerial++;
-    return {
+    const full: Record<string, unknown> = {
       infcode,
       inf_refmsgid: `000000${formatCompact(now)}${String(refMsgSerial).padStart(10, '0')}`.slice(0, 30),
       refmsg_time: formatMillis(now),
       respond_time: formatMillis(clock()),
-      err_msg: errMsg || null,
-      output,
+      err_msg: errMsg ? truncate(errMsg, edition.envelope.response.err_msg?.max) : null,
     };
+    // Only the reply fields the edition defines, plus output.
+    const shaped = Object.fromEntries(Object.entries(full).filter(([k]) => k in edition.envelope.response));
+    return { ...shaped, output };
   }
 
   function applyAfter(after: AfterFault, reply: FastifyReply, request: FastifyRequest, payload: string | Buffer, type: string, msgid: string) {
@@ -172,9 +267,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const url = `http://${HOST}:${port}/`;
 
   return {
-    url, port, centre, reports, db,
-    endpoint: `http://${HOST}:${port}${CENTRE_PATH}`,
+    url, port, centre, reports, db, edition,
+    endpoint: `http://${HOST}:${port}${edition.url.layout === 'single' ? edition.url.path : ''}`,
     setFaults(next) { faults = FaultConfig.parse(next); random = seededRandom(faults.seed); },
+    revokeTokens: () => tokens.clear(),
+    tokenRequests: () => tokenRequests,
     stats: () => ({ requests: stats.requests, byInfno: { ...stats.byInfno }, faults: { ...stats.faults } }),
     refuseFor: (ms) => listener.refuseFor(ms),
     async close() {
@@ -186,7 +283,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow: () => boolean, infno: keyof typeof TRANSACTIONS, env: RequestEnvelope, input: unknown): unknown {
+function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow: () => boolean, infno: Infno, env: RequestEnvelope, input: unknown): unknown {
   const i = input as never;
   const rows = (value: unknown) => (value as { selinfoDetail: never[] }).selinfoDetail;
   const row = (value: unknown) => (value as { selinfo: never }).selinfo;
@@ -265,6 +362,11 @@ function dropFields(value: unknown): unknown {
     return Object.fromEntries(entries.filter((_, i) => i % 2 === 1).map(([k, v]) => [k, dropFields(v)]));
   }
   return value;
+}
+
+function truncate(text: string, max: number | undefined): string {
+  const chars = [...text];
+  return max === undefined || chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -174,6 +174,12 @@ export class SyncEngine {
         break;
       }
       case 'unknown': {
+        if (!centre.queriesByMsgid) {
+          // This edition's 5203 needs setl_id, which a lost reply never told us: reverse instead.
+          store.apply(id, { type: 'escalate', reason: '5203 cannot look up by msgid in this interface edition; reversing (2601)' });
+          this.log(`sync: settlement ${id} (${record.msgid}) outcome unknown and 5203 cannot find it by msgid; reversing it (2601)`);
+          return 'answered';
+        }
         store.apply(id, { type: 'query_started' });
         const outcome = await this.guard(() => centre.querySettlement({ data: { psn_no: record.psnNo, medins_setl_id: record.msgid } }, context), '5203', record.msgid);
         if (outcome.kind === 'ok') {

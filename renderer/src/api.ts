@@ -13,7 +13,7 @@ import {
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSettings, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
+  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
 } from '../../core/contracts/technician';
 import { shell } from './shell';
 import { zh } from './strings';
@@ -224,6 +224,10 @@ export const api = {
   centreSettings: () => call('GET', '/api/centre/settings', CentreSettings),
   saveCentreSettings: (body: CentreSettings) => call('PUT', '/api/centre/settings', CentreSettings, { body }),
   centreOnlineTest: () => call('POST', '/api/centre/online-test', CentreOnlineTest, { body: {} }),
+  centreEditions: () => call('GET', '/api/centre/editions', z.array(EditionChoice)),
+  importCentreEdition: (profile: unknown) => call('POST', '/api/centre/editions', EditionChoice, { body: profile }),
+  centreSecrets: () => call('GET', '/api/centre/secrets', CentreSecretsView),
+  saveCentreSecret: (body: z.input<typeof CentreSecretInput>) => call('PUT', '/api/centre/secrets', CentreSecretsView, { body }),
   updatePolicies: () => call('POST', '/api/policies/update', PolicyUpdateReport, { body: {} }),
 
   // ── training (sandbox centre and virtual reader only) ───────────────────────────────────

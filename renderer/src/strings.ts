@@ -137,6 +137,7 @@ export const zh = {
     readerNone: '未配置',
     businessDate: '营业日',
     terminal: '终端',
+    edition: '接口版本',
     lastContact: '最近联网',
     trainingBanner: '培训模式：当前使用模拟医保中心和/或虚拟读卡器，所有结算均为演练数据，不产生真实费用',
     trainingCentreOnline: '模拟中心联网',
@@ -441,6 +442,30 @@ export const zh = {
     institutionName: '机构名称',
     areaCode: '就医地区划（6 位）',
     timeoutMs: '超时（毫秒）',
-    centreRestart: '连接设置保存后，重启本程序才生效；联网状态见底部状态栏'
+    centreRestart: '连接设置保存后，重启本程序才生效；联网状态见底部状态栏',
+    edition: '接口版本',
+    security: '网关安全',
+    securityOfEdition: (mode: string): string => `按接口版本（${securityLabel(mode)}）`,
+    securityLabel: (mode: string): string => securityLabel(mode),
+    paasId: 'x-tif paasId',
+    secretsTitle: '网关密钥（保存为数据目录中仅本机账户可读的文件，保存后不再显示）',
+    secretNames: {
+      'tif-paas-token': 'x-tif 令牌 (paasToken)', 'sm4.key': 'SM4 密钥（32 位十六进制或 16 个字符）', 'sm2-private.key': 'SM2 私钥（64 位十六进制）',
+      'oauth-client-secret': 'OAuth client secret', 'oauth-password': 'OAuth 用户密码',
+    } as Record<string, string>,
+    oauthClientId: 'OAuth client id',
+    oauthUsername: 'OAuth 用户名',
+    oauthScope: 'OAuth scope',
+    secretStored: '已录入',
+    secretMissing: '未录入',
+    secretSave: '保存密钥',
+    editionImportTitle: '导入接口版本（本省的版本文件，JSON；与内置版本同样校验）',
+    editionImport: '导入',
+    editionImported: (name: string): string => `已导入接口版本：${name}`,
+    editionNotJson: '不是合法的 JSON',
   },
 } as const;
+
+function securityLabel(mode: string): string {
+  return mode === 'tif-headers' ? 'x-tif 签名请求头' : mode === 'sm4-sm2' ? 'SM4 加密 + SM2 签名' : '明文 JSON';
+}

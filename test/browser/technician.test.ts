@@ -102,6 +102,23 @@ test('policy packages with each parameter and its source; centre connection sett
   expect(code).toBe((await app.api('technician', 'GET', '/api/centre/settings')).body.institutionCode);
   await page.getByTestId('centre-test').click();
   await expectText(page, 'centre-test-result', '签到成功');
+  // The interface edition: shown on the status bar, chosen here; its notes list what is unconfirmed.
+  await expectText(page, 'status-edition', '接口版本：国家医保信息平台 基线版 V1.0');
+  await page.getByTestId('centre-edition').click();
+  await page.getByTitle('吉林省医保信息平台 (SM4/SM2 网关)').click();
+  await expectText(page, 'centre-edition-notes', 'OAuth 令牌');
+  await page.getByTestId('centre-oauth-client').fill('p42030200001-client');
+  await page.getByTestId('centre-oauth-user').fill('p42030200001');
+  // A gateway key is saved, then shown only as present.
+  await expectText(page, 'secret-state-sm4.key', '未录入');
+  await page.getByTestId('secret-sm4.key').fill('00112233445566778899aabbccddeeff');
+  await page.getByTestId('secret-save-sm4.key').click();
+  await expectText(page, 'secret-state-sm4.key', '已录入');
+  expect(await page.getByTestId('secret-sm4.key').inputValue()).toBe('');
+  await page.getByTestId('save-centre').click();
+  await page.getByText('已保存').last().waitFor();
+  expect((await app.api('technician', 'GET', '/api/centre/settings')).body).toMatchObject({ edition: 'jilin', security: null, oauth: { clientId: 'p42030200001-client', username: 'p42030200001', scope: '' } });
+  expect((await app.api('technician', 'GET', '/api/centre/secrets')).body.stored).toMatchObject({ 'tif-paas-token': false, 'sm4.key': true, 'sm2-private.key': false });
   await shot(page, 'technician-centre');
   expect(page.errors()).toEqual([]);
   await page.context().close();

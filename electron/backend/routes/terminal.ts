@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSettings, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
+  CENTRE_SECRET_NAMES, CentreOnlineTest, CentreSecretInput, CentreSecretsView, CentreSettings, EditionChoice, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { redactIdNumber } from '../../../core/card/cardholder';
 import { formatTraceEvent, maskedFrameHex } from '../../../core/reader/trace-format';
@@ -18,6 +18,10 @@ import { businessDate } from '../../../core/checkout/business-date';
 import { ApiError } from '../http/errors';
 import { type EventBus } from '../http/events';
 import { route } from '../http/routes';
+import { EditionError, supportedSecurityModes } from '../../../core/centre/editions/schema';
+import { importEdition } from '../../../native/centre/edition-files';
+import { CentreKeyError, hasSecret, writeSecret } from '../../../native/centre/security/keys';
+import { availableEditions, editionAndSecurity } from '../centre-connection';
 import { CENTRE_SETTINGS_KEY, DEFAULT_STORE_SETTINGS, STORE_SETTINGS_KEY, type Runtime } from '../runtime';
 import { StoreSettings } from '../../../core/contracts/checkout';
 
@@ -193,6 +197,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       response: CentreSettings,
       handler: async () => rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings) ?? {
         mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000, policyFeedUrl: null,
+        edition: 'national', security: null, paasId: null, oauth: null,
       },
     }),
     route({
@@ -200,7 +205,47 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       body: CentreSettings, response: CentreSettings,
       handler: async ({ body }) => {
         if (body.mode === 'http' && !body.url) throw new ApiError(400, 'INVALID_REQUEST', 'body field url: give the centre endpoint for mode http', 'url');
+        let chosen: ReturnType<typeof editionAndSecurity>;
+        try { chosen = editionAndSecurity(body, rt.dataDir); } catch (error) {
+          const text = error instanceof Error ? error.message : String(error);
+          throw new ApiError(400, 'INVALID_REQUEST', `body field ${text}`, text.startsWith('edition') ? 'edition' : 'security');
+        }
+        if (chosen.security === 'tif-headers' && !body.paasId) throw new ApiError(400, 'INVALID_REQUEST', 'body field paasId: x-tif 网关需要 paasId', 'paasId');
         return rt.store.settings.set(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings, body);
+      },
+    }),
+    route({
+      method: 'GET', path: '/api/centre/editions', tag: 'technician', summary: 'The interface editions this app ships (one validated profile each)', roles: TECH,
+      response: z.array(EditionChoice),
+      handler: async () => availableEditions(rt.dataDir).map((e) => ({ id: e.id, name: e.name, origin: e.origin, oauth: e.auth !== null, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] })),
+    }),
+    route({
+      method: 'POST', path: '/api/centre/editions', tag: 'technician', summary: 'Import an interface edition profile (validated like the shipped ones; stored in the data folder)', roles: TECH,
+      body: z.unknown(), response: EditionChoice,
+      handler: async ({ body }) => {
+        try {
+          const e = importEdition(rt.dataDir, body);
+          return { id: e.id, name: e.name, origin: 'local' as const, oauth: e.auth !== null, security: e.security, modes: supportedSecurityModes(e), notes: [...e.notes] };
+        } catch (error) {
+          if (error instanceof EditionError) throw new ApiError(400, 'INVALID_REQUEST', `body: ${error.message}`, 'edition');
+          throw error;
+        }
+      },
+    }),
+    route({
+      method: 'GET', path: '/api/centre/secrets', tag: 'technician', summary: 'Which gateway secrets are stored (never their values)', roles: TECH,
+      response: CentreSecretsView,
+      handler: async () => ({ stored: Object.fromEntries(CENTRE_SECRET_NAMES.map((n) => [n, hasSecret(rt.dataDir, n)])) as Record<(typeof CENTRE_SECRET_NAMES)[number], boolean> }),
+    }),
+    route({
+      method: 'PUT', path: '/api/centre/secrets', tag: 'technician', summary: 'Store one gateway secret as a 0600 file in the data folder (takes effect after a restart)', roles: TECH,
+      body: CentreSecretInput, response: CentreSecretsView,
+      handler: async ({ body }) => {
+        try { writeSecret(rt.dataDir, body.name, body.value); } catch (error) {
+          if (error instanceof CentreKeyError) throw new ApiError(400, 'INVALID_REQUEST', `body field value: ${error.message}`, 'value');
+          throw error;
+        }
+        return { stored: Object.fromEntries(CENTRE_SECRET_NAMES.map((n) => [n, hasSecret(rt.dataDir, n)])) as Record<(typeof CENTRE_SECRET_NAMES)[number], boolean> };
       },
     }),
   ];

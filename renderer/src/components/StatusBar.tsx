@@ -31,6 +31,7 @@ export function StatusBar(): React.JSX.Element {
       <span className="status-item">{zh.status.reader}：{readerText}</span>
       <span className="status-item">{zh.status.businessDate}：{status.businessDate}</span>
       <span className="status-item">{status.institution.name}</span>
+      <span className="status-item" data-testid="status-edition">{zh.status.edition}：{status.edition.name}</span>
       <span className="status-item">{zh.status.terminal} {status.terminalId}</span>
     </div>
   );

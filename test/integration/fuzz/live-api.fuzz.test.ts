@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import nationalEdition from '../../../core/centre/editions/national.json';
 import { type Db } from '../../../native/db/open';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { SKU, Till, today } from '../../support/checkout';
@@ -57,6 +58,8 @@ function targets(): Record<string, Target> {
     'PUT /api/store-settings': { token: manager, params: {}, body: { riskLimits: { perSaleFund: '200.00', perDayFund: '2000.00', perPersonSalesPerDay: 1, maxPersonDataAgeDays: 30 }, rxValidityDays: { default: 3, byRegion: { 360100: 5 } } } },
     'POST /api/centre/online-test': { token: tech, params: {} },
     'PUT /api/centre/settings': { token: tech, params: {}, body: { mode: 'sandbox', url: null, institutionCode: 'P42030200001', institutionName: '【培训】示例定点零售药店', areaCode: '420302', timeoutMs: 10000 } },
+    'POST /api/centre/editions': { token: tech, params: {}, body: { ...nationalEdition, id: 'fuzz-edition', name: '模糊测试版本' } },
+    'PUT /api/centre/secrets': { token: tech, params: {}, body: { name: 'sm4.key', value: '00112233445566778899aabbccddeeff' } },
     'POST /api/reconciliation/days/{date}/check': { token: manager, params: { date: yesterday() } },
     'POST /api/reconciliation/days/{date}/close': { token: manager, params: { date: yesterday() }, body: { acknowledgeUnbalanced: false, note: '' } },
     'POST /api/reconciliation/discrepancies/{id}/resolve': { token: manager, params: { id: `${yesterday().replace(/-/g, '')}.centre_only.centre-S0000` }, body: { action: 'write_off', reason: '模糊测试核销' } },

@@ -127,7 +127,7 @@ describe('bad input', () => {
       psn_cert_type: '01', rx_flag: '0', trdn_flag: '0', rx_circ_flag: '0', rtal_docno: 'NEVER', sel_retn_cnt: '1', sel_retn_time: '2026-12-02 10:00:00',
       sel_retn_opter_name: '收银员', drugtracinfo: [{ drug_trac_codg: traceCode() }],
     };
-    const outcome = await centre.uploadSales('3505A', { selinfoDetail: [row] }, { msgid });
+    const outcome = await centre.uploadSales('3505', { selinfo: { ...row, prsc_dr_name: '王医生' } }, { msgid });
     expect(outcome.kind).toBe('ok');
     if (outcome.kind !== 'ok') return;
     expect(outcome.output[0]).toMatchObject({ accepted: false, message: expect.stringContaining('不存在') });

@@ -15,7 +15,7 @@ test(`${SALES} sales with traceability codes: the platform holds every box sold 
   const rnd = (k: number): number => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed % k; };
   const { till } = env;
   const sandbox = env.api.runtime.sandbox!;
-  sandbox.setFaults({ seed: 3, dropAfterCommitRate: 0.1, rowRejectRate: 0.05, infnos: ['3505A', '3506A'] });
+  sandbox.setFaults({ seed: 3, dropAfterCommitRate: 0.1, rowRejectRate: 0.05, infnos: ['3505', '3506', '3505A', '3506A'] });
   for (const p of PERSONS) await till.startByCard(p); // seen online once, so they can be served offline
   const wholeBoxes = new Set<string>();
   const splitOpenings: string[] = [];

@@ -1,5 +1,6 @@
 // Small native pieces of the centre path: the zip codec of the file exchange, the gateway signer,
 // and the sandbox's fault planner.
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { crc32, readZip, writeZip, ZipError, zipFileCodec } from '../../../native/centre/zip';
@@ -45,9 +46,16 @@ describe('x-tif gateway signature', () => {
     const headers = signer.headers('{}', new Date('2025-06-16T02:00:00Z'));
     expect(headers).toMatchObject({ 'x-tif-paasid': 'pharmacy-1', 'x-tif-timestamp': '1750039200', 'x-tif-nonce': 'n0nce' });
     expect(headers['x-tif-signature']).toMatch(/^[0-9a-f]{64}$/);
-    expect(verifyTifHeaders(headers, 'secret')).toBe(true);
-    expect(verifyTifHeaders(headers, 'other')).toBe(false);
-    expect(verifyTifHeaders({ ...headers, 'x-tif-nonce': 'x' }, 'secret')).toBe(false);
+    const at = new Date('2025-06-16T02:01:00Z');
+    // An independent digest of the documented string, so the test does not just repeat the code.
+    expect(headers['x-tif-signature']).toBe(createHash('sha256').update('1750039200secretn0nce1750039200').digest('hex'));
+    expect(verifyTifHeaders(headers, { paasId: 'pharmacy-1', paasToken: 'secret' }, at)).toEqual({ ok: true });
+    expect(verifyTifHeaders(headers, { paasId: 'pharmacy-1', paasToken: 'other' }, at)).toMatchObject({ ok: false, reason: expect.stringContaining('x-tif-signature') });
+    expect(verifyTifHeaders({ ...headers, 'x-tif-nonce': 'x' }, { paasId: 'pharmacy-1', paasToken: 'secret' }, at).ok).toBe(false);
+    expect(verifyTifHeaders(headers, { paasId: 'pharmacy-2', paasToken: 'secret' }, at)).toMatchObject({ ok: false, reason: expect.stringContaining('paasid') });
+    expect(verifyTifHeaders(headers, { paasId: 'pharmacy-1', paasToken: 'secret' }, new Date('2025-06-16T03:00:00Z'))).toMatchObject({ ok: false, reason: expect.stringContaining('timestamp') });
+    const { 'x-tif-signature': _gone, ...unsigned } = headers;
+    expect(verifyTifHeaders(unsigned, { paasId: 'pharmacy-1', paasToken: 'secret' }, at)).toMatchObject({ ok: false, reason: expect.stringContaining('x-tif-signature') });
   });
 });
 
