@@ -67,6 +67,8 @@ export class SalesReportStore {
    */
   queueReturn(saleId: string, rows: (sold: Array<BuiltRow<SalesRowDraft>>) => Array<BuiltRow<SalesReturnRowDraft>>): number {
     return this.db.transaction(() => {
+      // A refund confirmed twice (the POS's retry racing start-up recovery) queues its return once.
+      if (this.db.prepare("SELECT 1 FROM sales_report_row WHERE sale_id = ? AND kind = 'return'").get(saleId)) return 0;
       const sold = this.db.prepare("SELECT * FROM sales_report_row WHERE sale_id = ? AND kind = 'sale' AND state != 'void' ORDER BY id").all(saleId) as Row[];
       const at = this.now().toISOString();
       const codes = this.db.prepare('SELECT code FROM trace_code WHERE sale_id = ? AND split = 0').all(saleId) as Array<{ code: string }>;
