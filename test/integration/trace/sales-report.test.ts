@@ -1,6 +1,7 @@
 // 3505/3506 sales reporting against the sandbox (batch edition 3505A/3506A): every box of an insured
 // sale reported once after its settlement is confirmed, a refund reported as 3506 and its boxes
 // sellable again, a refused row retried alone, offline sales reported after they sync.
+import ExcelJS from 'exceljs';
 import { describe, expect, test } from 'vitest';
 import { SalesRow } from '../../../core/centre/tx/inventory';
 import { SKU, traceCode, useTill } from '../../support/checkout';
@@ -206,5 +207,25 @@ describe('the manager\'s 进销存上传 API and the pharmacist per operator', (
     const retried = await env.api.call('POST', '/api/trace-reports/retry', { token: manager, body: { ids: [row.id] } });
     expect(retried.body.retried).toBe(1);
     await settledRows(sale.id, 1);
+  });
+});
+
+describe('the day\'s xlsx export', () => {
+  test('carries the 进销存上传 sheet: every row of the day with its state, and whether the day is fully reported', async () => {
+    const manager = await env.api.login('2001', '2222');
+    const date = reports().list({}).at(-1)!.businessDate;
+    const day = reports().day(date);
+    const list = reports().list({ date, limit: 5000 });
+    const bytes = await (await fetch(new URL(`api/reconciliation/export?from=${date}&to=${date}&format=xlsx`, env.api.url), { headers: { authorization: `Bearer ${manager}` } })).arrayBuffer();
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes);
+    const sheet = book.getWorksheet('进销存上传')!;
+    expect(sheet.rowCount).toBe(1 + list.length + 1);
+    const bchnos = sheet.getColumn(5).values.slice(2, 2 + list.length);
+    expect(bchnos).toEqual(list.map((r) => r.bchno));
+    // Some rows of this file's day were refused, so the day is not shown as fully reported.
+    expect(day.complete).toBe(false);
+    expect(sheet.getRow(2).getCell(2).value).toBe('否');
+    expect(String(sheet.getRow(sheet.rowCount).getCell(7).value)).toContain(`已上报 ${day.boxes.reported} 盒`);
   });
 });
