@@ -6,9 +6,11 @@
 //
 // Every message is built from the interface edition (core/centre/editions): the client sends exactly
 // the fields the edition defines, under its transaction codes and paths, and reads replies through it.
-// It signs in (9001) before the first business call and re-signs after a rejection that says the
-// sign-in is gone. Input that fails its schema throws CentreInputError: that is our bug, not the
-// centre's answer, and nothing is sent.
+// It signs in (9001) per operator and business day before that operator's first business call,
+// keeps the sign_no in a SignInBook (sign-in.ts) and reuses it in every envelope; a rejection that
+// says the sign-in is gone ends that sign_no, signs in again and sends the call once more (the centre
+// did nothing with a call it refused for its sign-in). Input that fails its schema throws
+// CentreInputError: that is our bug, not the centre's answer, and nothing is sent.
 import { type z } from 'zod';
 import { DEFAULT_EDITION_ID, editionById } from './editions';
 import { type EditionProfile, type EditionTransaction } from './editions/schema';
@@ -18,7 +20,8 @@ import { describeIssues } from './fields';
 import { MSGID } from './msgid';
 import { type CentreFailure, type CentreOutcome, type CallMeta } from './outcome';
 import { type CentrePort, type CentreTransport, type DetailReconciliation, type FileCodec } from './port';
-import { formatDateTime } from './time';
+import { type CentreOperator, memorySignInBook, type SignInBook } from './sign-in';
+import { formatDateTime, formatDay } from './time';
 import { TRANSACTIONS, type Infno } from './transactions';
 import { type BatchOutput, type RowVerdict, type SalesReportInfno, verdictsOf } from './tx/inventory';
 import { detailFileText, parseResultFile, type DetailResultRow } from './tx/reconcile';
@@ -43,6 +46,10 @@ export interface CentreClientOptions {
   readonly files?: FileCodec;
   /** A rejection whose message matches means the sign-in is gone (default: mentions 签到). */
   readonly signInLost?: RegExp;
+  /** Who is at the till for this call (null = the identity's opter, e.g. for background sync). */
+  readonly operator?: () => CentreOperator | null;
+  /** Where sign_nos live (default: in memory). */
+  readonly signIns?: SignInBook;
   /** The province's interface edition; the national baseline by default. */
   readonly edition?: EditionProfile;
 }
@@ -57,8 +64,11 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
   const identity = CentreIdentitySchema.parse(options.identity);
   const edition = options.edition ?? editionById(DEFAULT_EDITION_ID);
   const signInLost = options.signInLost ?? /签到/;
-  let signNo: string | null = null;
-  let signingIn: Promise<CentreOutcome<SignInOutput>> | null = null;
+  const book = options.signIns ?? memorySignInBook();
+  const signingIn = new Map<string, Promise<CentreOutcome<SignInOutput>>>();
+
+  const operatorNow = (): CentreOperator => options.operator?.() ?? { opter: identity.opter, opterName: identity.opterName };
+  const today = (): string => formatDay(options.clock());
 
   function transaction(infno: Infno): EditionTransaction {
     const tx = edition.transactions[infno];
@@ -67,7 +77,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
   }
 
   /** The envelope as the edition defines it: its fields only, its fixed values, its transaction code. */
-  function envelope(infno: Infno, input: Record<string, unknown>, msgid: string, insuplc: string): RequestEnvelope {
+  function envelope(infno: Infno, input: Record<string, unknown>, msgid: string, insuplc: string, op: CentreOperator, signNo: string): RequestEnvelope {
     const full: Record<string, unknown> = {
       infno: transaction(infno).code, msgid,
       mdtrtarea_admvs: identity.mdtrtareaAdmvs,
@@ -79,12 +89,12 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       signtype: identity.signtype ?? '',
       infver: identity.infver ?? edition.infver,
       opter_type: identity.opterType,
-      opter: identity.opter,
-      opter_name: identity.opterName,
+      opter: op.opter,
+      opter_name: op.opterName,
       inf_time: formatDateTime(options.clock()),
       fixmedins_code: identity.fixmedinsCode,
       fixmedins_name: identity.fixmedinsName,
-      sign_no: infno === '9001' ? '' : signNo ?? '',
+      sign_no: infno === '9001' ? '' : signNo,
     };
     for (const [name, spec] of Object.entries(edition.envelope.request)) if (spec.value !== undefined) full[name] = spec.value;
     const { message, problems } = toWire({ fields: edition.envelope.request }, full, '');
@@ -111,29 +121,38 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     return edition.url.layout === 'single' ? edition.url.path : transaction(infno).path!;
   }
 
-  async function ensureSignedIn(meta: CallMeta): Promise<CentreFailure | null> {
-    if (signNo !== null) return null;
-    signingIn ??= signInNow().finally(() => { signingIn = null; });
-    const outcome = await signingIn;
-    if (outcome.kind === 'ok') return null;
+  /** The operator's sign_no for today, signing in first when there is none. */
+  async function ensureSignedIn(op: CentreOperator, meta: CallMeta): Promise<{ signNo: string } | CentreFailure> {
+    const day = today();
+    const live = book.current(op.opter, day);
+    if (live !== null) return { signNo: live };
+    const key = `${op.opter}\u0000${day}`;
+    let pending = signingIn.get(key);
+    if (!pending) {
+      pending = signInNow(op).finally(() => signingIn.delete(key));
+      signingIn.set(key, pending);
+    }
+    const outcome = await pending;
+    if (outcome.kind === 'ok') return { signNo: outcome.output.signinoutb.sign_no };
     // The business call itself never left, whatever happened to the sign-in.
     return { kind: 'not_delivered', reason: `sign-in (9001) failed first: ${outcome.kind === 'rejected' ? outcome.message : outcome.kind === 'unknown' ? outcome.detail : outcome.reason}`, meta };
   }
 
-  async function signInNow(): Promise<CentreOutcome<SignInOutput>> {
-    const input = { signIn: { opter_no: identity.opter, mac: options.terminal.mac, ip: options.terminal.ip } };
-    const outcome = await exchange<SignInOutput>('9001', input, {});
-    if (outcome.kind === 'ok') signNo = outcome.output.signinoutb.sign_no;
+  async function signInNow(op: CentreOperator): Promise<CentreOutcome<SignInOutput>> {
+    const input = { signIn: { opter_no: op.opter, mac: options.terminal.mac, ip: options.terminal.ip } };
+    const day = today();
+    const outcome = await exchange<SignInOutput>('9001', input, {}, op, '');
+    if (outcome.kind === 'ok') book.signedIn({ opter: op.opter, day, signNo: outcome.output.signinoutb.sign_no, at: options.clock().toISOString() });
     return outcome;
   }
 
   /** One request/reply, no sign-in logic. */
-  async function exchange<T>(infno: Infno, rawInput: unknown, context: CallContext): Promise<CentreOutcome<T>> {
+  async function exchange<T>(infno: Infno, rawInput: unknown, context: CallContext, op: CentreOperator, signNo: string): Promise<CentreOutcome<T>> {
     const input = validateInput(infno, rawInput, context);
     const msgid = context.msgid ?? options.nextMsgid();
     const meta: CallMeta = { infno, msgid };
     const spec = TRANSACTIONS[infno];
-    const result = await options.transport.send({ envelope: envelope(infno, input, msgid, spec.personal ? context.insuplcAdmdvs ?? '' : ''), path: pathOf(infno), expect: 'json', ...(context.timeoutMs ? { timeoutMs: context.timeoutMs } : {}) });
+    const result = await options.transport.send({ envelope: envelope(infno, input, msgid, spec.personal ? context.insuplcAdmdvs ?? '' : '', op, signNo), path: pathOf(infno), expect: 'json', ...(context.timeoutMs ? { timeoutMs: context.timeoutMs } : {}) });
     if (result.kind === 'not_delivered') return { kind: 'not_delivered', reason: result.reason, meta };
     if (result.kind === 'unknown') return { kind: 'unknown', reason: result.reason, detail: result.detail, meta };
     if (result.kind === 'file') return { kind: 'unknown', reason: 'malformed_reply', detail: 'expected a JSON envelope, got a file', meta };
@@ -144,7 +163,6 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     const env = ResponseEnvelope.safeParse(body);
     if (!env.success) return { kind: 'unknown', reason: 'malformed_reply', detail: `response envelope: ${describeIssues(env.error)}`, meta };
     if (env.data.infcode !== 0) {
-      if (signInLost.test(env.data.err_msg)) signNo = null;
       return { kind: 'rejected', infcode: env.data.infcode, message: env.data.err_msg || `infcode ${env.data.infcode} without err_msg`, meta };
     }
     const schema = TRANSACTIONS[infno].output as z.ZodType<T> | null;
@@ -157,9 +175,16 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
 
   async function call<T>(infno: Infno, input: unknown, context: CallContext = {}): Promise<CentreOutcome<T>> {
     validateInput(infno, input, context); // fail fast on our own bug, before signing in
-    const notSigned = await ensureSignedIn({ infno, msgid: context.msgid ?? '' });
-    if (notSigned) return notSigned;
-    return exchange<T>(infno, input, context);
+    const op = operatorNow();
+    for (let attempt = 1; ; attempt++) {
+      const signed = await ensureSignedIn(op, { infno, msgid: context.msgid ?? '' });
+      if ('kind' in signed) return signed;
+      const outcome = await exchange<T>(infno, input, context, op, signed.signNo);
+      if (outcome.kind !== 'rejected' || !signInLost.test(outcome.message)) return outcome;
+      // Stale sign-in: the centre refused the call without doing it. Sign in again, once.
+      book.ended(signed.signNo, options.clock().toISOString(), 'stale');
+      if (attempt === 2) return outcome;
+    }
   }
 
   /** Settlement-shaped replies must echo our msgid; anything else may be a stale or foreign reply. */
@@ -172,11 +197,12 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
 
   async function download(fileQuryNo: string, filename: string): Promise<CentreOutcome<Uint8Array>> {
     const input = { fsDownloadIn: { file_qury_no: fileQuryNo, filename, fixmedins_code: identity.fixmedinsCode } };
+    const wire = validateInput('9102', input, {}); // fail fast on our own bug, before signing in
     const meta: CallMeta = { infno: '9102', msgid: options.nextMsgid() };
-    const notSigned = await ensureSignedIn(meta);
-    if (notSigned) return notSigned;
-    const wire = validateInput('9102', input, {});
-    const result = await options.transport.send({ envelope: envelope('9102', wire, meta.msgid, ''), path: pathOf('9102'), expect: 'file' });
+    const op = operatorNow();
+    const signed = await ensureSignedIn(op, meta);
+    if ('kind' in signed) return signed;
+    const result = await options.transport.send({ envelope: envelope('9102', wire, meta.msgid, '', op, signed.signNo), path: pathOf('9102'), expect: 'file' });
     if (result.kind === 'file') return { kind: 'ok', output: result.bytes, meta: { ...meta, infRefmsgid: '', warnMsg: '' } };
     if (result.kind === 'json') {
       const reply = readReply<never>('9102', result.body, meta);
@@ -224,12 +250,14 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
   return {
     edition,
     queriesByMsgid: edition.transactions['5203']?.input.nodes?.['data']?.fields['medins_setl_id'] !== undefined,
-    signNo: () => signNo,
-    signIn: () => signInNow(),
-    async signOut() {
+    signNo: () => book.current(operatorNow().opter, today()),
+    signIn: () => signInNow(operatorNow()),
+    async signOut(operator?: CentreOperator) {
+      const op = operator ?? operatorNow();
+      const signNo = book.current(op.opter, today());
       if (signNo === null) return { kind: 'ok', output: { signoutoutb: { sign_time: formatDateTime(options.clock()) } }, meta: { infno: '9002', msgid: '', infRefmsgid: '', warnMsg: 'not signed in' } };
-      const outcome = await exchange<{ signoutoutb: { sign_time: string } }>('9002', { signOut: { sign_no: signNo, opter_no: identity.opter } }, {});
-      if (outcome.kind === 'ok') signNo = null;
+      const outcome = await exchange<{ signoutoutb: { sign_time: string } }>('9002', { signOut: { sign_no: signNo, opter_no: op.opter } }, {}, op, signNo);
+      if (outcome.kind === 'ok') book.ended(signNo, options.clock().toISOString(), 'signed_out');
       return outcome;
     },
     personInfo: (input) => call('1101', input),
@@ -243,6 +271,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
       const wanted = input.data.medins_setl_id;
       return typeof wanted === 'string' && wanted !== '' ? checkEcho(outcome, wanted) : outcome;
     },
+    cumulativeInfo: (input, context) => call('5206', input, { insuplcAdmdvs: context.insuplcAdmdvs }),
     reconcileTotals: (input) => call('3201', input),
     decodeEprescriptionQr: (input) => call('7201', input),
     // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.

@@ -7,10 +7,12 @@
 //   FileCodec       zip + base64 for the 9101/9102 file exchange (needs zlib, so it is native).
 import { type RequestEnvelope } from './envelope';
 import { type CentreOutcome, type UnknownReason } from './outcome';
+import { type CentreOperator } from './sign-in';
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
 } from './tx/eprescription';
+import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
 import { type RowVerdict, type SalesReportInfno } from './tx/inventory';
 import { type PersonInfoInput, type PersonInfoOutput } from './tx/person';
@@ -72,7 +74,8 @@ export interface CentrePort {
    */
   readonly queriesByMsgid: boolean;
   signIn(): Promise<CentreOutcome<SignInOutput>>;
-  signOut(): Promise<CentreOutcome<SignOutOutput>>;
+  /** 9002 for the given operator's sign-in of today (default: the current operator). */
+  signOut(operator?: CentreOperator): Promise<CentreOutcome<SignOutOutput>>;
   personInfo(input: PersonInfoInput): Promise<CentreOutcome<PersonInfoOutput>>;
   institutionInfo(input: InstitutionInfoInput): Promise<CentreOutcome<InstitutionInfoOutput>>;
   /** 2101: the centre's split, nothing booked. */
@@ -85,6 +88,8 @@ export interface CentrePort {
   reverse(input: ReverseInput, context: PersonalContext & { readonly msgid?: string }): Promise<CentreOutcome<ReverseOutput>>;
   /** 5203: ok with setlinfo null when the centre holds no such settlement. */
   querySettlement(input: QuerySettlementInput, context: PersonalContext): Promise<CentreOutcome<QuerySettlementOutput>>;
+  /** 5206: the centre's year-to-date totals for the person (deductible met, fund paid …). */
+  cumulativeInfo(input: CumulativeInput, context: PersonalContext): Promise<CentreOutcome<CumulativeOutput>>;
   /** 3201. */
   reconcileTotals(input: TotalsInput): Promise<CentreOutcome<TotalsOutput>>;
   /** 7201: the patient's e-prescription QR → a short-lived epc_token and whose prescription it is. */

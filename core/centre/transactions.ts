@@ -5,6 +5,7 @@ import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/can
 import {
   EprescriptionDownloadInput, EprescriptionDownloadOutput, EprescriptionQrInput, EprescriptionQrOutput,
 } from './tx/eprescription';
+import { CumulativeInput, CumulativeOutput } from './tx/cumulative';
 import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
 import {
   BatchOutput, NoOutput, SalesBatchInput, SalesInput, SalesReturnBatchInput, SalesReturnInput,
@@ -41,6 +42,7 @@ export const TRANSACTIONS = {
   '2103': spec('2103', '药店结算撤销', CancelInput, CancelOutput, true, true),
   '2601': spec('2601', '冲正交易', ReverseInput, ReverseOutput, true, true),
   '5203': spec('5203', '结算信息查询', QuerySettlementInput, QuerySettlementOutput, false, true),
+  '5206': spec('5206', '人员累计信息查询', CumulativeInput, CumulativeOutput, false, true),
   '3201': spec('3201', '医药机构费用结算对总账', TotalsInput, TotalsOutput, false, false),
   '3202': spec('3202', '医药机构费用结算对明细账', DetailInput, DetailOutput, false, false),
   '9101': spec('9101', '文件上传', FileUploadInput, FileUploadOutput, false, false),

@@ -15,6 +15,8 @@ export function receiptHtml(sale: SaleView, store: { name: string; code: string 
   const provisional = sale.provisional && !sale.centre?.split;
   const rows = sale.lines.map((l) => `<tr><td>${esc(l.name)}${l.split ? '（拆零）' : ''}${l.flags.includes('UNMAPPED') ? ' <em>未对照·自费</em>' : ''}</td><td class="n">${esc(l.qty)}</td><td class="n">${esc(l.price)}</td><td class="n">${esc(l.amount)}</td></tr>`).join('');
   const person = sale.person ? `<p>参保人：${esc(sale.person.name)}（${esc(sale.person.idNumberMasked)}） 参保地：${esc(sale.person.regionName ?? sale.person.region)}</p>` : '';
+  const year = sale.person?.year;
+  const ytd = year ? `<p class="ytd" data-ytd="${year.source}">本年起付线已付 ${esc(year.deductibleMet)} · 统筹已支付 ${esc(year.fundPaid)} · 剩余限额 ${year.capLeft === null ? '政策未给出' : esc(year.capLeft)}${year.source === 'centre' ? '' : '（仅本店记录）'}</p>` : '';
   const rx = sale.prescription ? `<p>外配处方：${esc(sale.prescription.entry.rxNo)} · ${esc(sale.prescription.issuer?.name ?? sale.prescription.entry.issuerCode)}${sale.prescription.issuer ? `（${sale.prescription.issuer.level}级）` : ''} · ${esc(sale.prescription.entry.issuedOn)}</p>` : '';
   const amounts = split ? `
     <table class="split">
@@ -39,7 +41,7 @@ export function receiptHtml(sale: SaleView, store: { name: string; code: string 
 <h1>${esc(store.name)}</h1>
 <p>机构编号：${esc(store.code)}<br>单号：${esc(sale.id)}<br>时间：${esc(shanghaiDateTime(sale.createdAt))}<br>状态：${esc(STATE_LABEL[sale.state])}</p>
 ${provisional ? '<div class="mark" data-mark="provisional">暂估 · 以医保中心确认为准</div>' : ''}
-${person}${rx}
+${person}${ytd}${rx}
 <table><tr><th>品名</th><th class="n">数量</th><th class="n">单价</th><th class="n">金额</th></tr>${rows}</table>
 ${amounts}${diff}
 <p>收银员：${esc(sale.operator)}</p>

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { Role } from './common';
 
+/**
+ * An operator's 工号: 4–8 digits (the training ids are 1001, 2001, 3001). Digits only, so `1e3`,
+ * `NaN` or an 18-character resident ID number are refused by name instead of becoming an id.
+ */
+export const OperatorId = z.string().regex(/^\d{4,8}$/, 'operator id: 4–8 digits');
+
 export const LoginRequest = z.object({
-  operatorId: z.string().regex(/^[0-9A-Za-z]{1,20}$/, 'operator id: 1–20 letters or digits'),
+  operatorId: OperatorId,
   pin: z.string().regex(/^\d{4,8}$/, 'PIN: 4–8 digits'),
 }).strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;
@@ -31,7 +37,7 @@ export const PosTokenCreated = z.object({ id: z.string(), name: z.string(), toke
 export const PosTokenInfo = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
 
 export const CreateOperatorRequest = z.object({
-  operatorId: z.string().regex(/^[0-9A-Za-z]{1,20}$/, 'operator id: 1–20 letters or digits'),
+  operatorId: OperatorId,
   name: z.string().trim().min(1).max(20),
   role: Role,
   pin: z.string().regex(/^\d{4,8}$/, 'PIN: 4–8 digits'),

@@ -28,7 +28,12 @@ export const PersonView = z.object({
   hospitalized: z.boolean(),
   suspended: z.boolean(),
   balance: Amount,
-  year: z.object({ deductibleMet: Amount, fundPaid: Amount }),
+  /**
+   * Year to date, as of now: 本年起付线已付 / 统筹已支付 and 剩余限额 (null = the policy gives no cap).
+   * source 'centre' = the centre's 5206 figures read at `readAt` plus this store's later sales;
+   * 'store' = this store's own records only (no 5206 read this year).
+   */
+  year: z.object({ deductibleMet: Amount, fundPaid: Amount, capLeft: Amount.nullable(), source: z.enum(['centre', 'store']), readAt: z.string().nullable() }),
   /** Where the data came from: the centre now, or this store's cache of an earlier online visit. */
   source: z.enum(['centre', 'cache']),
   asOf: z.string(),
@@ -152,9 +157,16 @@ export const SaleView = z.object({
 });
 export type SaleView = z.infer<typeof SaleView>;
 
+/** Sales lists are paged, newest first: a year of history never goes out in one answer. */
+export const SALE_PAGE_DEFAULT = 50;
+export const SALE_PAGE_MAX = 500;
 export const SaleListQuery = z.object({
   date: DateText.optional(),
   state: SaleState.optional(),
+  /** Page size (1–500, default 50). */
+  limit: z.coerce.number().int().min(1).max(SALE_PAGE_MAX).optional(),
+  /** Cursor: only sales older than this sale id (the last one of the previous page). */
+  before: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a sale id').optional(),
 }).strict();
 
 // ── store settings (manager) ───────────────────────────────────────────────────────────────
@@ -172,5 +184,7 @@ export const StoreSettings = z.object({
     default: z.number().int().min(1).max(30),
     byRegion: z.record(z.string().regex(/^\d{6}$/, 'a six-digit region code'), z.number().int().min(1).max(30)),
   }).strict(),
+  /** Settlements the sync sends to the centre at once (1–16, core/sync/scheduler.ts); absent = the default, 8. */
+  syncConcurrency: z.number().int().min(1).max(16).optional(),
 }).strict();
 export type StoreSettings = z.infer<typeof StoreSettings>;

@@ -5,6 +5,20 @@ export const PortView = z.object({
   path: z.string(), manufacturer: z.string().nullable(), vendorId: z.string().nullable(), productId: z.string().nullable(), serialNumber: z.string().nullable(),
 });
 
+/**
+ * The ports and how they were found: the platform's listing (with vendor details), or — when it
+ * failed or its helper (udevadm on Linux) is missing — the kernel's view, with the reason.
+ */
+export const PortList = z.object({
+  ports: z.array(PortView),
+  source: z.enum(['platform', 'kernel']),
+  fallback: z.discriminatedUnion('reason', [
+    z.object({ reason: z.literal('helper-missing'), program: z.string() }),
+    z.object({ reason: z.literal('listing-failed'), detail: z.string() }),
+  ]).nullable(),
+});
+export type PortList = z.infer<typeof PortList>;
+
 export const SUPPORTED_BAUDS = [9600, 19200, 38400, 57600, 115200] as const;
 /** Per-terminal reader settings: a reader speaking the reference protocol on a serial port, or the virtual (training) reader. */
 export const ReaderSettings = z.discriminatedUnion('model', [

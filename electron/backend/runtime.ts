@@ -11,6 +11,7 @@ import { businessDate } from '../../core/checkout/business-date';
 import { type StatusView } from '../../core/contracts/status';
 import { StoreSettings } from '../../core/contracts/checkout';
 import { CentreSettings } from '../../core/contracts/technician';
+import { SqliteSignInBook } from '../../native/centre/sign-in-store';
 import { centreConnection, sandboxOAuthFor, sandboxSecurityFor } from './centre-connection';
 import { zipFileCodec } from '../../native/centre/zip';
 import { PolicyStore } from '../../native/policy-store/store';
@@ -18,13 +19,14 @@ import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/upda
 import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
 import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
 import { SaleStore } from '../../native/store/sale-store';
-import { SyncEngine } from '../../native/sync/engine';
+import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { SalesReporter } from '../../native/trace-report/reporter';
 import { SalesReportStore } from '../../native/trace-report/store';
 import { SaleReporting } from './trace/reporting';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
+import { currentCentreOperator } from './operator-context';
 import { watchCard } from './card-watch';
 import { type TraceEvent } from '../../core/reader/trace';
 import { type EventBus } from './http/events';
@@ -53,6 +55,8 @@ export interface Runtime {
   readonly terminalId: string;
   readonly dataDir: string;
   readonly identity: CentreIdentity;
+  /** The daily 9001 sign-ins per operator (store migration 7). */
+  readonly signIns: SqliteSignInBook;
   /** Training mode only: simulates the network to the centre going down. */
   readonly network: OfflineSwitch | null;
   reader(): ConfiguredReader;
@@ -100,8 +104,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode });
   const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
   const transport = new OfflineSwitch(connection.transport(url, { connectTimeoutMs: 2_000, responseTimeoutMs: centreSettings?.timeoutMs ?? 10_000 }));
-  const centre = createCentreClient({ transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid(), edition: connection.edition });
-  const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`) });
+  const signIns = new SqliteSignInBook(store.db);
+  const centre = createCentreClient({
+    transport, identity, clock: now, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: () => settlements.allocateMsgid(),
+    edition: connection.edition, operator: currentCentreOperator, signIns,
+  });
+  // Calls in flight are a store setting, read on every pass (storeSettings is defined below; only called later).
+  const sync = new SyncEngine({ store: settlements, centre, log: (line) => console.log(`sync: ${line}`), concurrency: () => storeSettings().syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY });
   const sales = new SaleStore(store.db, now);
   const storeSettings = (): StoreSettings => store.settings.get(terminalId, STORE_SETTINGS_KEY, StoreSettings) ?? DEFAULT_STORE_SETTINGS;
   if (trainingData && sales.mappings().length === 0) seedTrainingMappings(sales);
@@ -128,7 +137,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, reports, sandbox, terminalId, identity, dataDir: options.dataDir,
+    store, policy, sales, settlements, sync, centre, checkout, reports, sandbox, terminalId, identity, dataDir: options.dataDir, signIns,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({

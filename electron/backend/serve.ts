@@ -6,7 +6,10 @@ import { startBackend } from './backend';
 
 const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer', 'dist');
 
+const USAGE = 'usage: npm run serve -- [--port N] [--data-dir DIR]   (or YBJS_PORT, YBJS_DATA_DIR; binds 127.0.0.1 only)';
+
 async function main(): Promise<void> {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) { console.log(USAGE); return; }
   let config;
   try {
     config = configFromArgs(process.argv.slice(2), process.env, rendererDir);

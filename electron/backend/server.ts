@@ -15,6 +15,7 @@ import { systemRoutes } from './routes/system';
 import { terminalRoutes } from './routes/terminal';
 import { traceRoutes } from './routes/trace';
 import { type Runtime } from './runtime';
+import { centreOperatorOf } from './operator-context';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -52,7 +53,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
   const { store } = deps.runtime;
   const groups: unknown[][] = [
     systemRoutes({ mode: config.mode, journal: store.journal, bus: deps.bus, openApi }),
-    accessRoutes(store.access),
+    accessRoutes(store.access, async (principal) => { await deps.runtime.centre.signOut(centreOperatorOf(principal)); }),
     checkoutRoutes(deps.runtime.checkout),
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime),

@@ -1,5 +1,6 @@
 // `npm run --silent card -- <command>`: the technician's card-reader tool (issue 4 contract).
-//   list                                   JSON array of serial ports
+//   list                                   JSON array of serial ports (from the kernel, said on stderr,
+//                                          when the platform listing or its helper udevadm is missing)
 //   read   --port PATH [--baud 38400]      one JSON holder object, exit 0; or {"error","message"}, exit 3
 //   status --port PATH [--baud 38400]      {"firmware","card"}; exit 0 or 3
 //   trace  --port PATH [--baud 38400]      a read with every frame as timestamped hex (holder data
@@ -120,7 +121,13 @@ async function beep(argv: readonly string[]): Promise<number> {
 
 async function list(argv: readonly string[]): Promise<number> {
   parseFlags(argv, {});
-  printJson(await listPorts());
+  const listing = await listPorts();
+  printJson(listing.ports);
+  // The list stays the same JSON array either way; how it was found goes to stderr.
+  if (listing.fallback) {
+    const why = listing.fallback.reason === 'helper-missing' ? `${listing.fallback.program} is not installed` : `the platform listing failed (${listing.fallback.detail})`;
+    process.stderr.write(`card: ports listed from the kernel (/sys/class/tty, /dev/serial/by-id, /dev/tty{S,USB,ACM}*) because ${why}; vendor details may be missing\n`);
+  }
   return EXIT_OK;
 }
 
@@ -158,6 +165,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'trace': return trace(rest);
     case 'beep': return beep(rest);
     case 'simulate': return simulate(rest);
+    case '--help': case '-h': case 'help': process.stdout.write(`${USAGE}\n`); return EXIT_OK;
     case undefined: throw new UsageError(`a command is required\n${USAGE}`);
     default: throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
   }

@@ -118,7 +118,12 @@ export function sandboxConfigFromArgs(argv: readonly string[], env: NodeJS.Proce
   return { port, dataDir: f['data-dir'] ?? join(defaultDataDir(env), 'sandbox'), faults, quiet: f.quiet ?? false, publish, edition, security };
 }
 
+const USAGE = `usage: npm run sandbox -- [--port ${DEFAULT_SANDBOX_PORT}] [--data-dir DIR] [--seed N] [--latency-ms MIN-MAX] [--refuse-rate P] [--refuse-ms MS]
+  [--error-rate P] [--error-after-commit-rate P] [--business-error-rate P] [--drop-rate P] [--duplicate-rate P]
+  [--hostile ${HOSTILE_KINDS.join('|')}] [--hostile-rate P] [--fault-infnos 2102,5203] [--publish PACKAGE.json] [--quiet]`;
+
 async function main(): Promise<void> {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) { console.log(USAGE); return; }
   let config: SandboxCliConfig;
   try {
     config = sandboxConfigFromArgs(process.argv.slice(2));

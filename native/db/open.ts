@@ -5,6 +5,21 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * The compiled statement for `sql` on this connection, prepared once and reused: compiling costs
+ * more than running a small write, and the settle commit runs a dozen of them. Callers must not
+ * change a cached statement's mode (pluck/raw/expand) or iterate it: use db.prepare for those.
+ */
+export function statement(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) { cache = new Map(); statements.set(db, cache); }
+  let compiled = cache.get(sql);
+  if (!compiled) { compiled = db.prepare(sql); cache.set(sql, compiled); }
+  return compiled;
+}
+
 export interface Migration {
   /** 1, 2, 3 … with no gaps; the database's user_version is the last one applied. */
   readonly version: number;

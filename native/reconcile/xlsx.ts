@@ -2,7 +2,9 @@
 // totals), 明细 (every entry with per-day subtotals — the same rows as the CSV), 差异 and 差额处理.
 // Amounts are numeric cells formatted 0.00 so the sheet can be summed; they are written from the
 // two-decimal strings the API reports, so every figure equals the screen to the cent.
-import ExcelJS from 'exceljs';
+// Types only at load time: exceljs itself (the largest package here, most of a second to load on a
+// busy till) is imported on the first export, so it is not on the backend's start-up path.
+import type ExcelJS from 'exceljs';
 import {
   AMOUNT_COLUMNS, DETAIL_FIRST_NUMBER, DETAIL_HEADER, detailRows, DISCREPANCY_HEADER, discrepancyText, type ExportInput, SUMMARY_HEADER, SUMMARY_PARTS, summaryText,
 } from '../../core/reconcile/export-table';
@@ -23,7 +25,8 @@ function header(sheet: ExcelJS.Worksheet, titles: readonly string[]): void {
 }
 
 export async function exportWorkbook(input: ExportInput): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.Workbook();
   book.creator = input.store.name;
   book.created = new Date(input.generatedAt);
   book.title = `医保对账 ${input.from}~${input.to}`;

@@ -6,6 +6,7 @@ import { type RequestEnvelope } from '../../core/centre/envelope';
 import { formatCompact, formatDateTime, formatDay } from '../../core/centre/time';
 import { hospLvOfLevel } from '../../core/centre/tx/institution';
 import { type CancelInput, type ReverseInput } from '../../core/centre/tx/cancel';
+import { type CumulativeInput } from '../../core/centre/tx/cumulative';
 import { type EprescriptionDownloadInput, type EprescriptionQrInput } from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
@@ -59,10 +60,26 @@ export class SandboxCentre {
     return { signoutoutb: { sign_time: formatDateTime(now) } };
   }
 
-  /** Business transactions need a live sign-in of the same institution. */
+  /**
+   * Business transactions need a live sign-in of the same institution and operator, made today
+   * (China time): a sign-in from an earlier day is stale, as on the platforms that expire it daily.
+   */
   checkSignIn(env: RequestEnvelope): void {
-    const row = this.db.prepare('SELECT 1 FROM sign_in WHERE sign_no = ? AND fixmedins_code = ? AND signed_out_at IS NULL').get(env.sign_no, env.fixmedins_code);
+    const row = this.db.prepare('SELECT opter_no, signed_in_at FROM sign_in WHERE sign_no = ? AND fixmedins_code = ? AND signed_out_at IS NULL').get(env.sign_no, env.fixmedins_code) as { opter_no: string; signed_in_at: string } | undefined;
     if (!row) throw new BusinessError('未签到或签到已失效，请先签到 (9001)');
+    if (formatDay(new Date(row.signed_in_at)) !== formatDay(this.clock())) throw new BusinessError('签到已失效（非当日签到），请重新签到 (9001)');
+    if (row.opter_no !== env.opter) throw new BusinessError(`签到流水号不属于经办人 ${env.opter}，请该经办人签到 (9001)`);
+  }
+
+  /** Training and tests: every live sign-in becomes yesterday's, so the next call is refused as stale. */
+  ageSignIns(): number {
+    const yesterday = new Date(this.clock().getTime() - 86_400_000).toISOString();
+    return this.db.prepare('UPDATE sign_in SET signed_in_at = ? WHERE signed_out_at IS NULL').run(yesterday).changes;
+  }
+
+  /** Live sign-ins per operator (tests, the summary). */
+  liveSignIns(): Array<{ sign_no: string; opter_no: string }> {
+    return this.db.prepare('SELECT sign_no, opter_no FROM sign_in WHERE signed_out_at IS NULL ORDER BY signed_in_at').all() as Array<{ sign_no: string; opter_no: string }>;
   }
 
   // ── reference data ─────────────────────────────────────────────────────────────────────────────
@@ -214,6 +231,28 @@ export class SandboxCentre {
     if (!s || (d.mdtrt_id !== '' && s.mdtrt_id !== d.mdtrt_id)) return { setlinfo: null, setldetail: [] };
     const output = JSON.parse(s.output_json) as { setlinfo: unknown; setldetail: unknown };
     return { setlinfo: output.setlinfo, setldetail: output.setldetail };
+  }
+
+  /**
+   * 5206: the person's running totals as the centre holds them, from every pharmacy's settlements
+   * (so a purchase elsewhere shows here). One row per figure for the current month, with the codes
+   * of core/centre/tx/cumulative.ts: Q0000 起付线累计, D<insutype>101 统筹基金累计, S0000 费用累计.
+   */
+  cumulativeInfo(_env: RequestEnvelope, input: Parsed<typeof CumulativeInput>) {
+    const person = this.person(input.data.psn_no);
+    const now = this.clock();
+    const year = Number(formatDay(now).slice(0, 4));
+    const cumYm = input.data.cum_ym !== '' ? input.data.cum_ym : formatDay(now).slice(0, 7).replace('-', '');
+    if (person.ytd_year !== year || Number(cumYm.slice(0, 4)) !== year) return { cuminfo: [] };
+    const fees = this.db.prepare("SELECT medfee_sumamt FROM settlement WHERE psn_no = ? AND year = ? AND status = 'settled'").pluck().all(person.psn_no, year) as string[];
+    const row = (code: string, cum: string) => ({ insutype: person.insutype, year: String(year), cum_ym: cumYm, cum_type_code: code, cum });
+    return {
+      cuminfo: [
+        row('Q0000', person.deductible_met),
+        row(`D${person.insutype}101`, person.fund_paid),
+        row('S0000', fmt(sum(fees.map((f) => money(f))))),
+      ],
+    };
   }
 
   // ── reconciliation ─────────────────────────────────────────────────────────────────────────────

@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_EDITION_ID, editionById } from '../../core/centre/editions';
 import { type EditionProfile } from '../../core/centre/editions/schema';
-import { checkWire, describeProblems, fromWire, toWire } from '../../core/centre/editions/wire';
+import { checkWire, describeProblemsZh, fromWire, toWire } from '../../core/centre/editions/wire';
 import { RequestEnvelope } from '../../core/centre/envelope';
 import { describeIssues } from '../../core/centre/fields';
 import { formatCompact, formatMillis } from '../../core/centre/time';
@@ -175,7 +175,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply.send(envelope(-1, body === null ? '报文不是合法的 JSON' : '报文格式错误: 应为 JSON 对象', null));
     const { input: wireInput, ...head } = body as Record<string, unknown>;
     const headProblems = checkWire({ fields: edition.envelope.request }, head, '');
-    if (headProblems.length) return reply.send(envelope(-1, `报文格式错误: ${describeProblems(headProblems)}`, null));
+    if (headProblems.length) return reply.send(envelope(-1, `报文格式错误: ${describeProblemsZh(headProblems)}`, null));
     if (!infno) return reply.send(envelope(-1, `不支持的交易编号 ${code}（接口版本 ${edition.name}）`, null));
     const tx = edition.transactions[infno]!;
     if (edition.url.layout === 'per-transaction' && tx.path !== path) return reply.send(envelope(-1, `交易 ${code} 的地址应为 ${tx.path}`, null));
@@ -191,7 +191,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       try { plainInput = JSON.parse(decrypted); } catch { return reply.send(envelope(-1, '报文解密失败: 解密后不是 JSON', null)); }
     }
     const inputProblems = checkWire(tx.input, plainInput);
-    if (inputProblems.length) return reply.send(envelope(-1, `输入参数错误: ${describeProblems(inputProblems)}`, null));
+    if (inputProblems.length) return reply.send(envelope(-1, `输入参数错误: ${describeProblemsZh(inputProblems)}`, null));
     const internalInput = fromWire(tx.input, plainInput);
     const defaults = { insuplc_admdvs: '', dev_no: '', dev_safe_info: '', cainfo: '', signtype: '', sign_no: '' };
     const env = RequestEnvelope.safeParse({ ...defaults, ...fromWire({ fields: edition.envelope.request }, head) as object, infno, input: internalInput });
@@ -297,6 +297,7 @@ function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow
     case '2103': return centre.cancel(env, i);
     case '2601': return centre.reverse(env, i);
     case '5203': return centre.querySettlement(env, i);
+    case '5206': return centre.cumulativeInfo(env, i);
     case '3201': return centre.reconcileTotals(env, i);
     case '3202': return centre.reconcileDetails(env, i);
     case '9101': return centre.uploadFile(env, i);

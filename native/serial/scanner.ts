@@ -1,6 +1,6 @@
 // A 2D scanner on a serial port (USB-CDC or RS-232) sending the 医保电子凭证 QR text ended by CR/LF.
 // Codes are delivered once, opaque; a line cut short (no terminator within `idleMs`) is rejected.
-import { SerialPort } from 'serialport';
+// serialport (18 packages and a native addon) is imported when first needed, not at start-up.
 import { CardError } from '../../core/card/errors';
 import { ScanLineAssembler, type ScanLineEvent } from '../../core/scanner/scan-lines';
 import { type VoucherCode } from '../../core/scanner/voucher-code';
@@ -22,7 +22,8 @@ export interface SerialScanner {
 }
 
 export async function openSerialScanner(options: SerialScannerOptions): Promise<SerialScanner> {
-  const port = new SerialPort({ path: options.path, baudRate: options.baud ?? 9600, autoOpen: false, lock: true });
+  const { SerialPort: Port } = await import('serialport');
+  const port = new Port({ path: options.path, baudRate: options.baud ?? 9600, autoOpen: false, lock: true });
   await new Promise<void>((resolve, reject) => port.open((error) => (error
     ? reject(new CardError('PORT_UNAVAILABLE', `${explainOpenError(error.message, options.path)} (${error.message})`))
     : resolve())));

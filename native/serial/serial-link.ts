@@ -1,5 +1,6 @@
 // A ByteLink over a real serial port (serialport 13): 8N1, no flow control, exclusive lock.
-import { SerialPort } from 'serialport';
+// Type only: serialport (18 packages and a native addon) loads when a port is first opened, not at start-up.
+import type { SerialPort } from 'serialport';
 import { CardError } from '../../core/card/errors';
 import { type ByteLink, LinkListeners } from '../../core/reader/link';
 import { explainOpenError } from './os-hints';
@@ -9,7 +10,8 @@ export interface SerialLink extends ByteLink {
 }
 
 export async function openSerialLink(path: string, baudRate: number): Promise<SerialLink> {
-  const port = new SerialPort({ path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, rtscts: false, autoOpen: false, lock: true });
+  const { SerialPort: Port } = await import('serialport');
+  const port = new Port({ path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, rtscts: false, autoOpen: false, lock: true });
   await new Promise<void>((resolve, reject) => {
     port.open((error) => {
       if (!error) { resolve(); return; }

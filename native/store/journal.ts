@@ -2,7 +2,7 @@
 // transaction, so the journal line and the settlement it records commit together.
 import { createHash } from 'node:crypto';
 import { entryHash, GENESIS_HASH, verifyChain, type ChainCheck, type Hasher, type StoredEntry } from '../../core/journal/chain';
-import { type Db } from '../db/open';
+import { statement, type Db } from '../db/open';
 
 export const sha256: Hasher = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -13,11 +13,11 @@ export class Journal {
 
   append(kind: string, payload: unknown): StoredEntry {
     if (!this.db.inTransaction) throw new Error('Journal.append must run inside the transaction that makes the change it records');
-    const last = this.db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = statement(this.db, 'SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const body = { seq: (last?.seq ?? 0) + 1, at: this.now().toISOString(), kind, payload };
     const prevHash = last?.hash ?? GENESIS_HASH;
     const hash = entryHash(sha256, prevHash, body);
-    this.db.prepare('INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO journal (seq, at, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
       .run(body.seq, body.at, kind, JSON.stringify(payload), prevHash, hash);
     return { ...body, prevHash, hash };
   }

@@ -1,5 +1,6 @@
 // The store database's schema history (store.db, one per terminal's data folder).
 // Append only: a released migration is never edited; a change is a new numbered migration.
+import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
@@ -105,6 +106,12 @@ export const storeMigrations: Migration[] = [
   },
   {
     version: 7,
+    name: 'daily centre sign-in (9001/9002) per operator',
+    // Defined in native/centre/sign-in-store.ts next to the code that uses it.
+    up: (db) => createSignInTables(db),
+  },
+  {
+    version: 8,
     name: 'sales reports (3505/3506) with their traceability codes, returned codes, pharmacist per operator',
     // Defined in native/trace-report/schema.ts next to the code that uses it.
     up: (db) => createSalesReportTables(db),

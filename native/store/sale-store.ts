@@ -1,7 +1,7 @@
 // Sales (the checkout's working record), the SKU ↔ catalogue mapping, the person cache for offline
 // identification and the ledger of traceability codes sold. Settlements themselves live in the
 // settlement store (native/sync); a sale points at its settlement by `settlement_id`.
-import { type Db } from '../db/open';
+import { statement, type Db } from '../db/open';
 import { sha256 } from './journal';
 
 export interface SaleRow {
@@ -31,83 +31,86 @@ export class SaleStore {
   constructor(readonly db: Db, private readonly now: () => Date = () => new Date()) {}
 
   insert(row: Omit<SaleRow, 'updated_at' | 'lines_json' | 'split_json' | 'provisional' | 'settlement_id' | 'problems_json' | 'prescription_json' | 'refund_msgid' | 'refund_reason'>): void {
-    this.db.prepare(`INSERT INTO sale (id, terminal_id, operator_id, created_at, updated_at, business_date, state, online, psn_no, person_json)
+    statement(this.db, `INSERT INTO sale (id, terminal_id, operator_id, created_at, updated_at, business_date, state, online, psn_no, person_json)
       VALUES (@id, @terminal_id, @operator_id, @created_at, @created_at, @business_date, @state, @online, @psn_no, @person_json)`).run(row);
   }
 
   get(id: string): SaleRow | undefined {
-    return this.db.prepare('SELECT * FROM sale WHERE id = ?').get(id) as SaleRow | undefined;
+    return statement(this.db, 'SELECT * FROM sale WHERE id = ?').get(id) as SaleRow | undefined;
   }
 
   update(id: string, patch: SalePatch): void {
     const keys = Object.keys(patch);
     if (keys.length === 0) return;
-    this.db.prepare(`UPDATE sale SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @updated_at WHERE id = @id`)
+    statement(this.db, `UPDATE sale SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @updated_at WHERE id = @id`)
       .run({ ...patch, id, updated_at: this.now().toISOString() });
   }
 
-  list(filter: { date?: string; state?: string }): SaleRow[] {
+  /** One page, newest first; `before` (a sale id) continues after the previous page's last sale. */
+  list(filter: { date?: string; state?: string; before?: string; limit: number }): SaleRow[] {
     const where: string[] = [];
-    if (filter.date) where.push('business_date = @date');
-    if (filter.state) where.push('state = @state');
-    return this.db.prepare(`SELECT * FROM sale ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT 1000`).all(filter) as SaleRow[];
+    const params: Record<string, string | number> = { limit: filter.limit };
+    if (filter.date) { where.push('business_date = @date'); params.date = filter.date; }
+    if (filter.state) { where.push('state = @state'); params.state = filter.state; }
+    if (filter.before) { where.push('(created_at, id) < (SELECT created_at, id FROM sale WHERE id = @before)'); params.before = filter.before; }
+    return statement(this.db, `SELECT * FROM sale ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`).all(params) as SaleRow[];
   }
 
   /** Refunds whose 2103 was persisted but not confirmed (a crash, or the centre did not answer). */
   pendingRefunds(): SaleRow[] {
-    return this.db.prepare("SELECT * FROM sale WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled')").all() as SaleRow[];
+    return statement(this.db, "SELECT * FROM sale WHERE refund_msgid IS NOT NULL AND state NOT IN ('refunded', 'cancelled')").all() as SaleRow[];
   }
 
   /** Provisional pooled fund booked on a business date, and this person's provisional sales that day. */
   provisionalUsage(date: string, psnNo: string): { dayFund: string[]; personSales: number } {
-    const rows = this.db.prepare("SELECT psn_no, json_extract(split_json, '$.fund') AS fund FROM sale WHERE business_date = ? AND provisional = 1 AND state IN ('provisional', 'settled')").all(date) as Array<{ psn_no: string; fund: string | null }>;
+    const rows = statement(this.db, "SELECT psn_no, json_extract(split_json, '$.fund') AS fund FROM sale WHERE business_date = ? AND provisional = 1 AND state IN ('provisional', 'settled')").all(date) as Array<{ psn_no: string; fund: string | null }>;
     return { dayFund: rows.map((r) => r.fund ?? '0.00'), personSales: rows.filter((r) => r.psn_no === psnNo).length };
   }
 
   // ── SKU mapping ─────────────────────────────────────────────────────────────
   catalogueCodeOf(sku: string): string | undefined {
-    return (this.db.prepare('SELECT catalogue_code FROM sku_mapping WHERE sku = ?').get(sku) as { catalogue_code: string } | undefined)?.catalogue_code;
+    return (statement(this.db, 'SELECT catalogue_code FROM sku_mapping WHERE sku = ?').get(sku) as { catalogue_code: string } | undefined)?.catalogue_code;
   }
 
   mappings(): Array<{ sku: string; catalogueCode: string; note: string; updatedAt: string; updatedBy: string }> {
-    return (this.db.prepare('SELECT * FROM sku_mapping ORDER BY sku').all() as Array<{ sku: string; catalogue_code: string; note: string; updated_at: string; updated_by: string }>)
+    return (statement(this.db, 'SELECT * FROM sku_mapping ORDER BY sku').all() as Array<{ sku: string; catalogue_code: string; note: string; updated_at: string; updated_by: string }>)
       .map((r) => ({ sku: r.sku, catalogueCode: r.catalogue_code, note: r.note, updatedAt: r.updated_at, updatedBy: r.updated_by }));
   }
 
   setMapping(sku: string, catalogueCode: string, note: string, by: string): void {
-    this.db.prepare(`INSERT INTO sku_mapping (sku, catalogue_code, note, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+    statement(this.db, `INSERT INTO sku_mapping (sku, catalogue_code, note, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (sku) DO UPDATE SET catalogue_code = excluded.catalogue_code, note = excluded.note, updated_at = excluded.updated_at, updated_by = excluded.updated_by`)
       .run(sku, catalogueCode, note, this.now().toISOString(), by);
   }
 
   deleteMapping(sku: string): boolean {
-    return this.db.prepare('DELETE FROM sku_mapping WHERE sku = ?').run(sku).changes > 0;
+    return statement(this.db, 'DELETE FROM sku_mapping WHERE sku = ?').run(sku).changes > 0;
   }
 
   // ── person cache ────────────────────────────────────────────────────────────
   cachePerson(psnNo: string, idNumber: string, cardNo: string | null, record: unknown, asOf: string): void {
-    this.db.prepare(`INSERT INTO person_cache (psn_no, id_number_hash, card_no, record_json, as_of) VALUES (?, ?, ?, ?, ?)
+    statement(this.db, `INSERT INTO person_cache (psn_no, id_number_hash, card_no, record_json, as_of) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (psn_no) DO UPDATE SET id_number_hash = excluded.id_number_hash, card_no = COALESCE(excluded.card_no, person_cache.card_no),
         record_json = excluded.record_json, as_of = excluded.as_of`).run(psnNo, sha256(`id:${idNumber}`), cardNo, JSON.stringify(record), asOf);
   }
 
   cachedPerson(by: { idNumber?: string; cardNo?: string; psnNo?: string }): { record: unknown; asOf: string } | undefined {
-    const row = (by.psnNo ? this.db.prepare('SELECT record_json, as_of FROM person_cache WHERE psn_no = ?').get(by.psnNo)
-      : by.cardNo ? this.db.prepare('SELECT record_json, as_of FROM person_cache WHERE card_no = ?').get(by.cardNo)
-        : by.idNumber ? this.db.prepare('SELECT record_json, as_of FROM person_cache WHERE id_number_hash = ?').get(sha256(`id:${by.idNumber}`))
+    const row = (by.psnNo ? statement(this.db, 'SELECT record_json, as_of FROM person_cache WHERE psn_no = ?').get(by.psnNo)
+      : by.cardNo ? statement(this.db, 'SELECT record_json, as_of FROM person_cache WHERE card_no = ?').get(by.cardNo)
+        : by.idNumber ? statement(this.db, 'SELECT record_json, as_of FROM person_cache WHERE id_number_hash = ?').get(sha256(`id:${by.idNumber}`))
           : undefined) as { record_json: string; as_of: string } | undefined;
     return row ? { record: JSON.parse(row.record_json) as unknown, asOf: row.as_of } : undefined;
   }
 
   // ── traceability codes ──────────────────────────────────────────────────────
   isSold(code: string): boolean {
-    return this.db.prepare('SELECT 1 FROM trace_code WHERE code = ?').get(code) !== undefined;
+    return statement(this.db, 'SELECT 1 FROM trace_code WHERE code = ?').get(code) !== undefined;
   }
 
   /** Inside the settle transaction: a code sold concurrently elsewhere makes the whole sale fail. */
   markSold(saleId: string, lines: ReadonlyArray<{ sku: string; split: boolean; traceCodes: readonly string[] }>): void {
-    const insert = this.db.prepare('INSERT INTO trace_code (code, sale_id, sku, split, sold_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING');
-    const soldTo = this.db.prepare('SELECT sale_id, split FROM trace_code WHERE code = ?');
+    const insert = statement(this.db, 'INSERT INTO trace_code (code, sale_id, sku, split, sold_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING');
+    const soldTo = statement(this.db, 'SELECT sale_id, split FROM trace_code WHERE code = ?');
     const at = this.now().toISOString();
     for (const line of lines) {
       for (const code of line.traceCodes) {

@@ -13,7 +13,7 @@
 //
 // `record` may also be called inside the caller's own db.transaction(() => …): better-sqlite3 nests
 // it as a savepoint, so everything commits or nothing does.
-import { type Db } from '../db/open';
+import { statement, type Db } from '../db/open';
 import { nextMsgid, type MsgidState } from '../../core/centre/msgid';
 import { describeIssues } from '../../core/centre/fields';
 import { SettleInput, type SettleInputDraft, type SettleOutput } from '../../core/centre/tx/settle';
@@ -22,6 +22,10 @@ import {
   DEFAULT_LIMITS, newEntry, transition, type OutboxEntry, type OutboxEvent, type OutboxLimits, type OutboxState, OUTBOX_STATES,
 } from '../../core/sync/outbox';
 import { centreSplit, Split, splitDifference, type SplitDifference } from '../../core/sync/split';
+import { type SchedulableEntry } from '../../core/sync/scheduler';
+
+/** The dependency key other outbox entries name to wait for a settlement's confirmation. */
+export const settlementKey = (id: number): string => `settlement:${id}`;
 
 export interface NewSettlement {
   /** The caller's unique key for the sale (receipt number, checkout id): recording it twice is refused. */
@@ -99,20 +103,27 @@ export class SettlementStore {
       throw new SettlementInputError(`provisional.total: ${provisional.data.total} differs from request.druginfo.medfee_sumamt ${request.data.druginfo.medfee_sumamt}`);
     }
     return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM settlement WHERE sale_ref = ?').get(input.saleRef)) throw new SettlementInputError(`saleRef: ${input.saleRef} is already recorded`);
+      if (statement(this.db, 'SELECT 1 FROM settlement WHERE sale_ref = ?').get(input.saleRef)) throw new SettlementInputError(`saleRef: ${input.saleRef} is already recorded`);
       const msgid = this.allocateMsgidInTx();
       const now = this.clock().toISOString();
       const p = provisional.data;
-      const { lastInsertRowid } = this.db.prepare(`INSERT INTO settlement (sale_ref, msgid, fixmedins_code, psn_no, insuplc_admdvs, recorded_at, request_json, quote_json,
+      const quoteJson = input.quote === undefined ? null : JSON.stringify(input.quote);
+      const { lastInsertRowid } = statement(this.db, `INSERT INTO settlement (sale_ref, msgid, fixmedins_code, psn_no, insuplc_admdvs, recorded_at, request_json, quote_json,
           prov_total, prov_fund, prov_account, prov_cash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(input.saleRef, msgid, this.options.fixmedinsCode, request.data.druginfo.psn_no, input.insuplcAdmdvs, now, JSON.stringify(request.data),
-          input.quote === undefined ? null : JSON.stringify(input.quote), p.total, p.fund, p.account, p.cash);
+          quoteJson, p.total, p.fund, p.account, p.cash);
       const id = Number(lastInsertRowid);
       const entry = newEntry();
-      this.db.prepare('INSERT INTO settlement_outbox (settlement_id, state, sends, query_failures, note, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
+      statement(this.db, 'INSERT INTO settlement_outbox (settlement_id, state, sends, query_failures, note, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
         .run(id, entry.state, entry.sends, entry.queryFailures, entry.note, now);
       this.log(id, 'new', entry.state, 'recorded', '');
-      const record = this.get(id)!;
+      // Built from what was just written rather than read back (the request need not be parsed again).
+      const record: SettlementRecord = {
+        id, saleRef: input.saleRef, msgid, psnNo: request.data.druginfo.psn_no, insuplcAdmdvs: input.insuplcAdmdvs, recordedAt: now,
+        request: request.data, provisional: { total: p.total, fund: p.fund, account: p.account, cash: p.cash },
+        quote: quoteJson === null ? null : JSON.parse(quoteJson) as unknown,
+        outbox: { ...entry, nextAttemptAt: 0, updatedAt: now }, centre: null,
+      };
       within?.(record, this.db);
       return record;
     }).immediate();
@@ -125,49 +136,67 @@ export class SettlementStore {
 
   private allocateMsgidInTx(): string {
     const code = this.options.fixmedinsCode;
-    const row = this.db.prepare('SELECT stamp, seq FROM centre_msgid_state WHERE fixmedins_code = ?').get(code) as MsgidState | undefined;
+    const row = statement(this.db, 'SELECT stamp, seq FROM centre_msgid_state WHERE fixmedins_code = ?').get(code) as MsgidState | undefined;
     const issued = nextMsgid(code, this.clock(), row ?? null);
-    this.db.prepare(`INSERT INTO centre_msgid_state (fixmedins_code, stamp, seq) VALUES (?, ?, ?)
+    statement(this.db, `INSERT INTO centre_msgid_state (fixmedins_code, stamp, seq) VALUES (?, ?, ?)
       ON CONFLICT (fixmedins_code) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq`).run(code, issued.state.stamp, issued.state.seq);
     return issued.msgid;
   }
 
   get(id: number): SettlementRecord | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as Row | undefined;
+    const row = statement(this.db, `${SELECT} WHERE s.id = ?`).get(id) as Row | undefined;
     return row && toRecord(row);
   }
 
   byMsgid(msgid: string): SettlementRecord | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE s.msgid = ?`).get(msgid) as Row | undefined;
+    const row = statement(this.db, `${SELECT} WHERE s.msgid = ?`).get(msgid) as Row | undefined;
     return row && toRecord(row);
   }
 
   bySaleRef(saleRef: string): SettlementRecord | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE s.sale_ref = ?`).get(saleRef) as Row | undefined;
+    const row = statement(this.db, `${SELECT} WHERE s.sale_ref = ?`).get(saleRef) as Row | undefined;
     return row && toRecord(row);
   }
 
   list(options: { state?: OutboxState; afterId?: number; limit?: number } = {}): SettlementRecord[] {
-    const rows = this.db.prepare(`${SELECT} WHERE (? IS NULL OR o.state = ?) AND s.id > ? ORDER BY s.id LIMIT ?`)
+    const rows = statement(this.db, `${SELECT} WHERE (? IS NULL OR o.state = ?) AND s.id > ? ORDER BY s.id LIMIT ?`)
       .all(options.state ?? null, options.state ?? null, options.afterId ?? 0, options.limit ?? 1000) as Row[];
     return rows.map(toRecord);
   }
 
   /** The first entry the drain loop should act on now, in recording order (parked ones never block). */
   nextDue(nowMs: number): SettlementRecord | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE o.state NOT IN ('confirmed', 'reversed', 'parked') AND o.next_attempt_at <= ? ORDER BY s.id LIMIT 1`).get(nowMs) as Row | undefined;
+    const row = statement(this.db, `${SELECT} WHERE o.state NOT IN ('confirmed', 'reversed', 'parked') AND o.next_attempt_at <= ? ORDER BY s.id LIMIT 1`).get(nowMs) as Row | undefined;
     return row && toRecord(row);
+  }
+
+  /**
+   * The head of the open queue for the drain scheduler (core/sync/scheduler.ts): the first `limit`
+   * open entries in recording order, with what the scheduler needs and nothing else (no request JSON).
+   * A settlement's lane is its person, so a person's settlements reach the centre in recording order.
+   */
+  openHead(limit: number): SchedulableEntry[] {
+    const rows = statement(this.db, `SELECT s.id, s.psn_no AS psnNo, o.next_attempt_at AS dueAt FROM settlement_outbox o JOIN settlement s ON s.id = o.settlement_id
+      WHERE o.state NOT IN ('confirmed', 'reversed', 'parked') ORDER BY o.settlement_id LIMIT ?`).all(limit) as Array<{ id: number; psnNo: string; dueAt: number }>;
+    return rows.map((r) => ({ id: r.id, key: settlementKey(r.id), lanes: [`person:${r.psnNo}`], waitsFor: [], dueAt: r.dueAt }));
+  }
+
+  /** Whether the entry a dependency key names is done with the centre (`settlement:<id>` confirmed). */
+  isResolved(key: string): boolean {
+    const match = /^settlement:(\d+)$/.exec(key);
+    if (!match) return false;
+    return statement(this.db, "SELECT 1 FROM settlement_outbox WHERE settlement_id = ? AND state = 'confirmed'").get(Number(match[1])) !== undefined;
   }
 
   /** When the earliest waiting entry becomes due (epoch ms), or null when nothing is open. */
   nextWake(): number | null {
-    const row = this.db.prepare("SELECT min(next_attempt_at) AS at FROM settlement_outbox WHERE state NOT IN ('confirmed', 'reversed', 'parked')").get() as { at: number | null };
+    const row = statement(this.db, "SELECT min(next_attempt_at) AS at FROM settlement_outbox WHERE state NOT IN ('confirmed', 'reversed', 'parked')").get() as { at: number | null };
     return row.at;
   }
 
   counts(): Record<OutboxState, number> {
     const counts = Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as Record<OutboxState, number>;
-    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM settlement_outbox GROUP BY state').all() as Array<{ state: OutboxState; n: number }>) counts[r.state] = r.n;
+    for (const r of statement(this.db, 'SELECT state, count(*) AS n FROM settlement_outbox GROUP BY state').all() as Array<{ state: OutboxState; n: number }>) counts[r.state] = r.n;
     return counts;
   }
 
@@ -175,7 +204,7 @@ export class SettlementStore {
   apply(id: number, event: Exclude<OutboxEvent, { type: 'settled' }>, options: { nextAttemptAt?: number } = {}): OutboxEntry {
     return this.db.transaction(() => {
       const { before, after } = this.transitionInTx(id, event);
-      this.db.prepare('UPDATE settlement_outbox SET state = ?, sends = ?, query_failures = ?, note = ?, next_attempt_at = ?, updated_at = ? WHERE settlement_id = ?')
+      statement(this.db, 'UPDATE settlement_outbox SET state = ?, sends = ?, query_failures = ?, note = ?, next_attempt_at = ?, updated_at = ? WHERE settlement_id = ?')
         .run(after.state, after.sends, after.queryFailures, after.note, options.nextAttemptAt ?? 0, this.clock().toISOString(), id);
       this.log(id, before.state, after.state, event.type, detailOf(event));
       return after;
@@ -195,10 +224,10 @@ export class SettlementStore {
       const split = centreSplit(info);
       const diff = splitDifference(record.provisional, split);
       const now = this.clock().toISOString();
-      this.db.prepare(`UPDATE settlement SET centre_setl_id = ?, centre_mdtrt_id = ?, centre_output_json = ?, centre_total = ?, centre_fund = ?,
+      statement(this.db, `UPDATE settlement SET centre_setl_id = ?, centre_mdtrt_id = ?, centre_output_json = ?, centre_total = ?, centre_fund = ?,
           centre_account = ?, centre_cash = ?, diff_fund = ?, diff_account = ?, diff_cash = ?, confirmed_at = ? WHERE id = ?`)
         .run(info.setl_id, info.mdtrt_id, JSON.stringify(output), split.total, split.fund, split.account, split.cash, diff.fund, diff.account, diff.cash, now, id);
-      this.db.prepare('UPDATE settlement_outbox SET state = ?, sends = ?, query_failures = ?, note = ?, next_attempt_at = 0, updated_at = ? WHERE settlement_id = ?')
+      statement(this.db, 'UPDATE settlement_outbox SET state = ?, sends = ?, query_failures = ?, note = ?, next_attempt_at = 0, updated_at = ? WHERE settlement_id = ?')
         .run(after.state, after.sends, after.queryFailures, diff.any ? `centre differs: fund ${diff.fund}, account ${diff.account}, cash ${diff.cash}` : '', now, id);
       this.log(id, before.state, after.state, 'settled', `via ${via}: setl_id ${info.setl_id}`);
       return this.get(id)!;
@@ -208,25 +237,25 @@ export class SettlementStore {
   /** Start-up: entries left mid-call by a dead process have an unknown outcome. */
   recoverInFlight(): number {
     return this.db.transaction(() => {
-      const ids = (this.db.prepare("SELECT settlement_id AS id FROM settlement_outbox WHERE state IN ('sending', 'querying')").all() as Array<{ id: number }>).map((r) => r.id);
+      const ids = (statement(this.db, "SELECT settlement_id AS id FROM settlement_outbox WHERE state IN ('sending', 'querying')").all() as Array<{ id: number }>).map((r) => r.id);
       for (const id of ids) this.apply(id, { type: 'crash_recovered' });
       return ids.length;
     }).immediate();
   }
 
   history(id: number): Array<{ at: string; from: string; to: string; event: string; detail: string }> {
-    return (this.db.prepare('SELECT at, from_state AS "from", to_state AS "to", event, detail FROM settlement_outbox_log WHERE settlement_id = ? ORDER BY id').all(id)) as Array<{ at: string; from: string; to: string; event: string; detail: string }>;
+    return (statement(this.db, 'SELECT at, from_state AS "from", to_state AS "to", event, detail FROM settlement_outbox_log WHERE settlement_id = ? ORDER BY id').all(id)) as Array<{ at: string; from: string; to: string; event: string; detail: string }>;
   }
 
   private transitionInTx(id: number, event: OutboxEvent): { before: OutboxEntry; after: OutboxEntry } {
-    const row = this.db.prepare('SELECT state, sends, query_failures, note FROM settlement_outbox WHERE settlement_id = ?').get(id) as { state: OutboxState; sends: number; query_failures: number; note: string } | undefined;
+    const row = statement(this.db, 'SELECT state, sends, query_failures, note FROM settlement_outbox WHERE settlement_id = ?').get(id) as { state: OutboxState; sends: number; query_failures: number; note: string } | undefined;
     if (!row) throw new Error(`settlement ${id} has no outbox entry`);
     const before: OutboxEntry = { state: row.state, sends: row.sends, queryFailures: row.query_failures, note: row.note };
     return { before, after: transition(before, event, this.limits) };
   }
 
   private log(id: number, from: string, to: string, event: string, detail: string): void {
-    this.db.prepare('INSERT INTO settlement_outbox_log (settlement_id, at, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO settlement_outbox_log (settlement_id, at, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, this.clock().toISOString(), from, to, event, detail.slice(0, 2000));
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
+  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
 } from '../../core/contracts/technician';
 import { shell } from './shell';
 import { zh } from './strings';
@@ -188,7 +188,9 @@ export const api = {
     call('POST', `/api/sales/${enc(id)}/settle`, SaleView, { body: { useAccount, acceptSelfPay }, idempotent: true }),
   refund: (id: string, reason: string) => call('POST', `/api/sales/${enc(id)}/refund`, SaleView, { body: { reason }, idempotent: true }),
   sale: (id: string) => call('GET', `/api/sales/${enc(id)}`, SaleView),
-  sales: (query: { date?: string; state?: SaleState }) => call('GET', '/api/sales', z.array(SaleView), { query }),
+  /** One page of sales, newest first (the API pages: limit ≤ 500). */
+  sales: (query: { date?: string; state?: SaleState; limit?: number }) =>
+    call('GET', '/api/sales', z.array(SaleView), { query: { date: query.date, state: query.state, limit: query.limit === undefined ? undefined : String(query.limit) } }),
   receiptHtml: (id: string) => html(`/api/sales/${enc(id)}/receipt`),
 
   // ── 进销存上传 and the pharmacist per operator (manager) ─────────────────────────────────
@@ -220,7 +222,7 @@ export const api = {
   },
 
   // ── technician ───────────────────────────────────────────────────────────────────────────
-  ports: () => call('GET', '/api/reader/ports', z.array(PortView)),
+  ports: () => call('GET', '/api/reader/ports', PortList),
   readerSettings: () => call('GET', '/api/reader/settings', ReaderSettings),
   saveReaderSettings: (body: ReaderSettings) => call('PUT', '/api/reader/settings', ReaderSettings, { body }),
   selfTest: () => call('POST', '/api/reader/self-test', SelfTestResult, { body: {} }),

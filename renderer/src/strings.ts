@@ -1,6 +1,7 @@
 // Every user-facing string, Simplified Chinese by default, in one place. Messages that come from
 // the backend (errors, explanations) are already Chinese and are shown as they are.
 import { ROLE_LABELS, type Role } from '../../core/contracts/common';
+import { type PortList } from '../../core/contracts/technician';
 import {
   CENTRE_CHECK_LABELS, DETAIL_RESULT_LABELS, ENTRY_KIND_LABELS, ENTRY_STATUS_LABELS, RESOLUTION_LABELS,
 } from '../../core/contracts/reconciliation';
@@ -14,7 +15,7 @@ const INSUTYPES: Record<string, string> = {
 
 /** Plain-Chinese hints for input fields, keyed by the contract's field path (list indices dropped). */
 const FIELD_HINTS: Record<string, string> = {
-  operatorId: '工号应为 1–20 位字母或数字',
+  operatorId: '工号应为 4–8 位数字',
   pin: '密码应为 4–8 位数字',
   name: '请填写名称',
   'identify.token': '电子凭证无效：请让患者刷新二维码后重新扫描',
@@ -66,6 +67,7 @@ export const zh = {
   save: '保存',
   saved: '已保存',
   refresh: '刷新',
+  loadMore: '加载更多',
   add: '新增',
   edit: '修改',
   delete: '删除',
@@ -168,8 +170,12 @@ export const zh = {
     retired: '退休',
     hospitalized: '住院中',
     suspended: '暂停参保',
-    yearFund: '本年统筹已付',
-    deductibleMet: '本年起付已达',
+    yearFund: '统筹已支付',
+    deductibleMet: '本年起付线已付',
+    capLeft: '剩余限额',
+    capUnknown: '政策未给出',
+    yearFromCentre: (readAt: string): string => `本年累计：医保中心 ${readAt} 读取，另加本店此后结算`,
+    yearFromStore: '本年累计：仅本店记录（未能读取中心累计信息），以中心结算为准',
     fromCache: (asOf: string, days: number): string => `离线：使用本店缓存的参保信息（${asOf}，${days} 天前）`,
     fromCentre: '医保中心实时信息',
 
@@ -400,6 +406,9 @@ export const zh = {
     manufacturer: '厂商',
     vendorProduct: 'VID:PID',
     noPorts: '没有发现串口：请检查读卡器的 USB 线和驱动',
+    portsFallback: (f: NonNullable<PortList['fallback']>): string => (f.reason === 'helper-missing'
+      ? `本机没有 ${f.program}（系统的串口枚举工具），以下端口取自内核设备列表，厂商信息可能不全。`
+      : `系统的串口枚举失败（${f.detail}），以下端口取自内核设备列表，厂商信息可能不全。`),
     settingsTitle: '读卡器设置（本终端）',
     port: '端口',
     baud: '波特率',

@@ -13,6 +13,10 @@ test('reader bench: settings are checked before saving, and the self-test shows 
   await signIn(page, 'technician');
   await page.getByTestId('ports').waitFor();
   await expectText(page, 'reader-settings', '虚拟读卡器（培训）');
+  // A list from the kernel (no udevadm on this machine, or the platform listing failed) says so in one sentence.
+  const listing = (await app.api('technician', 'GET', '/api/reader/ports')).body;
+  if (listing.fallback) await expectText(page, 'ports-fallback', '以下端口取自内核设备列表');
+  else expect(await page.getByTestId('ports-fallback').count()).toBe(0);
 
   // A serial reader without a port is refused in Chinese before anything is sent.
   await page.getByTestId('reader-model').click();

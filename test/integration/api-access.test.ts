@@ -84,6 +84,26 @@ describe('bad input names the field and changes nothing', () => {
     expect(r.body.message).toContain(field);
   });
 
+  // Operator ids are 4–8 digits wherever the API takes one (issue 13): exponent notation, NaN and a
+  // resident ID number look like numbers or ids to a lax parser, and must be refused by field name.
+  const BAD_OPERATOR_IDS = ['1e3', 'NaN', '360102199207080021', '36010219920708002X', '123', '123456789', '１００１', ' 1001', '-1001', '10.1', 'Infinity', 'abcd'];
+  test.each(BAD_OPERATOR_IDS)('operator id %j is refused at sign-in, creation and deactivation', async (operatorId) => {
+    const login = await api.call('POST', '/api/session', { body: { operatorId, pin: '1111' } });
+    expect([login.status, login.body.field]).toEqual([400, 'operatorId']);
+    const before = (await api.call('GET', '/api/operators', { token: manager })).body;
+    const create = await api.call('POST', '/api/operators', { token: manager, body: { operatorId, name: '新人', role: 'cashier', pin: '4321' } });
+    expect([create.status, create.body.field]).toEqual([400, 'operatorId']);
+    expect(create.body.message).toContain('4–8 digits');
+    expect((await api.call('GET', '/api/operators', { token: manager })).body).toEqual(before);
+    const deactivate = await api.call('POST', `/api/operators/${encodeURIComponent(operatorId)}/deactivate`, { token: manager });
+    expect([deactivate.status, deactivate.body.field]).toEqual([400, 'id']);
+  });
+
+  test.each(['0001', '1001', '12345678'])('operator id %j (4–8 digits) is accepted', async (operatorId) => {
+    const r = await api.call('POST', '/api/session', { body: { operatorId, pin: '9876' } });
+    expect(r.status).toBe(401);
+  });
+
   test('malformed JSON and a huge body are refused with JSON errors', async () => {
     const bad = await api.call('POST', '/api/session', { rawBody: '{"operatorId":' });
     expect(bad.status).toBe(400);

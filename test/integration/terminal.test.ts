@@ -54,10 +54,12 @@ describe('reader settings and ports', () => {
     await api.call('PUT', '/api/reader/settings', { token: tech, body: { model: 'virtual' } });
   });
 
-  test('the ports list is an array of ports', async () => {
+  test('the ports list is an array of ports, and says how it was found', async () => {
     const r = await api.call('GET', '/api/reader/ports', { token: tech });
     expect(r.status).toBe(200);
-    expect(Array.isArray(r.body)).toBe(true);
+    expect(Array.isArray(r.body.ports)).toBe(true);
+    expect(['platform', 'kernel']).toContain(r.body.source);
+    expect(r.body.fallback === null).toBe(r.body.source === 'platform');
   });
 });
 

@@ -2,12 +2,13 @@
 //   const edition = editionById('jilin');      // throws EditionError naming what is wrong
 import jilin from './jilin.json';
 import national from './national.json';
+import nationalStrict from './national-strict.json';
 import shenzhen from './shenzhen.json';
 import { EditionError, parseEditionFile, resolveEdition, type EditionProfile, type EditionProfileFile } from './schema';
 
 export const DEFAULT_EDITION_ID = 'national';
 
-const FILES: Record<string, unknown> = { national, jilin, shenzhen };
+const FILES: Record<string, unknown> = { national, 'national-strict': nationalStrict, jilin, shenzhen };
 
 let parsed: Map<string, EditionProfileFile> | null = null;
 const resolved = new Map<string, EditionProfile>();

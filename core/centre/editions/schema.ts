@@ -103,7 +103,7 @@ export const EditionProfileFile = z.object({
   sources: z.record(z.string(), z.string().min(1)),
   /** What this edition is known not to have, or open points, in a sentence each. */
   notes: z.array(z.string()).default([]),
-  transactions: z.record(z.string().regex(/^\d{4}[A-Z]?$/, 'keys are our internal infno (4 digits, a batch form with its letter)'), EditionTransaction).default({}),
+  transactions: z.record(z.string().regex(/^\d{4}[A-Z]?$/, 'keys are our internal infno (core/centre/transactions.ts)'), EditionTransaction).default({}),
 }).strict();
 export type EditionProfileFile = z.infer<typeof EditionProfileFile>;
 

@@ -150,3 +150,15 @@ export function fromWire(spec: MessageSpec, received: unknown): unknown {
 export function describeProblems(problems: readonly WireProblem[]): string {
   return problems.map((p) => `${p.path}: ${p.detail}`).join('; ');
 }
+
+const PROBLEM_ZH: Record<WireProblem['problem'], string> = {
+  unknown: '接口版本未定义该字段', missing: '必填项为空', too_long: '超长', not_object: '应为对象', not_array: '应为数组',
+};
+
+/** As a platform words it in err_msg (the sandbox's answers reach the cashier). */
+export function describeProblemsZh(problems: readonly WireProblem[]): string {
+  return problems.map((p) => {
+    const length = p.problem === 'too_long' ? /^(\d+) characters, at most (\d+)$/.exec(p.detail) : null;
+    return `${p.path}: ${PROBLEM_ZH[p.problem]}${length ? `（${length[1]} 字符，最多 ${length[2]}）` : ''}`;
+  }).join('；');
+}

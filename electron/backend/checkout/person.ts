@@ -5,6 +5,7 @@ import { type PersonInfoOutput } from '../../../core/centre/tx/person';
 import { daysBetween } from '../../../core/checkout/prescription';
 import { businessDate, maskIdNumber } from '../../../core/checkout/business-date';
 import { z } from 'zod';
+import { type CentreYear, type YearBasis } from './ytd';
 
 /** How the person was identified; the same credential goes into 2101/2102 (mdtrt_cert_type/no). */
 export const Credential = z.object({
@@ -27,6 +28,8 @@ export const PersonRecord = z.object({
   suspended: z.boolean(),
   balance: z.string(),
   year: z.object({ year: z.number().int(), deductibleMet: z.string(), fundPaid: z.string() }),
+  /** The centre's 5206 figures as read at identify (checkout/ytd.ts); null where none was read. */
+  centreYear: z.object({ year: z.number().int(), deductibleMet: z.string(), fundPaid: z.string(), readAt: z.string() }).nullable().default(null),
   asOf: z.string(),
 });
 export type PersonRecord = z.infer<typeof PersonRecord>;
@@ -34,14 +37,15 @@ export type PersonRecord = z.infer<typeof PersonRecord>;
 export class NoInsuranceError extends Error {}
 
 /** 1101 reply → the person, choosing the employee insurance row (310) first. */
-export function personFromCentre(output: PersonInfoOutput, asOf: Date, cardNo: string | null, previous: PersonRecord | undefined): PersonRecord {
+export function personFromCentre(output: PersonInfoOutput, asOf: Date, cardNo: string | null, previous: PersonRecord | undefined, centreYear: CentreYear | null = null): PersonRecord {
   const rows = output.insuinfo;
   const row = rows.find((r) => r.insutype === '310') ?? rows[0];
   if (!row) throw new NoInsuranceError('中心返回的参保信息为空：此人没有可结算的险种，请按自费销售');
   const year = Number(businessDate(asOf).slice(0, 4));
-  // 1101 carries no year-to-date totals; keep the running totals this store learned from the
-  // centre's settlements this year (a new year starts from zero).
-  const totals = previous && previous.year.year === year ? previous.year : { year, deductibleMet: '0.00', fundPaid: '0.00' };
+  // 1101 carries no year-to-date totals: the centre's 5206 figures when read, else the running totals
+  // this store learned from the centre's settlements this year (a new year starts from zero).
+  const totals = centreYear && centreYear.year === year ? { year, deductibleMet: centreYear.deductibleMet, fundPaid: centreYear.fundPaid }
+    : previous && previous.year.year === year ? previous.year : { year, deductibleMet: '0.00', fundPaid: '0.00' };
   return {
     psnNo: output.baseinfo.psn_no,
     name: output.baseinfo.psn_name,
@@ -56,11 +60,12 @@ export function personFromCentre(output: PersonInfoOutput, asOf: Date, cardNo: s
     suspended: row.psn_insu_stas !== '1',
     balance: row.balc,
     year: totals,
+    centreYear: centreYear ?? (previous?.centreYear && previous.centreYear.year === year ? previous.centreYear : null),
     asOf: asOf.toISOString(),
   };
 }
 
-export function personView(person: PersonRecord, source: 'centre' | 'cache', now: Date, regionName: (code: string) => string | null): PersonView {
+export function personView(person: PersonRecord, source: 'centre' | 'cache', now: Date, regionName: (code: string) => string | null, basis?: YearBasis, capLeft: string | null = null): PersonView {
   return {
     psnNo: person.psnNo,
     name: person.name,
@@ -73,7 +78,9 @@ export function personView(person: PersonRecord, source: 'centre' | 'cache', now
     hospitalized: person.hospitalized,
     suspended: person.suspended,
     balance: person.balance,
-    year: { deductibleMet: person.year.deductibleMet, fundPaid: person.year.fundPaid },
+    year: basis
+      ? { deductibleMet: basis.deductibleMet, fundPaid: basis.fundPaid, capLeft, source: basis.source, readAt: basis.readAt }
+      : { deductibleMet: person.year.deductibleMet, fundPaid: person.year.fundPaid, capLeft, source: person.centreYear ? 'centre' : 'store', readAt: person.centreYear?.readAt ?? null },
     source,
     asOf: person.asOf,
     ageDays: Math.max(0, daysBetween(businessDate(new Date(person.asOf)), businessDate(now))),

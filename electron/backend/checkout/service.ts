@@ -18,8 +18,9 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView,
+  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
 } from '../../../core/contracts/checkout';
+import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
 import { decimal, fmt, money, sum } from '../../../core/money/money';
 import { type Split } from '../../../core/sync/split';
@@ -30,8 +31,10 @@ import { type SaleRow, type SaleStore, TraceCodeSoldError } from '../../../nativ
 import { type SyncEngine } from '../../../native/sync/engine';
 import { type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
 import { ApiError } from '../http/errors';
+import { OneAtATime } from './one-at-a-time';
 import { type SaleReporting } from '../trace/reporting';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
+import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
 
 export interface CheckoutDeps {
   readonly db: Db;
@@ -78,6 +81,7 @@ const BOOKED: ReadonlySet<string> = new Set(['settled', 'provisional', 'selfpay'
 
 export class CheckoutService {
   private offlineUntil = 0;
+  private readonly settling = new OneAtATime<SaleView>();
 
   constructor(private readonly deps: CheckoutDeps) {}
 
@@ -97,7 +101,10 @@ export class CheckoutService {
         online = true;
         this.markReachable();
         try {
-          const record = personFromCentre(outcome.output, now, credential.certType === '03' ? credential.certNo : null, previous?.record);
+          const cardNo = credential.certType === '03' ? credential.certNo : null;
+          const bare = personFromCentre(outcome.output, now, cardNo, previous?.record);
+          const centreYear = await readCentreYear(this.deps.centre, bare, now);
+          const record = centreYear ? personFromCentre(outcome.output, now, cardNo, previous?.record, centreYear) : bare;
           this.deps.sales.cachePerson(record.psnNo, record.idNumber, record.cardNo, record, record.asOf);
           person = { record, credential, source: 'centre' };
         } catch (error) {
@@ -284,16 +291,17 @@ export class CheckoutService {
   private localQuote(data: SaleData, useAccount: boolean): SplitView {
     const person = data.person!.record;
     const rx = data.prescription?.valid && data.prescription.issuer ? data.prescription.issuer : null;
+    const basis = yearBasis(this.deps.db, person, this.deps.now());
     const result = quote({
       region: person.region,
       date: businessDate(this.deps.now()),
       person: { status: person.status, ...(person.retiredOn && { retiredOn: person.retiredOn }), hospitalized: person.hospitalized, suspended: person.suspended },
-      year: { deductibleMet: person.year.deductibleMet, fundPaid: person.year.fundPaid },
+      year: { deductibleMet: basis.deductibleMet, fundPaid: basis.fundPaid },
       account: { balance: person.balance, use: useAccount },
       prescription: rx ? { issuerLevel: rx.level, ...(rx.priceClass && { issuerPriceClass: rx.priceClass }), issuerDesignated: rx.designated } : null,
       lines: data.lines.filter((l) => l.insured).map((l) => l.quoteLine),
     }, this.deps.policy);
-    return splitFromQuote(result);
+    return splitFromQuote({ ...result, explain: [yearBasisLine(basis, this.deps.now()), ...result.explain] });
   }
 
   private settleRequest(data: SaleData, useAccount: boolean) {
@@ -307,11 +315,16 @@ export class CheckoutService {
   }
 
   // ── settle ──────────────────────────────────────────────────────────────────
-  async settle(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
+  /** A settle racing another for the same sale answers with that one's outcome: one booking, one truth. */
+  settle(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
+    return this.settling.run(id, () => this.settleNow(id, options), () => this.get(id));
+  }
+
+  private async settleNow(id: string, options: { useAccount: boolean; acceptSelfPay: boolean }): Promise<SaleView> {
     // Settling a sale that is already booked answers with the booking: a POS retrying after a lost
     // reply (or after this process restarted) sees success, and nothing is booked twice.
     if (BOOKED.has(this.row(id).state)) return this.get(id);
-    const { row, data } = this.editable(id);
+    const { row, data } = this.editable(id, true);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
     const insured = data.lines.some((l) => l.insured) && data.person !== null;
@@ -509,8 +522,8 @@ export class CheckoutService {
     return this.viewOf(this.row(id));
   }
 
-  list(filter: { date?: string; state?: string }): SaleView[] {
-    return this.deps.sales.list(filter).map((r) => this.viewOf(r));
+  list(filter: { date?: string; state?: string; before?: string; limit?: number }): SaleView[] {
+    return this.deps.sales.list({ ...filter, limit: filter.limit ?? SALE_PAGE_DEFAULT }).map((r) => this.viewOf(r));
   }
 
   receipt(id: string): string {
@@ -523,8 +536,9 @@ export class CheckoutService {
     return row;
   }
 
-  private editable(id: string): { row: SaleRow; data: SaleData } {
+  private editable(id: string, bySettle = false): { row: SaleRow; data: SaleData } {
     const row = this.row(id);
+    if (!bySettle && this.settling.busy(id)) throw new ApiError(409, 'SETTLEMENT_IN_PROGRESS', '此单正在结算，请等待结算结果后再操作（可稍后重试）');
     if (!EDITABLE.has(row.state)) throw new ApiError(409, 'SALE_CLOSED', `此单已${row.state === 'refunded' ? '退费' : '结算'}，不能再修改；如需变更请退费后重新收费`);
     return { row, data: this.data(row) };
   }
@@ -551,6 +565,8 @@ export class CheckoutService {
     const settlement = row.settlement_id ? this.deps.settlements.get(Number(row.settlement_id)) : undefined;
     const regionName = (code: string): string | null => this.deps.policy.packagesFor(code)[0]?.region.name ?? null;
     const { mode: _m, useAccount: _u, ...split } = data.split ?? { mode: null, useAccount: null };
+    // Booked but not yet confirmed (an online settle in flight, or interrupted by a crash) is provisional.
+    const provisional = row.provisional === 1 || row.state === 'provisional';
     return {
       id: row.id,
       state: row.state as SaleState,
@@ -558,24 +574,32 @@ export class CheckoutService {
       businessDate: row.business_date,
       operator: row.operator_id,
       online: row.online === 1,
-      person: data.person ? personView(data.person.record, data.person.source, this.deps.now(), regionName) : null,
+      person: data.person ? this.personViewOf(data.person, regionName) : null,
       prescription: data.prescription ? { ...data.prescription, source: data.prescription.source ?? 'paper' } : null,
       lines: data.lines.map((l) => ({
         sku: l.sku, name: l.name, qty: l.qty, price: fmt(decimal(l.price)), amount: l.amount, split: l.split, traceCodes: [...l.traceCodes],
         kind: l.kind, catalogueCode: l.catalogueCode, listClass: l.listClass, flags: [...l.flags],
       })),
       split: data.split ? split as SplitView : null,
-      provisional: row.provisional === 1,
+      provisional,
       centre: settlement?.centre ? {
         setlId: settlement.centre.setlId,
         split: centreSplitView(settlement.centre.output, null),
-        difference: row.provisional === 1
+        difference: provisional
           ? { fund: settlement.centre.difference.fund, account: settlement.centre.difference.account, cash: settlement.centre.difference.cash }
           : null,
       } : null,
       syncState: settlement ? settlement.outbox.state : null,
       problems: [...data.problems, ...(data.prescription?.problems ?? [])],
     };
+  }
+
+  /** The person with the year's figures as of now (checkout/ytd.ts) and the cap they leave. */
+  private personViewOf(person: NonNullable<SaleData['person']>, regionName: (code: string) => string | null) {
+    const now = this.deps.now();
+    const basis = yearBasis(this.deps.db, person.record, now);
+    const capLeft = annualCapLeft(this.deps.policy, person.record.region, businessDate(now), person.record.status, basis.fundPaid);
+    return personView(person.record, person.source, now, regionName, basis, capLeft);
   }
 
   // ── reachability (so an offline till does not wait for a timeout on every step) ──

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type Principal } from '../../../core/contracts/auth';
 import { type Role } from '../../../core/contracts/common';
 import { ApiError, validationError } from './errors';
+import { asOperator } from '../operator-context';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -89,24 +90,29 @@ export function registerRoutes(app: FastifyInstance, routes: ReadonlyArray<Route
       url: spec.path,
       handler: async (request, reply) => {
         const principal = authorize(spec, request, deps);
-        const query = { ...(request.query as Record<string, unknown>) };
-        delete query.access_token;
-        const ctx: Context<never, never, never> = {
-          body: parse(spec.body, request.body, 'body'),
-          query: parse(spec.query, query, 'query'),
-          params: parse(spec.params, request.params, 'params'),
-          principal, request, reply,
-        };
-        const key = request.headers['idempotency-key'];
-        if (MUTATING.has(spec.method) && typeof key === 'string' && principal) {
-          return runIdempotent(spec, ctx, `${principal.kind}:${principal.id}`, key, deps.idempotency);
-        }
-        const result = await spec.handler(ctx);
-        if (spec.raw) return reply;
-        return reply.code(spec.status ?? 200).send(result);
+        // The centre client names this principal as 经办人 for any call the handler makes.
+        return asOperator(principal, () => handle(spec, request, reply, principal, deps));
       },
     });
   }
+}
+
+async function handle(spec: RouteSpec<never, never, never, unknown>, request: FastifyRequest, reply: FastifyReply, principal: Principal | undefined, deps: RouteDeps): Promise<FastifyReply> {
+  const query = { ...(request.query as Record<string, unknown>) };
+  delete query.access_token;
+  const ctx: Context<never, never, never> = {
+    body: parse(spec.body, request.body, 'body'),
+    query: parse(spec.query, query, 'query'),
+    params: parse(spec.params, request.params, 'params'),
+    principal, request, reply,
+  };
+  const key = request.headers['idempotency-key'];
+  if (MUTATING.has(spec.method) && typeof key === 'string' && principal) {
+    return runIdempotent(spec, ctx, `${principal.kind}:${principal.id}`, key, deps.idempotency);
+  }
+  const result = await spec.handler(ctx);
+  if (spec.raw) return reply;
+  return reply.code(spec.status ?? 200).send(result);
 }
 
 async function runIdempotent(spec: RouteSpec<never, never, never, unknown>, ctx: Context<never, never, never>, principal: string, key: string, store: IdempotencyPort): Promise<FastifyReply> {

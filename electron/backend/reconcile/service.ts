@@ -55,8 +55,11 @@ export class ReconcileService {
 
   // ── check ────────────────────────────────────────────────────────────────────────────────────
 
-  /** 3201 for every group of the day (3202 for the groups that do not balance), then the discrepancies. */
-  async check(date: string, principal: Principal): Promise<StoredCheck> {
+  /**
+   * 3201 for every group of the day (3202 for the groups that do not balance), then the discrepancies.
+   * `andThen` runs in the transaction that saves the check: if it throws, nothing of the check is kept.
+   */
+  async check(date: string, principal: Principal, andThen?: (check: StoredCheck) => void): Promise<StoredCheck> {
     if (date > this.today()) throw new ApiError(422, 'DAY_IN_FUTURE', `${date} 尚未到来，不能对账（今天是 ${this.today()}）`, 'date');
     const facts = this.ledger.centreDayFacts(date);
     const groups = centreDayGroups(facts, date, this.groupsToAsk(date));
@@ -116,6 +119,7 @@ export class ReconcileService {
         ? this.deps.recon.dropVanished(DETAIL_KINDS, { from: date, to: date }, ids) : 0;
       const healed = this.deps.recon.dropVanished(LOCAL_KINDS, { from: '0000-01-01', to: date }, ids);
       this.deps.journal.append('reconciliation.checked', { date, by: principal.id, result, groups: views.length, detailChecked: check.detailChecked, found: identified.length, new: inserted, cleared: cleared + healed });
+      andThen?.({ ...check, id: checkId });
       return checkId;
     }).immediate();
     return { ...check, id };
@@ -133,12 +137,13 @@ export class ReconcileService {
   async close(date: string, request: CloseDayRequest, principal: Principal): Promise<DayView> {
     const refusal = closeRefusal(date, this.today(), this.ledger.calendar());
     if (refusal) throw new ApiError(refusal.code === 'DAY_CLOSED' ? 409 : 422, refusal.code, refusal.message, 'date');
-    const check = await this.check(date, principal);
-    const open = this.deps.recon.openCounts(date, date).get(date) ?? 0;
-    if ((check.result !== 'balanced' || open > 0) && !request.acknowledgeUnbalanced) {
-      throw new ApiError(409, 'DAY_NOT_BALANCED', `${date} 未对平（${check.message}${open ? `；${open} 条差异未处理` : ''}）。处理差异后再日结，或确认后强制日结（之后的处理记入下一个营业日）`, 'acknowledgeUnbalanced');
-    }
-    this.deps.db.transaction(() => {
+    // The final check and the close commit together: a refused close writes nothing (no check row,
+    // no journal line, no discrepancy); 对账 (POST …/check) is the way to record a check on its own.
+    await this.check(date, principal, (check) => {
+      const open = this.deps.recon.openCounts(date, date).get(date) ?? 0;
+      if ((check.result !== 'balanced' || open > 0) && !request.acknowledgeUnbalanced) {
+        throw new ApiError(409, 'DAY_NOT_BALANCED', `${date} 未对平（${check.message}${open ? `；${open} 条差异未处理` : ''}）。处理差异后再日结，或确认后强制日结（之后的处理记入下一个营业日）；本次日结未记录任何内容，可先点“对账”查看差异`, 'acknowledgeUnbalanced');
+      }
       const calendar = this.ledger.calendar();
       if (calendar.isClosed(date)) throw new ApiError(409, 'DAY_CLOSED', `${date} 已日结`, 'date');
       const entries = this.ledger.entries(date, calendar);
@@ -147,7 +152,7 @@ export class ReconcileService {
       this.deps.journal.append('reconciliation.day_closed', {
         date, by: principal.id, result: check.result, openDiscrepancies: open, acknowledged: request.acknowledgeUnbalanced, entries: entries.length, totals: figuresView(figures),
       });
-    }).immediate();
+    });
     return this.day(date);
   }
 

@@ -1,13 +1,15 @@
 // Sign-in, operators and POS tokens.
 import { z } from 'zod';
-import { CreateOperatorRequest, CreatePosTokenRequest, LoginRequest, OperatorInfo, Principal, PosTokenCreated, PosTokenInfo, SessionInfo } from '../../../core/contracts/auth';
+import { CreateOperatorRequest, CreatePosTokenRequest, LoginRequest, OperatorId, OperatorInfo, Principal, PosTokenCreated, PosTokenInfo, SessionInfo } from '../../../core/contracts/auth';
 import { type AccessStore, LoginError } from '../../../native/store/access-store';
 import { ApiError } from '../http/errors';
 import { route } from '../http/routes';
 
 const IdParam = z.object({ id: z.string().min(1).max(100) });
+const OperatorParam = z.object({ id: OperatorId });
 
-export function accessRoutes(access: AccessStore) {
+/** `onSignOut` runs after a session ends (the centre's 9002 for that operator); its failure never blocks the sign-out. */
+export function accessRoutes(access: AccessStore, onSignOut: (principal: Principal) => Promise<void> = async () => {}) {
   return [
     route({
       method: 'POST', path: '/api/session', tag: 'access', summary: 'Sign in an operator with id and PIN', roles: 'public',
@@ -28,7 +30,11 @@ export function accessRoutes(access: AccessStore) {
     route({
       method: 'DELETE', path: '/api/session', tag: 'access', summary: 'Sign out (ends this session token)', roles: ['cashier', 'manager', 'technician'],
       response: z.object({ ok: z.literal(true) }),
-      handler: async ({ request }) => { access.logout((request.headers.authorization ?? '').slice(7).trim()); return { ok: true as const }; },
+      handler: async ({ request, principal }) => {
+        access.logout((request.headers.authorization ?? '').slice(7).trim());
+        await onSignOut(principal!).catch(() => {});
+        return { ok: true as const };
+      },
     }),
     route({
       method: 'GET', path: '/api/operators', tag: 'access', summary: 'List operators', roles: ['manager'],
@@ -45,7 +51,7 @@ export function accessRoutes(access: AccessStore) {
     }),
     route({
       method: 'POST', path: '/api/operators/:id/deactivate', tag: 'access', summary: 'Deactivate an operator and end their sessions', roles: ['manager'],
-      params: IdParam, response: z.object({ ok: z.literal(true) }),
+      params: OperatorParam, response: z.object({ ok: z.literal(true) }),
       handler: async ({ params, principal }) => {
         if (params.id === principal!.id) throw new ApiError(409, 'CANNOT_DEACTIVATE_SELF', '不能停用当前登录的工号', 'id');
         if (!access.setOperatorActive(params.id, false)) throw new ApiError(404, 'NOT_FOUND', `没有工号 ${params.id}`, 'id');

@@ -47,7 +47,7 @@ export function checkoutRoutes(checkout: CheckoutService) {
       params: SaleId, response: SaleView, handler: async ({ params }) => checkout.get(params.id),
     }),
     route({
-      method: 'GET', path: '/api/sales', tag: 'checkout', summary: "Sales by business date and state (today's list for refunds)", roles: CASHIER,
+      method: 'GET', path: '/api/sales', tag: 'checkout', summary: "Sales by business date and state (today's list for refunds), newest first, paged: limit (default 50, at most 500) and before (the previous page's last sale id)", roles: CASHIER,
       query: SaleListQuery, response: z.array(SaleView), handler: async ({ query }) => checkout.list(query),
     }),
     route({

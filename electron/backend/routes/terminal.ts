@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { StatusView } from '../../../core/contracts/status';
 import {
-  CENTRE_SECRET_NAMES, CentreOnlineTest, CentreSecretInput, CentreSecretsView, CentreSettings, EditionChoice, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortView, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
+  CENTRE_SECRET_NAMES, CentreOnlineTest, CentreSecretInput, CentreSecretsView, CentreSettings, EditionChoice, type PolicyParameterView, PolicyUpdateReport, PolicyVersionView, PortList, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
 } from '../../../core/contracts/technician';
 import { redactIdNumber } from '../../../core/card/cardholder';
 import { formatTraceEvent, maskedFrameHex } from '../../../core/reader/trace-format';
@@ -79,9 +79,9 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
     }),
     // ── reader ──
     route({
-      method: 'GET', path: '/api/reader/ports', tag: 'technician', summary: 'Serial ports on this computer', roles: TECH,
-      response: z.array(PortView),
-      handler: async () => (await listPorts()).map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? null, vendorId: p.vendorId ?? null, productId: p.productId ?? null, serialNumber: p.serialNumber ?? null })),
+      method: 'GET', path: '/api/reader/ports', tag: 'technician', summary: "Serial ports on this computer, and whether the platform's listing or the kernel's view found them", roles: TECH,
+      response: PortList,
+      handler: async () => listPorts(),
     }),
     route({
       method: 'GET', path: '/api/reader/settings', tag: 'technician', summary: "This terminal's reader settings", roles: TECH,

@@ -117,6 +117,9 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
     const verdict = ok(await c.uploadSales(batch ? '3505A' : '3505', batch ? { selinfoDetail: [soldDraft] } : { selinfo: soldDraft }, { msgid: reportMsgid(1) }));
     expect(verdict).toEqual([{ bchno: soldRow!.bchno, accepted: true, message: '' }]);
     expect(ok(await c.querySettlement({ data: { psn_no: nanchang.psnNo, setl_id: booked.setl_id, mdtrt_id: booked.mdtrt_id } }, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo?.setl_id).toBe(booked.setl_id);
+    // The year-to-date figures (5206) include the sale just booked.
+    const cum = ok(await c.cumulativeInfo({ data: { psn_no: nanchang.psnNo, cum_ym: '' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).cuminfo;
+    expect(cum.find((row) => row.cum_type_code === 'D310101')?.cum).toBe(booked.fund_pay_sumamt);
     const refund = ok(await c.cancel({ data: { setl_id: booked.setl_id, mdtrt_id: booked.mdtrt_id, psn_no: nanchang.psnNo } }, { msgid: `${TRAINING_IDENTITY.fixmedinsCode}202506161000000002`, insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo;
     expect(refund.medfee_sumamt).toBe('-71.00');
     const [returned] = returnRows([soldRow!], new Date('2025-06-16T03:00:00Z'), '收银员', 'S20250616-CONFORM', 1);
@@ -167,22 +170,19 @@ describe('the sandbox checks what it receives against its edition', () => {
     const post = async (body: unknown) => (await fetch(sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<{ infcode: number; err_msg: string | null }>;
     const signIn = { signIn: { opter_no: 'T', mac: '02-00-00-00-00-01', ip: '127.0.0.1' } };
     expect(await post({ ...head, input: signIn })).toMatchObject({ infcode: 0 });
-    expect(await post({ ...head, input: { signIn: { ...signIn.signIn, rx_fixmedins_code: 'X' } } })).toEqual(expect.objectContaining({ infcode: -1, err_msg: '输入参数错误: input.signIn.rx_fixmedins_code: not defined by the edition' }));
-    expect(await post({ ...head, input: { signIn: { opter_no: 'T', mac: '', ip: '127.0.0.1' } } })).toMatchObject({ infcode: -1, err_msg: '输入参数错误: input.signIn.mac: required by the edition' });
-    expect(await post({ ...head, fixmedins_name: '名'.repeat(21), input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: fixmedins_name: 21 characters, at most 20' });
-    expect(await post({ ...head, enc_type: 'SM4', input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: enc_type: not defined by the edition' });
-    expect(await post({ ...head, infno: '3505A', input: {} })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: infno: 5 characters, at most 4' });
+    expect(await post({ ...head, input: { signIn: { ...signIn.signIn, rx_fixmedins_code: 'X' } } })).toEqual(expect.objectContaining({ infcode: -1, err_msg: '输入参数错误: input.signIn.rx_fixmedins_code: 接口版本未定义该字段' }));
+    expect(await post({ ...head, input: { signIn: { opter_no: 'T', mac: '', ip: '127.0.0.1' } } })).toMatchObject({ infcode: -1, err_msg: '输入参数错误: input.signIn.mac: 必填项为空' });
+    expect(await post({ ...head, fixmedins_name: '名'.repeat(21), input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: fixmedins_name: 超长（21 字符，最多 20）' });
+    expect(await post({ ...head, enc_type: 'SM4', input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: enc_type: 接口版本未定义该字段' });
+    expect(await post({ ...head, infno: '3505A', input: {} })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: infno: 超长（5 字符，最多 4）' });
     expect(await post({ ...head, infno: '3508', input: {} })).toMatchObject({ infcode: -1, err_msg: expect.stringContaining('不支持的交易编号 3508') });
     await sb.close();
   });
 });
 
 describe('the prescription issuer travels in fields the edition defines', () => {
-  test('without druginfo.rx_fixmedins_code, an e-prescription still prices at its issuer\'s tier (rxno = hi_rxno); a paper one cannot', async () => {
-    const file = structuredClone(nationalFile) as typeof nationalFile & { id: string };
-    file.id = 'national-strict';
-    for (const infno of ['2101', '2102'] as const) delete (file.transactions[infno].input.nodes.druginfo.fields as Record<string, unknown>)['rx_fixmedins_code'];
-    const edition = editionFromFile(file, 'national-strict.json');
+  test('national-strict (no rx_fixmedins_code): an e-prescription still prices at its issuer\'s tier (rxno = hi_rxno); a paper one cannot', async () => {
+    const edition = editionById('national-strict');
     r = await rig(edition, 'plain');
     const decoded = ok(await r.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-7' } }));
     const rx = ok(await r.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
@@ -223,9 +223,9 @@ describe('URL layouts', () => {
 });
 
 describe('recovery follows what the edition\'s 5203 can do', () => {
-  test('national looks a lost 2102 up by msgid; Shenzhen (5203 by setl_id only) reverses it with 2601 instead', async () => {
+  test('national looks a lost 2102 up by msgid; national-strict and Shenzhen (5203 by setl_id only) reverse it with 2601 instead', async () => {
     const results: Record<string, unknown> = {};
-    for (const id of ['national', 'shenzhen']) {
+    for (const id of ['national', 'national-strict', 'shenzhen']) {
       const edition = editionById(id);
       const sb = await startSandbox({ dataDir: tempDir('sandbox'), port: 0, clock: fixedClock, edition, faults: { dropAfterCommitRate: 1, infnos: ['2102'] } });
       const http = createCentreTransport({ url: sb.endpoint, security: 'plain', dataDir: tempDir('none'), edition, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
@@ -243,6 +243,7 @@ describe('recovery follows what the edition\'s 5203 can do', () => {
     }
     expect(results).toEqual({
       national: { state: 'confirmed', events: ['recorded', 'send_started', 'outcome_unknown', 'query_started', 'settled'], centre: 1 },
+      'national-strict': { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
       shenzhen: { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
     });
   });
@@ -297,7 +298,7 @@ describe('gateway security: bad keys and secrets', () => {
 
   test('each edition names the modes it can run; SM4/SM2 only where its envelope has cainfo, signtype and enc_type', () => {
     expect(Object.fromEntries(editionIds().map((id) => [id, supportedSecurityModes(editionById(id))]))).toEqual({
-      national: ['plain', 'tif-headers'], jilin: ['plain', 'tif-headers', 'sm4-sm2'], shenzhen: ['plain', 'tif-headers'],
+      national: ['plain', 'tif-headers'], 'national-strict': ['plain', 'tif-headers'], jilin: ['plain', 'tif-headers', 'sm4-sm2'], shenzhen: ['plain', 'tif-headers'],
     });
   });
 

@@ -85,7 +85,7 @@ describe('7201 + 7203', () => {
     const raw = async (infno: string, input: unknown): Promise<{ infcode: number; output: unknown }> => {
       const envelope = {
         infno, msgid: `P42030200001202506161000${String(++seq).padStart(6, '0')}`, mdtrtarea_admvs: '420302', insuplc_admdvs: infno === '7203' ? '500000' : '',
-        recer_sys_code: 'YBXT', dev_no: '', dev_safe_info: '', cainfo: '', signtype: '', infver: 'V1.0', opter_type: '1', opter: 'T', opter_name: 'T',
+        recer_sys_code: 'YBXT', dev_no: '', dev_safe_info: '', cainfo: '', signtype: '', infver: 'V1.0', opter_type: '1', opter: 'TRAIN01', opter_name: 'T',
         inf_time: '2025-06-16 10:00:00', fixmedins_code: 'P42030200001', fixmedins_name: 'T', sign_no: env.c.centre.signNo(), input,
       };
       const response = await fetch(env.sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });

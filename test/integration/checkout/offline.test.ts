@@ -16,7 +16,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_00
   }
 }
 
-describe('offline provisional sale that later syncs and shows a difference', () => {
+describe('offline provisional sale that later syncs and matches the centre', () => {
   let saleId: string;
 
   test('a person seen online is identified offline from the cache, with the data age shown', async () => {
@@ -31,13 +31,14 @@ describe('offline provisional sale that later syncs and shows a difference', () 
     expect(status.training).toEqual({ sandboxCentre: true, virtualReader: true });
   });
 
-  test('offline pre-settle prices with the cached policy and last known totals, marked provisional', async () => {
+  test('offline pre-settle prices with the cached policy and the centre\'s cached year figures (5206), marked provisional', async () => {
     await env.till.prescription(saleId, 'TRAIN-H360102-L1', ['TRAIN-D-A01']);
     await env.till.basket(saleId, [{ sku: SKU.A01, qty: '7', price: '100.00' }]);
     const pre = await env.till.ok('POST', `/api/sales/${saleId}/presettle`, { useAccount: true });
-    // Stale totals: this store has not seen the year's deductible paid, so it deducts 600 again
-    // (南昌 第七条) and pays (700 − 600) × 60% = 60.00.
-    expect(pre.split).toMatchObject({ total: '700.00', deductible: '600.00', ratio: '0.60', fund: '60.00' });
+    // The 5206 read at the online identify said the deductible is met and 1750 of the 1800 cap is
+    // used: no deductible, and the fund is capped at 50.00 — what the centre will book.
+    expect(pre.split).toMatchObject({ total: '700.00', deductible: '0.00', ratio: '0.60', fund: '50.00' });
+    expect(pre.split.explain[0]).toMatch(/医保中心人员累计信息 5206，读取于/);
     expect(pre.online).toBe(false);
   });
 
@@ -58,9 +59,9 @@ describe('offline provisional sale that later syncs and shows a difference', () 
       const s = await env.till.ok('GET', `/api/sales/${saleId}`);
       return s.centre ? s : undefined;
     });
-    // The centre knew the deductible was met and 1750 of the 1800 cap used: it pays 50.00 (cap reached).
+    // The centre pays 50.00 (cap reached), as the provisional split said: no difference.
     expect(synced.centre.split.fund).toBe('50.00');
-    expect(synced.centre.difference).toEqual({ fund: '-10.00', account: '10.00', cash: '0.00' });
+    expect(synced.centre.difference).toEqual({ fund: '0.00', account: '0.00', cash: '0.00' });
     expect(synced.state).toBe('provisional');
     expect(synced.syncState).toBe('confirmed');
     const receipt = await env.till.call('GET', `/api/sales/${saleId}/receipt`);

@@ -71,6 +71,9 @@ describe('bad input to every endpoint: 4xx naming the field, store unchanged', (
       ['POST', `/api/sales/${sale.id}/settle`, { acceptSelfPay: 1 }, 'acceptSelfPay'],
       ['POST', `/api/sales/${sale.id}/refund`, { reason: '' }, 'reason'],
       ['GET', '/api/sales?date=yesterday', undefined, 'date'],
+      ['GET', '/api/sales?limit=0', undefined, 'limit'],
+      ['GET', '/api/sales?limit=501', undefined, 'limit'],
+      ['GET', '/api/sales?before=x%27%3B--', undefined, 'before'],
       ['GET', '/api/sales/not-a-sale', undefined, 'id'],
       ['PUT', '/api/sku-mappings/X1', { catalogueCode: 5 }, 'catalogueCode'],
     ];

@@ -90,6 +90,7 @@ beforeAll(async () => {
   settleMsgid.settle = nextMsgid();
   const booked = await must('2102', (c) => c.settle(s.request, { ...ctx, msgid: settleMsgid.settle! }));
   await must('5203', (c) => c.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: settleMsgid.settle! } }, ctx));
+  await must('5206', (c) => c.cumulativeInfo({ data: { psn_no: p.psnNo, cum_ym: '' } }, ctx));
   const day = '2025-06-16';
   await must('3201', (c) => c.reconcileTotals({ data: { insutype: '310', clr_type: '41', setl_optins: p.insuplcAdmdvs, stmt_begndate: day, stmt_enddate: day, medfee_sumamt: booked.setlinfo.medfee_sumamt, fund_pay_sumamt: booked.setlinfo.fund_pay_sumamt, acct_pay: booked.setlinfo.acct_pay, fixmedins_setl_cnt: 1 } }));
   await must('3202', (c) => c.reconcileDetails({

@@ -38,7 +38,16 @@ describe('closing a day locks it', () => {
     const offline = await manager.check(date);
     expect(offline.lastCheck.result).toBe('unavailable');
     expect(offline.balanced).toBe(false);
-    expect((await manager.call('POST', `/api/reconciliation/days/${date}/close`, {})).body.error).toBe('DAY_NOT_BALANCED');
+    // A refused close writes nothing: no check row, no journal line, no discrepancy (issue 13).
+    const db = env.api.runtime.store.db;
+    const written = () => ['recon_check', 'journal', 'recon_discrepancy', 'recon_day'].map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+    const before = written();
+    const refused = await manager.call('POST', `/api/reconciliation/days/${date}/close`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'DAY_NOT_BALANCED', field: 'acknowledgeUnbalanced' });
+    expect(refused.body.message).toContain('未记录任何内容');
+    expect(written()).toEqual(before);
+    expect((await manager.ok('GET', `/api/reconciliation/days/${date}`)).lastCheck.result).toBe('unavailable');
 
     // The centre answers reconciliation, but the sale still waits in the outbox (its backoff).
     env.api.runtime.sync.stop();

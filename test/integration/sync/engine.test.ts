@@ -11,11 +11,11 @@ const fast = { baseMs: 5, maxMs: 40, jitter: 0 };
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function setup(faults = {}, backoff = fast) {
+async function setup(faults = {}, backoff = fast, concurrency?: number) {
   const sb = await sandbox(faults);
   const c = client(sb);
   const { store, db } = storeDb();
-  const engine = new SyncEngine({ store, centre: c.centre, backoff, entryBackoff: { baseMs: 1, maxMs: 2, jitter: 0 } });
+  const engine = new SyncEngine({ store, centre: c.centre, backoff, entryBackoff: { baseMs: 1, maxMs: 2, jitter: 0 }, concurrency });
   cleanups.push(() => sb.close(), () => c.transport.close(), () => { db.close(); }, () => engine.stop());
   return { sb, c, store, db, engine };
 }
@@ -36,8 +36,8 @@ const events = (store: SettlementStore, id: number) => store.history(id).map((h)
 const dbCount = (db: Db, sql: string) => db.prepare(sql).pluck().get() as number;
 
 describe('draining the outbox', () => {
-  test('settles in recording order and stores the centre result next to the provisional split', async () => {
-    const { sb, store, engine } = await setup();
+  test('one at a time (concurrency 1): settles in recording order and stores the centre result next to the provisional split', async () => {
+    const { sb, store, engine } = await setup({}, fast, 1);
     const recs = ['shiyan-active', 'nanchang-active', 'jincheng-active'].map((f, i) => store.record({ saleRef: `S${i}`, ...sale(person(f), [{ medListCodg: 'TRAIN-D-B02', qty: '2', price: '50.00' }]) }));
     expect(await engine.drainOnce()).toEqual({ steps: 3, stoppedBy: 'empty' });
     const setlIds = recs.map((r) => store.get(r.id)!.centre!.setlId);
@@ -49,6 +49,38 @@ describe('draining the outbox', () => {
       expect(done.centre?.output.setlinfo.medins_setl_id).toBe(r.msgid);
       expect(events(store, r.id)).toEqual(['recorded', 'send_started', 'settled']);
     }
+  });
+
+  test('N in flight: calls overlap up to N, a person\'s sales still reach the centre in recording order', async () => {
+    const { sb, store, db, engine } = await setup({ latencyMs: [60, 60] }, fast, 3);
+    const people = ['shiyan-active', 'nanchang-active', 'jincheng-active', 'chuxiong-active'];
+    const recs = Array.from({ length: 12 }, (_, i) => store.record({ saleRef: `C${i}`, ...sale(person(people[i % 4]!), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: `${10 + i}.00` }]) }));
+    let most = 0;
+    const watch = setInterval(() => { most = Math.max(most, dbCount(db, "SELECT count(*) FROM settlement_outbox WHERE state = 'sending'")); }, 5);
+    const started = Date.now();
+    expect(await engine.drainOnce()).toEqual({ steps: 12, stoppedBy: 'empty' });
+    const took = Date.now() - started;
+    clearInterval(watch);
+    expect(most).toBe(3);
+    // 12 calls of 60 ms, 3 at a time: about 4 rounds, far from the 12 of one at a time.
+    expect(took).toBeLessThan(12 * 60);
+    for (const f of people) {
+      const mine = recs.filter((r) => r.psnNo === person(f).psnNo);
+      // The centre's settlement ids grow in the order it booked them.
+      const booked = mine.map((r) => centreRow(sb, r.msgid)!.setl_id);
+      expect(booked).toEqual([...booked].sort());
+    }
+    expect(sb.centre.summary().settled).toBe(12);
+  });
+
+  test('the online checkout\'s syncOne waits while the loop has that entry in flight, and sends nothing twice', async () => {
+    const { sb, store, engine } = await setup({ latencyMs: [50, 50] }, fast, 4);
+    const recs = ['shiyan-active', 'nanchang-active'].map((f, i) => store.record({ saleRef: `Q${i}`, ...sale(person(f), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '9.00' }]) }));
+    const pass = engine.drainOnce();
+    const now = await engine.syncOne(recs[1]!.id);
+    expect(now.outbox).toMatchObject({ state: 'confirmed', sends: 1 });
+    await pass;
+    expect(sb.stats().byInfno['2102']).toBe(2);
   });
 
   test('the centre is authoritative: a split made with stale totals is corrected and the difference kept', async () => {

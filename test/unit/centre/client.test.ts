@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { CentreInputError, createCentreClient } from '../../../core/centre/client';
 import { msgidGenerator } from '../../../core/centre/msgid';
+import { memorySignInBook } from '../../../core/centre/sign-in';
 import { describeOutcome, unwrap, CentreCallError } from '../../../core/centre/outcome';
 import { type CentreTransport, type TransportRequest, type TransportResult } from '../../../core/centre/port';
 import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../../core/centre/training';
@@ -68,11 +69,50 @@ describe('centre client', () => {
     expect(sent.map((r) => r.envelope.infno)).toEqual(['9001']);
   });
 
-  test('a rejection saying the sign-in is gone makes the next call sign in again', async () => {
-    const { centre, sent } = scripted(signedIn, () => ({ kind: 'json', body: { infcode: -1, err_msg: '未签到或签到已失效' } }), signedIn, ok(person));
-    expect((await centre.personInfo(query)).kind).toBe('rejected');
+  test('a rejection saying the sign-in is stale: sign in again and send the call once more', async () => {
+    const stale: Script = () => ({ kind: 'json', body: { infcode: -1, err_msg: '未签到或签到已失效' } });
+    const signedIn2: Script = ok({ signinoutb: { sign_time: '2025-03-01 09:00:00', sign_no: 'SIGN2' } });
+    const { centre, sent } = scripted(signedIn, stale, signedIn2, ok(person));
     expect((await centre.personInfo(query)).kind).toBe('ok');
+    expect(sent.map((r) => `${r.envelope.infno}:${r.envelope.sign_no}`)).toEqual(['9001:', '1101:SIGN1', '9001:', '1101:SIGN2']);
+    expect(centre.signNo()).toBe('SIGN2');
+  });
+
+  test('stale twice in a row: the rejection is returned, not looped on', async () => {
+    const stale: Script = () => ({ kind: 'json', body: { infcode: -1, err_msg: '签到已失效' } });
+    const { centre, sent } = scripted(signedIn, stale, signedIn, stale);
+    expect(await centre.personInfo(query)).toMatchObject({ kind: 'rejected', message: '签到已失效' });
     expect(sent.map((r) => r.envelope.infno)).toEqual(['9001', '1101', '9001', '1101']);
+  });
+
+  test('each operator signs in once per business day; the envelope names them; a shared book is reused', async () => {
+    const sent: TransportRequest[] = [];
+    let n = 0;
+    let now = new Date('2025-03-01T01:00:00Z');
+    const transport: CentreTransport = {
+      async send(request) {
+        sent.push(request);
+        if (request.envelope.infno === '9001') return { kind: 'json', body: { infcode: 0, output: { signinoutb: { sign_time: '2025-03-01 09:00:00', sign_no: `S${++n}` } } } };
+        return { kind: 'json', body: { infcode: 0, output: person } };
+      },
+    };
+    let operator = { opter: '1001', opterName: '收银员甲' };
+    const book = memorySignInBook();
+    const make = () => createCentreClient({ transport, identity: TRAINING_IDENTITY, clock: () => now, nextMsgid: msgidGenerator(TRAINING_IDENTITY.fixmedinsCode, () => now), terminal: TRAINING_TERMINAL, operator: () => operator, signIns: book });
+    const centre = make();
+    await centre.personInfo(query);
+    await centre.personInfo(query);
+    operator = { opter: '1002', opterName: '收银员乙' };
+    await centre.personInfo(query);
+    operator = { opter: '1001', opterName: '收银员甲' };
+    await make().personInfo(query); // a restarted client with the same book: no new 9001
+    now = new Date('2025-03-02T01:00:00Z'); // next day in China
+    await centre.personInfo(query);
+    expect(sent.map((r) => `${r.envelope.infno}/${r.envelope.opter}/${r.envelope.sign_no}`)).toEqual([
+      '9001/1001/', '1101/1001/S1', '1101/1001/S1', '9001/1002/', '1101/1002/S2', '1101/1001/S1', '9001/1001/', '1101/1001/S3',
+    ]);
+    expect(sent.find((r) => r.envelope.infno === '9001' && r.envelope.opter === '1002')!.envelope.input).toMatchObject({ signIn: { opter_no: '1002' } });
+    expect(sent[4]!.envelope.opter_name).toBe('收银员乙');
   });
 
   test('invalid input throws before anything is sent, naming the field', async () => {

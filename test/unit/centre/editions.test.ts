@@ -1,12 +1,13 @@
 // Interface editions as data: every shipped profile parses, matches what public implementations
 // restate (test/fixtures/editions/restated.json, independent of the profiles), and drives what the
 // client sends — the fields the edition defines and nothing else.
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CentreInputError, createCentreClient } from '../../../core/centre/client';
 import { editionById, editionFromFile, editionIds } from '../../../core/centre/editions';
 import national from '../../../core/centre/editions/national.json';
 import { EditionError, type FieldMap, type MessageSpec } from '../../../core/centre/editions/schema';
-import { checkWire, toWire } from '../../../core/centre/editions/wire';
+import { checkWire, fromWire, toWire } from '../../../core/centre/editions/wire';
 import { msgidGenerator } from '../../../core/centre/msgid';
 import { type CentreTransport, type TransportRequest } from '../../../core/centre/port';
 import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../../core/centre/training';
@@ -52,7 +53,7 @@ const SALE = {
 
 describe('edition profiles', () => {
   test('every shipped edition parses and resolves, and names only transactions this app speaks', () => {
-    expect(editionIds().sort()).toEqual(['jilin', 'national', 'shenzhen']);
+    expect(editionIds().sort()).toEqual(['jilin', 'national', 'national-strict', 'shenzhen']);
     for (const id of editionIds()) {
       const edition = editionById(id);
       for (const infno of Object.keys(edition.transactions)) expect(isInfno(infno), `${id} ${infno}`).toBe(true);
@@ -97,6 +98,31 @@ describe('messages built from the edition', () => {
     expect(toWire(spec, { data: { a: 'toolong' } }).problems).toEqual([{ path: 'input.data.a', problem: 'too_long', detail: '7 characters, at most 3' }]);
     expect(toWire(spec, { data: { a: '' } }).problems).toEqual([{ path: 'input.data.a', problem: 'missing', detail: 'required by the edition' }]);
     expect(checkWire(spec, { data: { a: 'x', c: 1 }, d: 2 }).map((p) => `${p.path}:${p.problem}`)).toEqual(['input.d:unknown', 'input.data.c:unknown']);
+  });
+
+  test('property: what toWire sends has no field the edition does not define, and reads back to the input\'s defined part', () => {
+    const edition = editionById('shenzhen');
+    const specs = Object.entries(edition.transactions).filter(([, tx]) => tx.input.nodes || tx.input.fields);
+    const text = fc.string({ maxLength: 12 });
+    fc.assert(fc.property(fc.constantFrom(...specs), fc.dictionary(fc.constantFrom('x_extra', 'foo', 'psn_no', 'data', 'druginfo', 'drugdetail'), text), fc.array(text, { maxLength: 3 }), ([, tx], extras, values) => {
+      // An internal message: every field the edition names (some filled), plus keys it does not name.
+      const internal: Record<string, unknown> = { ...extras };
+      const fill = (fields: Record<string, { from?: string | undefined }>, target: Record<string, unknown>) => {
+        Object.entries(fields).forEach(([name, f], i) => { const key = (f.from ?? name).split('.').pop()!; target[key] = values[i % Math.max(values.length, 1)] ?? 'v'; });
+      };
+      for (const [name, node] of Object.entries(tx.input.nodes ?? {})) {
+        const row: Record<string, unknown> = { stray: 'S' };
+        fill(node.fields, row);
+        internal[node.from ?? name] = node.kind === 'array' ? [row, { ...row }] : row;
+      }
+      const flat: Record<string, unknown> = { stray: 'S' };
+      fill(tx.input.fields ?? {}, flat);
+      if (tx.input.fields) internal['data'] = { ...(typeof internal['data'] === 'object' ? internal['data'] as object : {}), ...flat };
+      const { message } = toWire(tx.input, internal);
+      expect(checkWire(tx.input, message).filter((p) => p.problem === 'unknown')).toEqual([]);
+      expect(JSON.stringify(message)).not.toContain('stray');
+      expect(toWire(tx.input, fromWire(tx.input, message) as Record<string, unknown>).message).toEqual(message);
+    }), { numRuns: 300 });
   });
 
   test('the client never sends a field the edition does not define', async () => {
@@ -144,5 +170,11 @@ describe('messages built from the edition', () => {
     const flat = sent.find((r) => r.envelope.infno === '7201')!.envelope.input;
     expect(flat).toMatchObject({ epc_qrcd: 'Q'.repeat(27), app_chnl_id: 'C' });
     expect(flat).not.toHaveProperty('data');
+    await clientFor('shenzhen', transport).downloadEprescription({ data: { epc_token: 'T'.repeat(40), insuplc_admdvs: '440300' } });
+    const download = sent.find((r) => r.envelope.infno === '7203')!.envelope.input;
+    expect(download).toEqual({ epc_token: 'T'.repeat(40), auth_rxno: '', insuplc_admdvs: '440300' });
+    for (const infno of ['7201', '7203']) {
+      expect(checkWire(editionById('shenzhen').transactions[infno]!.input, sent.find((r) => r.envelope.infno === infno)!.envelope.input), infno).toEqual([]);
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
+import { joinPath } from '../../../native/centre/http-transport';
 import { crc32, readZip, writeZip, ZipError, zipFileCodec } from '../../../native/centre/zip';
 import { tifGatewaySigner, verifyTifHeaders } from '../../../native/centre/variants';
 import { FaultConfig, planFaults, seededRandom } from '../../../native/sandbox/faults';
@@ -81,5 +82,15 @@ describe('sandbox fault planner', () => {
     expect(FaultConfig.safeParse({ dropAfterCommitRate: 2 }).error?.issues[0]?.path).toEqual(['dropAfterCommitRate']);
     expect(FaultConfig.safeParse({ latencyMs: [9, 1] }).success).toBe(false);
     expect(FaultConfig.safeParse({ hostile: 'nasty' }).error?.issues[0]?.path).toEqual(['hostile']);
+  });
+});
+
+describe('joining the edition\'s path to the configured address', () => {
+  test('an origin, a prefix, or a full endpoint configured before editions', () => {
+    const path = '/fsi/api/rsfComIfsService/callService';
+    expect(joinPath(new URL('https://gw.example:8443'), path).href).toBe(`https://gw.example:8443${path}`);
+    expect(joinPath(new URL('https://gw.example/prov/'), path).href).toBe(`https://gw.example/prov${path}`);
+    expect(joinPath(new URL(`http://127.0.0.1:9${path}`), path).href).toBe(`http://127.0.0.1:9${path}`);
+    expect(joinPath(new URL('https://gw.example/x'), undefined).href).toBe('https://gw.example/x');
   });
 });

@@ -99,10 +99,16 @@ function HolderDetails({ person }: { person: PersonView }): React.JSX.Element {
           { key: 'insutype', label: zh.checkout.insutype, children: zh.insutype(person.insutype) },
           { key: 'region', label: zh.checkout.region, children: person.regionName ?? person.region },
           { key: 'balance', label: zh.checkout.balance, children: <Amount value={person.balance} testId="holder-balance" /> },
-          { key: 'deductible', label: zh.checkout.deductibleMet, children: <Amount value={person.year.deductibleMet} /> },
-          { key: 'fund', label: zh.checkout.yearFund, children: <Amount value={person.year.fundPaid} /> },
+          { key: 'deductible', label: zh.checkout.deductibleMet, children: <Amount value={person.year.deductibleMet} testId="holder-deductible-met" /> },
+          { key: 'fund', label: zh.checkout.yearFund, children: <Amount value={person.year.fundPaid} testId="holder-fund-paid" /> },
+          { key: 'cap', label: zh.checkout.capLeft, children: person.year.capLeft === null ? zh.checkout.capUnknown : <Amount value={person.year.capLeft} testId="holder-cap-left" /> },
         ]}
       />
+      <Typography.Text type={person.year.source === 'centre' ? 'secondary' : 'warning'} data-testid="holder-year-source">
+        {person.year.source === 'centre' && person.year.readAt
+          ? zh.checkout.yearFromCentre(new Date(person.year.readAt).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' }))
+          : zh.checkout.yearFromStore}
+      </Typography.Text>
     </>
   );
 }

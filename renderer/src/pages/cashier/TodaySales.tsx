@@ -1,8 +1,8 @@
 // Today's sales at this till: receipts again, refunds, and the centre's difference once a
 // provisional sale has synced. F10 or Esc goes back to the checkout.
 import { useState } from 'react';
-import { Card, Space } from 'antd';
-import { type SaleView } from '../../../../core/contracts/checkout';
+import { Button, Card, Space } from 'antd';
+import { SALE_PAGE_DEFAULT, SALE_PAGE_MAX, type SaleView } from '../../../../core/contracts/checkout';
 import { api } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { KeyButton } from '../../components/KeyButton';
@@ -18,7 +18,10 @@ import { zh } from '../../strings';
 export function TodaySales(): React.JSX.Element {
   const { status } = useLive();
   const date = status?.businessDate;
-  const sales = useLoad(() => api.sales(date ? { date } : {}), [date]);
+  // Paged: one page at first, more on request.
+  const [limit, setLimit] = useState(SALE_PAGE_DEFAULT);
+  const sales = useLoad(() => api.sales(date ? { date, limit } : { limit }), [date, limit]);
+  const more = (sales.data?.length ?? 0) >= limit && limit < SALE_PAGE_MAX;
   // The till's list is of finished sales; unfinished ones are the checkout's business.
   const finished = (sales.data ?? []).filter((s) => s.state !== 'open' && s.state !== 'presettled');
   const [refunding, setRefunding] = useState<SaleView | null>(null);
@@ -40,6 +43,7 @@ export function TodaySales(): React.JSX.Element {
     >
       <ErrorNotice error={sales.error} />
       <SalesTable sales={finished} loading={sales.loading} onReceipt={(s) => setReceiptFor(s.id)} onRefund={setRefunding} />
+      {more && <Button onClick={() => setLimit(Math.min(SALE_PAGE_MAX, limit + SALE_PAGE_DEFAULT))} data-testid="sales-more">{zh.loadMore}</Button>}
       <RefundModal sale={refunding} onClose={() => setRefunding(null)} onRefunded={() => { setRefunding(null); void sales.reload(); }} />
       <ReceiptModal saleId={receiptFor} onClose={() => setReceiptFor(null)} />
     </Card>

@@ -31,8 +31,9 @@ function PortsCard(): React.JSX.Element {
   return (
     <Card size="small" title={zh.technician.portsTitle} extra={<Button size="small" onClick={() => void ports.reload()}>{zh.refresh}</Button>} data-testid="ports">
       <ErrorNotice error={ports.error} />
+      {ports.data?.fallback && <Alert type="info" showIcon style={{ marginBottom: 8 }} data-testid="ports-fallback" message={zh.technician.portsFallback(ports.data.fallback)} />}
       <Table<Port>
-        size="small" rowKey="path" loading={ports.loading} dataSource={ports.data ?? []} pagination={false}
+        size="small" rowKey="path" loading={ports.loading} dataSource={ports.data?.ports ?? []} pagination={false}
         locale={{ emptyText: zh.technician.noPorts }}
         columns={[
           { title: zh.technician.portPath, dataIndex: 'path', render: (p: string) => <span className="mono">{p}</span> },
@@ -82,7 +83,7 @@ function SettingsCard(): React.JSX.Element {
         {model !== 'virtual' && (
           <>
             <Form.Item name="port" label={zh.technician.port}>
-              <Select allowClear options={(ports.data ?? []).map((p) => ({ value: p.path, label: p.path }))} />
+              <Select allowClear options={(ports.data?.ports ?? []).map((p) => ({ value: p.path, label: p.path }))} />
             </Form.Item>
             <Form.Item name="baud" label={zh.technician.baud}>
               <Select options={SUPPORTED_BAUDS.map((b) => ({ value: b, label: String(b) }))} />
