@@ -57,13 +57,10 @@ describe('draining the outbox', () => {
     const recs = Array.from({ length: 12 }, (_, i) => store.record({ saleRef: `C${i}`, ...sale(person(people[i % 4]!), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: `${10 + i}.00` }]) }));
     let most = 0;
     const watch = setInterval(() => { most = Math.max(most, dbCount(db, "SELECT count(*) FROM settlement_outbox WHERE state = 'sending'")); }, 5);
-    const started = Date.now();
     expect(await engine.drainOnce()).toEqual({ steps: 12, stoppedBy: 'empty' });
-    const took = Date.now() - started;
     clearInterval(watch);
+    // Overlap is asserted by count, not by wall time (timings belong in benchmarks: sync-drain.bench.ts).
     expect(most).toBe(3);
-    // 12 calls of 60 ms, 3 at a time: about 4 rounds, far from the 12 of one at a time.
-    expect(took).toBeLessThan(12 * 60);
     for (const f of people) {
       const mine = recs.filter((r) => r.psnNo === person(f).psnNo);
       // The centre's settlement ids grow in the order it booked them.
