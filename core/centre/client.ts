@@ -23,6 +23,7 @@ import { type CentrePort, type CentreTransport, type DetailReconciliation, type 
 import { type CentreOperator, memorySignInBook, type SignInBook } from './sign-in';
 import { formatDateTime, formatDay } from './time';
 import { TRANSACTIONS, type Infno } from './transactions';
+import { type BatchOutput, type RowVerdict, type SalesReportInfno, verdictsOf } from './tx/inventory';
 import { detailFileText, parseResultFile, type DetailResultRow } from './tx/reconcile';
 import { type QuerySettlementOutput } from './tx/query';
 import { type SignInOutput } from './tx/sign';
@@ -229,6 +230,23 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     }
   }
 
+  async function uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
+    if (infno === '3505' || infno === '3506') {
+      const bchno = String((input as { selinfo?: { fixmedins_bchno?: unknown } }).selinfo?.fixmedins_bchno ?? '');
+      const outcome = await call<{ accepted: true }>(infno, input, { msgid: context.msgid });
+      if (outcome.kind === 'ok') return { ...outcome, output: [{ bchno, accepted: true, message: '' }] };
+      // One row per call: the centre's refusal is that row's refusal (unless it was the sign-in).
+      if (outcome.kind === 'rejected' && !signInLost.test(outcome.message)) return { kind: 'ok', output: [{ bchno, accepted: false, message: outcome.message }], meta: { ...outcome.meta, infRefmsgid: '', warnMsg: '' } };
+      return outcome as CentreOutcome<never>;
+    }
+    const sent = ((input as { selinfoDetail?: Array<{ fixmedins_bchno?: unknown }> }).selinfoDetail ?? []).map((r) => String(r.fixmedins_bchno ?? ''));
+    const outcome = await call<BatchOutput>(infno, input, { msgid: context.msgid });
+    if (outcome.kind !== 'ok') return outcome;
+    const verdicts = verdictsOf(sent, outcome.output);
+    if (!verdicts) return { kind: 'unknown', reason: 'malformed_reply', detail: `${infno}: the reply's ${outcome.output.result.length} row results do not match the ${sent.length} rows sent`, meta: outcome.meta };
+    return { ...outcome, output: verdicts };
+  }
+
   return {
     edition,
     queriesByMsgid: edition.transactions['5203']?.input.nodes?.['data']?.fields['medins_setl_id'] !== undefined,
@@ -259,5 +277,6 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.
     downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reconcileDetails,
+    uploadSales,
   };
 }

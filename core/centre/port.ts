@@ -14,6 +14,7 @@ import {
 } from './tx/eprescription';
 import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
+import { type RowVerdict, type SalesReportInfno } from './tx/inventory';
 import { type PersonInfoInput, type PersonInfoOutput } from './tx/person';
 import { type QuerySettlementInput, type QuerySettlementOutput } from './tx/query';
 import {
@@ -95,6 +96,12 @@ export interface CentrePort {
   decodeEprescriptionQr(input: EprescriptionQrInput): Promise<CentreOutcome<EprescriptionQrOutput>>;
   /** 7203: the prescription the token names (issuer, validity, prescriber, drug lines). */
   downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
+  /**
+   * 3505/3506 (one row in `selinfo`) or 3505A/3506A (rows in `selinfoDetail`), under a msgid the
+   * caller persisted. `ok` carries one verdict per row sent, in order: a classic rejection is the
+   * row's refusal; a batch answers per row (`retRslt`), and a whole-batch rejection stays `rejected`.
+   */
+  uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
   /** 9101 upload → 3202 → 9102 download, read back as rows. */
   reconcileDetails(request: DetailReconciliation): Promise<CentreOutcome<{ fileinfo: DetailOutput['fileinfo']; rows: DetailResultRow[] }>>;
 }

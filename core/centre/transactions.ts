@@ -7,6 +7,9 @@ import {
 } from './tx/eprescription';
 import { CumulativeInput, CumulativeOutput } from './tx/cumulative';
 import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
+import {
+  BatchOutput, NoOutput, SalesBatchInput, SalesInput, SalesReturnBatchInput, SalesReturnInput,
+} from './tx/inventory';
 import { PersonInfoInput, PersonInfoOutput } from './tx/person';
 import { QuerySettlementInput, QuerySettlementOutput } from './tx/query';
 import {
@@ -47,6 +50,12 @@ export const TRANSACTIONS = {
   // 72xx names and numbering from one province's edition [P] (tx/eprescription.ts).
   '7201': spec('7201', '电子处方二维码解析', EprescriptionQrInput, EprescriptionQrOutput, false, false),
   '7203': spec('7203', '电子处方下载', EprescriptionDownloadInput, EprescriptionDownloadOutput, false, true),
+  // 进销存 sales reporting (tx/inventory.ts): not money-moving; a resend carries the same row keys
+  // (fixmedins_bchno). Rows of several persons travel together, so the envelope names no person.
+  '3505': spec('3505', '商品销售', SalesInput, NoOutput, false, false),
+  '3506': spec('3506', '商品销售退货', SalesReturnInput, NoOutput, false, false),
+  '3505A': spec('3505A', '商品销售（批量）', SalesBatchInput, BatchOutput, false, false),
+  '3506A': spec('3506A', '商品销售退货（批量）', SalesReturnBatchInput, BatchOutput, false, false),
 } as const satisfies Record<string, TransactionSpec>;
 
 export type Infno = keyof typeof TRANSACTIONS;

@@ -22,6 +22,10 @@ export interface BasketLineInput {
   readonly split: boolean;
   readonly traceCodes: readonly string[];
   readonly kind: 'drug' | 'device' | 'consumable' | 'other';
+  /** Batch and expiry where the POS gives them (reported in 3505). */
+  readonly lotNo?: string;
+  readonly manufacturedOn?: string;
+  readonly expiresOn?: string;
 }
 
 export type LineFlag = 'UNMAPPED' | 'NOT_ON_PRESCRIPTION';

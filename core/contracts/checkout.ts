@@ -100,6 +100,10 @@ export const BasketLineRequest = z.object({
   traceCodes: z.array(z.string()).max(200).default([]),
   /** Non-medical goods (kind other) are never paid by the fund or the personal account. */
   kind: z.enum(['drug', 'device', 'consumable', 'other']).default('drug'),
+  /** 生产批号, 生产日期, 有效期止 where the POS knows them (reported to the platform in 3505). */
+  lotNo: z.string().trim().min(1).max(30).optional(),
+  manufacturedOn: DateText.optional(),
+  expiresOn: DateText.optional(),
 }).strict();
 export const BasketRequest = z.object({ lines: z.array(BasketLineRequest).min(1, 'lines: add at least one item').max(100) }).strict();
 export type BasketRequest = z.infer<typeof BasketRequest>;

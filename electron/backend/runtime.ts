@@ -21,6 +21,9 @@ import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '.
 import { SaleStore } from '../../native/store/sale-store';
 import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
+import { SalesReporter } from '../../native/trace-report/reporter';
+import { SalesReportStore } from '../../native/trace-report/store';
+import { SaleReporting } from './trace/reporting';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
 import { currentCentreOperator } from './operator-context';
@@ -48,6 +51,8 @@ export interface Runtime {
   readonly sync: SyncEngine;
   readonly centre: CentrePort;
   readonly checkout: CheckoutService;
+  /** 进销存 sales reporting (3505/3506) and the store-wide 追溯码 ledger. */
+  readonly reports: SaleReporting;
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
   readonly dataDir: string;
@@ -126,6 +131,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     trace: (event) => { for (const tap of traceTaps) tap(event); },
   });
   let reader = configure();
+  const reportStore = new SalesReportStore(store.db, now);
+  if (trainingData) seedTrainingPharmacists(reportStore, store.access.listOperators().map((o) => o.operatorId));
+  const reporter = new SalesReporter({ store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic', log: (line) => console.log(line) });
+  const operatorNames = (): Map<string, string> => new Map(store.access.listOperators().map((o) => [o.operatorId, o.name]));
+  const reports = new SaleReporting(reportStore, reporter, { storeArea: identity.mdtrtareaAdmvs, operatorName: (id) => operatorNames().get(id) ?? id, now });
   const checkout = new CheckoutService({
     db: store.db, sales, policy, settlements, sync, centre, journal: store.journal,
     reader: () => reader.port, terminalId, store: { code: identity.fixmedinsCode, name: identity.fixmedinsName },
@@ -133,6 +143,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     rxValidityDays: (region) => { const v = storeSettings().rxValidityDays; return v.byRegion[region] ?? v.default; },
     now,
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
+    reports,
   });
 
   const ledger = ledgerUrl ? startLedgerLink({
@@ -141,7 +152,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onStatus: () => options.bus.publish('status', runtime.status()),
   }) : null;
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger, reports,
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({
@@ -174,6 +185,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     close: async () => {
       stopWatching();
+      await reporter.stop();
       await sync.stop();
       await ledger?.close();
       await reader.port.close();
@@ -182,10 +194,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   };
   sync.onStatus((s) => {
+    // A settlement may have been confirmed: its 3505 rows are due now.
+    reporter.kick();
     if (s.online) checkout.centreAnswered();
     options.bus.publish('status', runtime.status());
   });
   sync.start();
+  reporter.start();
   void checkout.recoverRefunds().catch((error: unknown) => console.error(`refund recovery: ${error instanceof Error ? error.message : String(error)}`));
   const stopWatching = watchCard(() => reader.port, (state) => options.bus.publish('card', state));
   return runtime;
@@ -219,4 +234,9 @@ function readerStatus(settings: ReturnType<typeof loadReaderSettings>): StatusVi
     case 'library': return { kind: 'library', port: settings.path, model: `iReadCardBas (${settings.convention}, iType ${settings.mode})` };
     default: return { kind: 'virtual', port: null, model: 'virtual' };
   }
+}
+
+/** Training tills get a made-up 执业药师 for each training operator, so their sales can be reported at once. */
+function seedTrainingPharmacists(reports: SalesReportStore, operatorIds: readonly string[]): void {
+  for (const id of operatorIds) if (!reports.pharmacistOf(id)) reports.setPharmacist(id, { name: '【培训】药师甲', certNo: 'TRAIN-PHAR-0001' });
 }

@@ -15,6 +15,7 @@ import { reconciliationRoutes } from './routes/reconciliation';
 import { storeLedgerRoutes } from './routes/store-ledger';
 import { systemRoutes } from './routes/system';
 import { terminalRoutes } from './routes/terminal';
+import { traceRoutes } from './routes/trace';
 import { type Runtime } from './runtime';
 import { centreOperatorOf } from './operator-context';
 
@@ -65,6 +66,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime),
     storeLedgerRoutes(deps.runtime),
+    traceRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
   registerRoutes(app, routes, {

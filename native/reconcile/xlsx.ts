@@ -62,5 +62,22 @@ export async function exportWorkbook(input: ExportInput): Promise<Buffer> {
   }
   moves.getColumn(5).numFmt = MONEY_FORMAT;
 
+  if (input.salesReports) {
+    // 进销存上传: a day is "全部上报" only when nothing of it waits and nothing was refused.
+    const reports = book.addWorksheet('进销存上传');
+    header(reports, ['营业日', '当日全部上报', '单号', '类型', '行号（上报流水号）', '医保目录编码', '商品', '数量', '追溯码盒数', '状态', '发送次数', '原因 / 说明']);
+    const kind: Record<string, string> = { sale: '销售 3505', return: '退货 3506' };
+    const state: Record<string, string> = { queued: '等待上报', sending: '上报中', accepted: '已上报', rejected: '被拒绝', void: '无需上报' };
+    for (const day of input.salesReports) {
+      for (const r of day.list) {
+        reports.addRow([day.date, day.complete ? '是' : '否', r.saleId, kind[r.kind] ?? r.kind, r.bchno, r.catalogueCode, r.name, r.qty, r.boxes,
+          r.waitingForSettlement ? '等待结算确认' : state[r.state] ?? r.state, r.sends, r.state === 'rejected' ? r.note : '']);
+      }
+      const total = reports.addRow([day.date, day.complete ? '是' : '否', '小计', '', '', '', `已上报 ${day.boxes.reported} 盒，等待 ${day.boxes.waiting} 盒，被拒 ${day.boxes.rejected} 盒`]);
+      total.font = { bold: true };
+    }
+    [12, 12, 22, 10, 26, 16, 24, 8, 10, 12, 8, 40].forEach((w, i) => { reports.getColumn(i + 1).width = w; });
+  }
+
   return Buffer.from(await book.xlsx.writeBuffer());
 }

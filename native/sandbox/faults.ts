@@ -9,6 +9,7 @@
 //   dropAfterCommitRate  do the work, commit, then cut the connection without a reply
 //   duplicateReplyRate   do the work and write the HTTP reply twice on the socket
 //   hostile/hostileRate  do the work, commit, then answer with a malformed reply of that kind
+//   rowRejectRate    3505/3506 rows refused one by one (a business refusal of that row alone)
 import { z } from 'zod';
 
 export const HOSTILE_KINDS = ['wrong_types', 'missing_fields', 'huge_body', 'non_json', 'truncated', 'wrong_echo'] as const;
@@ -28,8 +29,10 @@ export const FaultConfig = z.strictObject({
   duplicateReplyRate: rate.default(0),
   hostile: z.enum(HOSTILE_KINDS).nullable().default(null),
   hostileRate: rate.default(1),
+  /** 3505/3506 (and A forms): the share of rows refused one by one (retRslt 0, or infcode -1 for a classic row). */
+  rowRejectRate: rate.default(0),
   /** Only these transactions suffer faults; empty = all. */
-  infnos: z.array(z.string().regex(/^\d{4}$/)).default([]),
+  infnos: z.array(z.string().regex(/^\d{4}[A-Z]?$/)).default([]),
 });
 export type FaultConfig = z.output<typeof FaultConfig>;
 export type FaultConfigInput = z.input<typeof FaultConfig>;

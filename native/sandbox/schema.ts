@@ -137,6 +137,44 @@ export const sandboxMigrations: Migration[] = [
     up: (db) => db.exec(`
       ALTER TABLE settlement ADD COLUMN hi_rxno TEXT;
       CREATE INDEX settlement_by_rx ON settlement (hi_rxno) WHERE hi_rxno IS NOT NULL;
+      `),
+  },
+  {
+    version: 4,
+    name: 'sales reports (3505/3506) and the packages they traced',
+    // One row per accepted sale or return row, keyed like the platform keys them (institution +
+    // fixmedins_bchno), and the state of every 追溯码 across all pharmacies the sandbox serves.
+    up: (db) => db.exec(`
+      CREATE TABLE sales_report_row (
+        fixmedins_code TEXT NOT NULL,
+        bchno          TEXT NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('sale', 'return')),
+        setl_id        TEXT NOT NULL,
+        row_hash       TEXT NOT NULL,
+        row_json       TEXT NOT NULL,
+        codes          INTEGER NOT NULL,
+        msgid          TEXT NOT NULL,
+        repeats        INTEGER NOT NULL DEFAULT 0,
+        received_at    TEXT NOT NULL,
+        PRIMARY KEY (fixmedins_code, bchno)
+      ) STRICT;
+      CREATE TABLE traced_package (
+        code           TEXT PRIMARY KEY,
+        state          TEXT NOT NULL CHECK (state IN ('sold', 'returned')),
+        split          INTEGER NOT NULL CHECK (split IN (0, 1)),
+        fixmedins_code TEXT NOT NULL,
+        bchno          TEXT NOT NULL,
+        times_sold     INTEGER NOT NULL,
+        updated_at     TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE sales_report_refusal (
+        id             INTEGER PRIMARY KEY,
+        fixmedins_code TEXT NOT NULL,
+        bchno          TEXT NOT NULL,
+        infno          TEXT NOT NULL,
+        message        TEXT NOT NULL,
+        at             TEXT NOT NULL
+      ) STRICT;
     `),
   },
 ];

@@ -23,6 +23,7 @@ import { type Infno } from '../../core/centre/transactions';
 import { openDatabase, type Db } from '../db/open';
 import { signPackage } from '../policy-update/signed-package';
 import { SandboxCentre } from './centre';
+import { SandboxSalesReports } from './sales-report';
 import { type AfterFault, FaultConfig, type FaultConfigInput, type FaultPlan, CLEAN_PLAN, planFaults, seededRandom } from './faults';
 import { infnoOf, openMessage, sealOutput, type SandboxSecurity } from './gateway';
 import { BusinessError } from './pricing';
@@ -75,6 +76,8 @@ export interface RunningSandbox {
   readonly endpoint: string;
   readonly port: number;
   readonly centre: SandboxCentre;
+  /** 3505/3506 rows received and the 追溯码 they traced. */
+  readonly reports: SandboxSalesReports;
   readonly db: Db;
   readonly edition: EditionProfile;
   setFaults(faults: FaultConfigInput): void;
@@ -96,6 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const db = openDatabase(join(options.dataDir, 'sandbox.db'), sandboxMigrations);
   seedSandbox(db, { year: Number(formatCompact(clock()).slice(0, 4)), now: clock(), ...(options.persons ? { persons: options.persons } : {}) });
   const centre = new SandboxCentre(db, clock);
+  const reports = new SandboxSalesReports(db, clock);
   let faults = FaultConfig.parse(options.faults ?? {});
   let random = seededRandom(faults.seed);
   let refMsgSerial = 0;
@@ -161,7 +165,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     let output: unknown;
     try {
       if (opened.infno !== '9001') centre.checkSignIn(e);
-      output = dispatch(centre, opened.infno, e, opened.input);
+      const refuseRow = (): boolean => faults.rowRejectRate > 0 && (faults.infnos.length === 0 || faults.infnos.includes(opened.infno)) && random() < faults.rowRejectRate;
+      output = dispatch(centre, reports, refuseRow, opened.infno, e, opened.input);
     } catch (error) {
       if (error instanceof BusinessError) return reply.send(envelope(-1, error.message, null));
       log(`sandbox: ${opened.infno} ${e.msgid} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -219,7 +224,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const url = `http://${HOST}:${port}/`;
 
   return {
-    url, port, centre, db, edition,
+    url, port, centre, reports, db, edition,
     endpoint: `http://${HOST}:${port}${edition.url.layout === 'single' ? edition.url.path : ''}`,
     setFaults(next) { faults = FaultConfig.parse(next); random = seededRandom(faults.seed); },
     revokeTokens: () => tokens.clear(),
@@ -235,8 +240,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function dispatch(centre: SandboxCentre, infno: Infno, env: RequestEnvelope, input: unknown): unknown {
+function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow: () => boolean, infno: Infno, env: RequestEnvelope, input: unknown): unknown {
   const i = input as never;
+  const rows = (value: unknown) => (value as { selinfoDetail: never[] }).selinfoDetail;
+  const row = (value: unknown) => (value as { selinfo: never }).selinfo;
   switch (infno) {
     case '9001': return centre.signIn(env, i);
     case '9002': return centre.signOut(env, i);
@@ -254,6 +261,10 @@ function dispatch(centre: SandboxCentre, infno: Infno, env: RequestEnvelope, inp
     case '9102': return centre.downloadFile(env, i);
     case '7201': return centre.decodeEprescriptionQr(env, i);
     case '7203': return centre.downloadEprescription(env, i);
+    case '3505': return reports.single(reports.sale(env, row(input), refuseRow));
+    case '3506': return reports.single(reports.saleReturn(env, row(input), refuseRow));
+    case '3505A': return reports.batch(rows(input), (r) => reports.sale(env, r, refuseRow));
+    case '3506A': return reports.batch(rows(input), (r) => reports.saleReturn(env, r, refuseRow));
   }
 }
 

@@ -4,6 +4,7 @@ import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
+import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
 import { createTillLedgerTables } from '../ledger/till-schema';
@@ -122,5 +123,11 @@ export const storeMigrations: Migration[] = [
     name: 'store ledger: the till\'s outbox of ledger facts (filled by triggers, history queued once)',
     // Defined in native/ledger/till-schema.ts next to the code that uses it.
     up: (db) => createTillLedgerTables(db),
+  },
+  {
+    version: 10,
+    name: 'sales reports (3505/3506) with their traceability codes, returned codes, pharmacist per operator',
+    // Defined in native/trace-report/schema.ts next to the code that uses it.
+    up: (db) => createSalesReportTables(db),
   },
 ];

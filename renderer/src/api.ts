@@ -1,6 +1,7 @@
 // The renderer's only way to the backend: typed calls whose replies are checked against
 // core/contracts. It keeps the session token, sends it with every call, and turns every failure
 // into an ApiError whose message a cashier can act on.
+import { PharmacistSetting, ReportDayView } from '../../core/contracts/trace';
 import { z } from 'zod';
 import { type CreateOperatorRequest, OperatorInfo, PosTokenCreated, PosTokenInfo, Principal, SessionInfo } from '../../core/contracts/auth';
 import {
@@ -200,6 +201,12 @@ export const api = {
   sales: (query: { date?: string; state?: SaleState; limit?: number }) =>
     call('GET', '/api/sales', z.array(SaleView), { query: { date: query.date, state: query.state, limit: query.limit === undefined ? undefined : String(query.limit) } }),
   receiptHtml: (id: string) => html(`/api/sales/${enc(id)}/receipt`),
+
+  // ── 进销存上传 and the pharmacist per operator (manager) ─────────────────────────────────
+  traceDay: (date: string) => call('GET', `/api/trace-reports/days/${enc(date)}`, ReportDayView),
+  traceRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/trace-reports/retry', z.object({ retried: z.number() }), { body }),
+  pharmacist: (operatorId: string) => call('GET', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable()),
+  setPharmacist: (operatorId: string, body: PharmacistSetting) => call('PUT', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable(), { body }),
 
   // ── reconciliation (manager) ─────────────────────────────────────────────────────────────
   days: (from: string, to: string) => call('GET', '/api/reconciliation/days', z.array(DaySummary), { query: { from, to } }),

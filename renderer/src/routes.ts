@@ -6,7 +6,7 @@ import { zh } from './strings';
 
 export type PageId =
   | 'checkout' | 'today'
-  | 'sales' | 'dayClose' | 'discrepancies' | 'charts' | 'operators' | 'posTokens'
+  | 'sales' | 'dayClose' | 'discrepancies' | 'charts' | 'operators' | 'posTokens' | 'traceReports'
   | 'reader' | 'mappings' | 'policies' | 'centre';
 
 export interface PageSpec {
@@ -24,6 +24,7 @@ export const PAGES: readonly PageSpec[] = [
   { id: 'dayClose', path: '/manager/day-close', label: zh.nav.dayClose, roles: ['manager'] },
   { id: 'discrepancies', path: '/manager/discrepancies', label: zh.nav.discrepancies, roles: ['manager'] },
   { id: 'charts', path: '/manager/charts', label: zh.nav.charts, roles: ['manager'] },
+  { id: 'traceReports', path: '/manager/trace-reports', label: zh.nav.traceReports, roles: ['manager'] },
   { id: 'operators', path: '/manager/operators', label: zh.nav.operators, roles: ['manager'] },
   { id: 'posTokens', path: '/manager/pos-tokens', label: zh.nav.posTokens, roles: ['manager'] },
   { id: 'reader', path: '/technician/reader', label: zh.nav.reader, roles: ['technician'] },

@@ -129,6 +129,7 @@ export const zh = {
     charts: '统计图表',
     operators: '工号管理',
     posTokens: 'POS 接入令牌',
+    traceReports: '进销存上传',
     reader: '读卡器',
     mappings: '商品目录对照',
     policies: '政策版本',
@@ -312,6 +313,20 @@ export const zh = {
   },
 
   /** The manager's day close; the contract's own labels are the one source for its codes. */
+  trace: {
+    title: '进销存上传（商品销售 3505 / 退货 3506，含追溯码）',
+    complete: '当日已全部上报',
+    incomplete: '当日尚未全部上报',
+    boxes: (reported: number, waiting: number, rejected: number) => `已上报 ${reported} 盒 · 等待 ${waiting} 盒 · 被拒 ${rejected} 盒`,
+    states: { queued: '等待上报', sending: '上报中', accepted: '已上报', rejected: '被拒绝', void: '无需上报' } as Record<string, string>,
+    waitingSettlement: '等待结算确认',
+    kind: { sale: '销售', return: '退货' } as Record<string, string>,
+    colSale: '单号', colKind: '类型', colItem: '商品', colQty: '数量', colBoxes: '追溯码（盒）', colState: '状态', colSends: '发送次数', colNote: '原因 / 说明',
+    retryOne: '重试', retryAll: '重试当日被拒的行',
+    retried: (n: number) => `已重新排队 ${n} 行`,
+    pharmacistTitle: '执业药师（按工号，上报 3505 时填写）',
+    pharmacistOperator: '工号', pharmacistName: '药师姓名', pharmacistCert: '执业资格证号', pharmacistSave: '保存', pharmacistNone: '未设置：此工号的销售暂不能上报',
+  },
   recon: {
     checkResult: CENTRE_CHECK_LABELS,
     detailResult: DETAIL_RESULT_LABELS,

@@ -32,6 +32,7 @@ import { type SyncEngine } from '../../../native/sync/engine';
 import { type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
 import { ApiError } from '../http/errors';
 import { OneAtATime } from './one-at-a-time';
+import { type SaleReporting } from '../trace/reporting';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
 import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
 import { rxFillsUsedUp } from '../../../core/checkout/eprescription-fills';
@@ -53,6 +54,8 @@ export interface CheckoutDeps {
   readonly now: () => Date;
   /** Published after every change of a sale (for the live event stream). */
   readonly onChange?: (sale: SaleView) => void;
+  /** 进销存 sales reporting (3505/3506): rows queued with the settlement, voided or returned with it. */
+  readonly reports?: SaleReporting;
 }
 
 interface PrescriptionState {
@@ -348,6 +351,11 @@ export class CheckoutService {
       saleRef: `${row.id}/${attempt}`, insuplcAdmdvs: data.person!.record.region, request, provisional: insuredSplit, quote: split,
     }, (rec) => {
       this.deps.sales.markSold(row.id, data.lines);
+      this.deps.reports?.queueSale({
+        saleId: row.id, operatorId: row.operator_id, businessDate: row.business_date, settlementId: rec.id, saleRef: rec.saleRef,
+        psnNo: data.person!.record.psnNo, insuredRegion: data.person!.record.region, lines: data.lines,
+        prescription: data.prescription?.valid ? { rxNo: data.prescription.entry.rxNo, prescriber: data.prescription.entry.prescriber, items: data.prescription.entry.items } : null,
+      });
       this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split) });
       this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
     }));
@@ -381,12 +389,14 @@ export class CheckoutService {
         this.learnTotals(saleId, record.centre!.output);
         this.deps.journal.append('sale.settled', { sale: saleId, setlId: record.centre!.setlId, fund: record.centre!.split.fund, account: record.centre!.split.account, cash: record.centre!.split.cash });
       })();
+      this.deps.reports?.kick();
       return this.view(saleId);
     }
     if (record.outbox.state === 'parked') {
       // The centre refused: nothing was booked there. The sale goes back to the cashier.
       this.deps.db.transaction(() => {
         this.deps.db.prepare("DELETE FROM trace_code WHERE sale_id = ?").run(saleId);
+        this.deps.reports?.voidSale(saleId, `the centre refused the settlement: ${record.outbox.note}`);
         this.deps.sales.update(saleId, { state: 'presettled', settlement_id: null, provisional: 0 });
         this.deps.journal.append('sale.rejected', { sale: saleId, msgid: record.msgid, note: record.outbox.note });
       })();
@@ -445,6 +455,7 @@ export class CheckoutService {
       }
       this.deps.db.transaction(() => {
         this.deps.settlements.apply(settlement.id, { type: 'withdrawn' });
+        this.deps.reports?.withdrawSale(row.id);
         this.finish(row.id, 'cancelled', 'sale.cancelled', { sale: row.id, msgid: settlement.msgid, reason, by: principal.id });
       })();
       return this.view(id);
@@ -480,7 +491,11 @@ export class CheckoutService {
     );
     if (outcome.kind === 'ok') {
       const row = this.deps.sales.get(saleId)!;
-      this.finish(saleId, 'refunded', 'sale.refunded', { sale: saleId, setlId: centre.setlId, msgid, reason: row.refund_reason });
+      this.deps.db.transaction(() => {
+        this.finish(saleId, 'refunded', 'sale.refunded', { sale: saleId, setlId: centre.setlId, msgid, reason: row.refund_reason });
+        this.deps.reports?.queueReturn(saleId, row.operator_id);
+      })();
+      this.deps.reports?.kick();
     }
     return outcome;
   }

@@ -1,6 +1,7 @@
 // Reconciliation composed over the runtime: the service (check, close, views), the resolver and
 // the exports, sharing one store and one centre client.
 import { ReconStore } from '../../../native/reconcile/store';
+import { reportDay } from '../routes/trace';
 import { type Runtime } from '../runtime';
 import { ReconcileExports } from './exports';
 import { Resolver } from './resolve';
@@ -21,6 +22,7 @@ export function reconciliationFor(runtime: Runtime, now: () => Date = () => new 
     db: runtime.store.db, recon, ledger: service.ledger, centre, settlements: runtime.settlements, sales: runtime.sales, sync: runtime.sync,
     journal: runtime.store.journal, identity, now,
   });
-  const exports = new ReconcileExports(service, recon, { code: identity.fixmedinsCode, name: identity.fixmedinsName }, now);
+  const exports = new ReconcileExports(service, recon, { code: identity.fixmedinsCode, name: identity.fixmedinsName }, now,
+    (date) => reportDay(runtime.reports.store, date));
   return { service, resolver, exports };
 }

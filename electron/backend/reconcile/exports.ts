@@ -1,5 +1,6 @@
 // Exports of a day or a range (xlsx, CSV) and the printable daily report, built from the same
 // views the API returns so the files match the screen to the cent.
+import { type ReportDayView } from '../../../core/contracts/trace';
 import { type Discrepancy } from '../../../core/contracts/reconciliation';
 import { detailCsv, type ExportInput } from '../../../core/reconcile/export-table';
 import { entryView, sortEntries } from '../../../core/reconcile/ledger';
@@ -15,6 +16,8 @@ export class ReconcileExports {
     private readonly recon: ReconStore,
     private readonly store: { readonly code: string; readonly name: string },
     private readonly now: () => Date,
+    /** 进销存上传 per day, for the xlsx (optional: a store without sales reporting has none). */
+    private readonly salesReports?: (date: string) => ReportDayView,
   ) {}
 
   input(from: string, to: string): ExportInput {
@@ -28,6 +31,7 @@ export class ReconcileExports {
       store: this.store, from, to, generatedAt: this.now().toISOString(), days, entries, total: sumDayTotals(days.map((d) => d.totals)),
       discrepancies: this.recon.discrepancies({ from, to, status: 'all' }).map(asView),
       resolutions: this.recon.resolutionsBookedIn(from, to).map(asView),
+      ...(this.salesReports && { salesReports: days.map((d) => this.salesReports!(d.date)) }),
     };
   }
 

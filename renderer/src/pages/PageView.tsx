@@ -8,6 +8,7 @@ import { Discrepancies } from './manager/Discrepancies';
 import { Operators } from './manager/Operators';
 import { PosTokens } from './manager/PosTokens';
 import { SalesList } from './manager/SalesList';
+import { TraceReports } from './manager/TraceReports';
 import { CentrePage } from './technician/CentrePage';
 import { MappingsPage } from './technician/MappingsPage';
 import { PoliciesPage } from './technician/PoliciesPage';
@@ -27,5 +28,6 @@ export function PageView({ id }: { id: PageId }): React.JSX.Element {
     case 'dayClose': return <DayClose />;
     case 'discrepancies': return <Discrepancies />;
     case 'charts': return <Charts />;
+    case 'traceReports': return <TraceReports />;
   }
 }

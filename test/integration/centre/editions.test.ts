@@ -21,6 +21,7 @@ import { CentreKeyError, keyFolder, loadSmKeys, readSecret, writeSecret } from '
 import { createCentreTransport } from '../../../native/centre/transport';
 import { zipFileCodec } from '../../../native/centre/zip';
 import { SyncEngine } from '../../../native/sync/engine';
+import { returnRows, saleRows } from '../../../core/trace/sales-rows';
 import { startSandbox, type RunningSandbox, type SandboxSecurity } from '../../../native/sandbox/server';
 import { fixedClock, ok, person, sale, storeDb, tempDir } from './fixture';
 
@@ -104,12 +105,27 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
     const msgid = `${TRAINING_IDENTITY.fixmedinsCode}${'20250616100000'}0001`;
     const booked = ok(await c.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo;
     expect({ fund: booked.fund_pay_sumamt, cash: booked.psn_cash_pay, echo: booked.medins_setl_id }).toEqual({ fund: s.provisional.fund, cash: s.provisional.cash, echo: msgid });
+    // Its 进销存 report: 3505 (one row) or 3505A (rows, per-row retRslt), whichever the edition has.
+    const batch = '3505A' in edition.transactions;
+    const [soldRow] = saleRows({
+      saleId: 'S20250616-CONFORM', attempt: 1, psnNo: nanchang.psnNo, insuredRegion: s.insuplcAdmdvs, storeArea: '420302', prescription: { rxNo: 'RX1', prescriber: '王医生' },
+      operatorName: '收银员', pharmacist: { name: '李药师', certNo: 'ZY-1' }, at: new Date('2025-06-16T02:00:00Z'),
+      lines: [{ sku: 'SKU-B01', name: '乙类口服药', qty: '2', price: '35.50', split: false, traceCodes: ['80000000000000000701', '80000000000000000702'], catalogueCode: 'TRAIN-D-B01', prescribed: true }],
+    });
+    const soldDraft = { ...soldRow!.row, setl_id: booked.setl_id };
+    const reportMsgid = (n: number) => `${TRAINING_IDENTITY.fixmedinsCode}20250616100000001${n}`;
+    const verdict = ok(await c.uploadSales(batch ? '3505A' : '3505', batch ? { selinfoDetail: [soldDraft] } : { selinfo: soldDraft }, { msgid: reportMsgid(1) }));
+    expect(verdict).toEqual([{ bchno: soldRow!.bchno, accepted: true, message: '' }]);
     expect(ok(await c.querySettlement({ data: { psn_no: nanchang.psnNo, setl_id: booked.setl_id, mdtrt_id: booked.mdtrt_id } }, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo?.setl_id).toBe(booked.setl_id);
     // The year-to-date figures (5206) include the sale just booked.
     const cum = ok(await c.cumulativeInfo({ data: { psn_no: nanchang.psnNo, cum_ym: '' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).cuminfo;
     expect(cum.find((row) => row.cum_type_code === 'D310101')?.cum).toBe(booked.fund_pay_sumamt);
     const refund = ok(await c.cancel({ data: { setl_id: booked.setl_id, mdtrt_id: booked.mdtrt_id, psn_no: nanchang.psnNo } }, { msgid: `${TRAINING_IDENTITY.fixmedinsCode}202506161000000002`, insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo;
     expect(refund.medfee_sumamt).toBe('-71.00');
+    const [returned] = returnRows([soldRow!], new Date('2025-06-16T03:00:00Z'), '收银员', 'S20250616-CONFORM', 1);
+    const returnDraft = { ...returned!.row, setl_id: booked.setl_id };
+    expect(ok(await c.uploadSales(batch ? '3506A' : '3506', batch ? { selinfoDetail: [returnDraft] } : { selinfo: returnDraft }, { msgid: reportMsgid(2) }))[0]).toMatchObject({ accepted: true });
+    expect(r.sb.reports.codeState('80000000000000000701').state).toBe('returned');
 
     // A second sale whose outcome the store did not learn: reversed by 2601 under its msgid.
     const lost = `${TRAINING_IDENTITY.fixmedinsCode}202506161000000003`;
@@ -135,7 +151,8 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
     ok(await c.signOut());
 
     const covered = new Set(conformance(edition, r.sent));
-    const expected = Object.keys(edition.transactions).filter((infno) => id !== 'shenzhen' || !infno.startsWith('72'));
+    // An edition with the batch forms reports through them; its inherited single-row forms stay unused.
+    const expected = Object.keys(edition.transactions).filter((infno) => (id !== 'shenzhen' || !infno.startsWith('72')) && !(batch && (infno === '3505' || infno === '3506')));
     expect([...covered].sort()).toEqual(expected.sort());
     if (mode === 'tif-headers') expect(r.sent.every((q) => q.envelope.cainfo === '')).toBe(true);
   });
@@ -158,7 +175,7 @@ describe('the sandbox checks what it receives against its edition', () => {
     expect(await post({ ...head, fixmedins_name: '名'.repeat(21), input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: fixmedins_name: 超长（21 字符，最多 20）' });
     expect(await post({ ...head, enc_type: 'SM4', input: signIn })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: enc_type: 接口版本未定义该字段' });
     expect(await post({ ...head, infno: '3505A', input: {} })).toMatchObject({ infcode: -1, err_msg: '报文格式错误: infno: 超长（5 字符，最多 4）' });
-    expect(await post({ ...head, infno: '3505', input: {} })).toMatchObject({ infcode: -1, err_msg: expect.stringContaining('不支持的交易编号 3505') });
+    expect(await post({ ...head, infno: '3508', input: {} })).toMatchObject({ infcode: -1, err_msg: expect.stringContaining('不支持的交易编号 3508') });
     await sb.close();
   });
 });

@@ -63,6 +63,9 @@ function targets(): Record<string, Target> {
     'PUT /api/centre/settings': { token: tech, params: {}, body: { mode: 'sandbox', url: null, institutionCode: 'P42030200001', institutionName: '【培训】示例定点零售药店', areaCode: '420302', timeoutMs: 10000 } },
     'POST /api/centre/editions': { token: tech, params: {}, body: { ...nationalEdition, id: 'fuzz-edition', name: '模糊测试版本' } },
     'PUT /api/centre/secrets': { token: tech, params: {}, body: { name: 'sm4.key', value: '00112233445566778899aabbccddeeff' } },
+    'POST /api/trace-reports/retry': { token: manager, params: {}, body: { date: yesterday() } },
+    'PUT /api/operators/{id}/pharmacist': { token: manager, params: { id: '1001' }, body: { name: '模糊测试药师', certNo: 'ZY-FUZZ-1' } },
+    'DELETE /api/operators/{id}/pharmacist': { token: manager, params: { id: '9001' } },
     'POST /api/reconciliation/days/{date}/check': { token: manager, params: { date: yesterday() } },
     'POST /api/reconciliation/days/{date}/close': { token: manager, params: { date: yesterday() }, body: { acknowledgeUnbalanced: false, note: '' } },
     'POST /api/reconciliation/discrepancies/{id}/resolve': { token: manager, params: { id: `${yesterday().replace(/-/g, '')}.centre_only.centre-S0000` }, body: { action: 'write_off', reason: '模糊测试核销' } },
@@ -92,7 +95,9 @@ async function calm(): Promise<void> {
   await call('PUT', '/api/reader/settings', tokens.technician, { model: 'virtual' });
   for (let i = 0; i < 100; i++) {
     const status = (await call('GET', '/api/status', tokens.cashier)).body;
-    if (status.queue.pending === 0 && status.queue.unknown === 0) return;
+    // Sales reports (3505) follow their settlements in the background: wait for those too.
+    const reporting = (db.prepare("SELECT count(*) FROM sales_report_row WHERE state IN ('queued', 'sending')").pluck().get() as number) > 0;
+    if (status.queue.pending === 0 && status.queue.unknown === 0 && !reporting) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -141,6 +146,7 @@ beforeAll(async () => {
   await till.basket(sale.id, [{ sku: SKU.B01, qty: '1', price: '20.00' }]);
   settledSale = sale.id;
   expect((await till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).state).toBe('settled');
+  await calm(); // its 3505 rows go in the background
   const doc = (await api.call('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
   routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).filter((m) => m !== 'get').map((m) => ({ method: m.toUpperCase(), path })));
 });

@@ -1,0 +1,101 @@
+// 进销存上传: per day, the 3505/3506 rows (one per sold line, its boxes' 追溯码), what was reported,
+// what waits (an offline sale waits for its settlement), what the platform refused and why, with a
+// retry. A day shows as fully reported only when nothing waits and nothing was refused. Below it,
+// the 执业药师 of each operator, which every reported sale names.
+import { useState } from 'react';
+import { Alert, Button, Card, Input, Select, Space, Table, Tag } from 'antd';
+import { type PharmacistSetting, type ReportRowView } from '../../../../core/contracts/trace';
+import { api, type ApiError } from '../../api';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { asApiError, useLoad } from '../../hooks/useLoad';
+import { useLive, useLiveEvent } from '../../live';
+import { zh } from '../../strings';
+
+const STATE_COLOR: Record<string, string> = { queued: 'blue', sending: 'processing', accepted: 'green', rejected: 'red', void: 'default' };
+
+export function TraceReports(): React.JSX.Element {
+  const { status } = useLive();
+  const [date, setDate] = useState('');
+  const day = date || status?.businessDate || '';
+  const report = useLoad(() => (day ? api.traceDay(day) : Promise.resolve(null)), [day]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState('');
+  useLiveEvent(['sync', 'status', 'sale'], () => void report.reload());
+  const retry = async (body: { ids?: number[]; date?: string }): Promise<void> => {
+    try {
+      const { retried } = await api.traceRetry(body);
+      setNotice(zh.trace.retried(retried));
+      await report.reload();
+    } catch (e) { setError(asApiError(e)); }
+  };
+  const r = report.data;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card
+        title={zh.trace.title} data-testid="trace-reports"
+        extra={(
+          <Space>
+            <Input type="date" value={day} onChange={(e) => setDate(e.target.value)} style={{ width: 160 }} data-testid="trace-date" />
+            <Button onClick={() => void report.reload()}>{zh.refresh}</Button>
+            <Button danger disabled={!r || r.rows.rejected === 0} onClick={() => void retry({ date: day })} data-testid="trace-retry-all">{zh.trace.retryAll}</Button>
+          </Space>
+        )}
+      >
+        <ErrorNotice error={report.error ?? error} onClose={() => setError(null)} />
+        {notice && <Alert type="info" showIcon title={notice} closable onClose={() => setNotice('')} style={{ marginBottom: 8 }} />}
+        {r && (
+          <Space style={{ marginBottom: 12 }} data-testid="trace-summary">
+            <Tag color={r.complete ? 'green' : 'orange'} data-testid="trace-complete">{r.complete ? zh.trace.complete : zh.trace.incomplete}</Tag>
+            <span>{zh.trace.boxes(r.boxes.reported, r.boxes.waiting, r.boxes.rejected)}</span>
+          </Space>
+        )}
+        <Table<ReportRowView>
+          size="small" rowKey="id" loading={report.loading} dataSource={r?.list ?? []} pagination={{ pageSize: 50 }} data-testid="trace-rows"
+          columns={[
+            { title: zh.trace.colSale, dataIndex: 'saleId', className: 'mono' },
+            { title: zh.trace.colKind, dataIndex: 'kind', render: (k: string) => zh.trace.kind[k] ?? k },
+            { title: zh.trace.colItem, key: 'item', render: (_, x) => `${x.name}（${x.catalogueCode}）` },
+            { title: zh.trace.colQty, dataIndex: 'qty' },
+            { title: zh.trace.colBoxes, dataIndex: 'boxes' },
+            { title: zh.trace.colState, key: 'state', render: (_, x) => <Tag color={STATE_COLOR[x.state]}>{x.waitingForSettlement ? zh.trace.waitingSettlement : zh.trace.states[x.state]}</Tag> },
+            { title: zh.trace.colSends, dataIndex: 'sends' },
+            { title: zh.trace.colNote, dataIndex: 'note', render: (n: string, x) => (x.state === 'rejected' ? n : '') },
+            { title: zh.actions, key: 'actions', render: (_, x) => x.state === 'rejected' && <Button size="small" onClick={() => void retry({ ids: [x.id] })} data-testid={`trace-retry-${x.id}`}>{zh.trace.retryOne}</Button> },
+          ]}
+        />
+      </Card>
+      <Pharmacists />
+    </Space>
+  );
+}
+
+function Pharmacists(): React.JSX.Element {
+  const operators = useLoad(() => api.operators());
+  const [operatorId, setOperatorId] = useState('');
+  const current = useLoad(() => (operatorId ? api.pharmacist(operatorId) : Promise.resolve(null)), [operatorId]);
+  const [form, setForm] = useState<PharmacistSetting>({ name: '', certNo: '' });
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const save = async (): Promise<void> => {
+    try { await api.setPharmacist(operatorId, form); setSaved(true); setError(null); await current.reload(); } catch (e) { setError(asApiError(e)); }
+  };
+  return (
+    <Card title={zh.trace.pharmacistTitle} data-testid="pharmacists">
+      <ErrorNotice error={operators.error ?? error} onClose={() => setError(null)} />
+      <Space wrap>
+        <span>{zh.trace.pharmacistOperator}</span>
+        <Select style={{ width: 160 }} value={operatorId || undefined} onChange={(v: string) => { setOperatorId(v); setSaved(false); }} data-testid="pharmacist-operator"
+          options={(operators.data ?? []).map((o) => ({ value: o.operatorId, label: `${o.operatorId} ${o.name}` }))} />
+        {operatorId && <span data-testid="pharmacist-current">{current.data ? `${current.data.name} / ${current.data.certNo}` : zh.trace.pharmacistNone}</span>}
+      </Space>
+      {operatorId && (
+        <Space style={{ marginTop: 12 }} wrap>
+          <Input placeholder={zh.trace.pharmacistName} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} style={{ width: 160 }} data-testid="pharmacist-name" />
+          <Input placeholder={zh.trace.pharmacistCert} value={form.certNo} onChange={(e) => setForm({ ...form, certNo: e.target.value })} style={{ width: 220 }} data-testid="pharmacist-cert" />
+          <Button type="primary" onClick={() => void save()} data-testid="pharmacist-save">{zh.trace.pharmacistSave}</Button>
+          {saved && <Tag color="green">{zh.ok}</Tag>}
+        </Space>
+      )}
+    </Card>
+  );
+}
