@@ -26,7 +26,7 @@ function percentile(values: readonly number[], p: number): number {
 /** Bytes one full card read exchanges on the wire, from the driver's trace on the same pty. */
 async function wireMsPerRead(path: string): Promise<number> {
   let bytes = 0;
-  const reader = createSerialCardReader({ path, baud: BAUD, trace: (e) => { if (e.kind !== 'note') bytes += e.bytes.length; } });
+  const reader = createSerialCardReader({ path, baud: BAUD, trace: (e) => { if ('bytes' in e) bytes += e.bytes.length; } });
   try {
     const counts: number[] = [];
     for (let i = 0; i < 5; i++) {
