@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SKU, today, useTill } from '../../support/checkout';
+import { settleElsewhere } from '../../support/elsewhere';
 import { addAmounts, directCentre, Manager, waitForSyncState } from './support';
 
 const env = useTill();
@@ -53,8 +54,13 @@ describe('every discrepancy kind, created for real and resolved through the API'
     const e = api.runtime.settlements.bySaleRef(`${sales.E.id}/1`)!;
     expect((await centre.reverse({ data: { psn_no: e.psnNo, omsgid: e.msgid, oinfno: '2102' } }, { msgid: api.runtime.settlements.allocateMsgid(), insuplcAdmdvs: e.insuplcAdmdvs })).kind).toBe('ok');
 
-    // A · offline, priced with the store's stale year totals (it never saw this person's deductible
-    // met or fund paid); G · the same person again offline: over the per-person limit → self-pay.
+    // A · offline, priced from year figures that went stale: the till cached the centre's 5206
+    // figures with a purchase at another pharmacy in them, which was then refunded there (the till
+    // cannot know), so the centre pays more fund than the till estimated; G · the same person again
+    // offline: over the per-person limit → self-pay.
+    const elsewhere = await settleElsewhere(sandbox.endpoint, 'nanchang-near-cap', 'TRAIN-H360102-L1', [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '100.00' }]);
+    await till.startByCard('nanchang-near-cap');
+    await elsewhere.cancel();
     await till.centreOnline(false);
     const a = await till.startByCard('nanchang-near-cap');
     expect(a.person.source).toBe('cache');
