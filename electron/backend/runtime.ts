@@ -101,6 +101,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (training) {
     sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0, edition: connection.edition, security: sandboxSecurityFor(connection, centreSettings, options.dataDir), oauth: sandboxOAuthFor(connection, centreSettings, options.dataDir) });
     url = sandbox.endpoint;
+    // Training only: where the made-up centre answers (a technician may point `npm run sandbox` tools at it).
+    console.log(`training sandbox centre at ${sandbox.endpoint}`);
   } else {
     url = centreSettings!.url!;
   }
