@@ -17,17 +17,14 @@ import { Readable } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_EDITION_ID, editionById } from '../../core/centre/editions';
 import { type EditionProfile } from '../../core/centre/editions/schema';
-import { checkWire, describeProblemsZh, fromWire, toWire } from '../../core/centre/editions/wire';
-import { RequestEnvelope } from '../../core/centre/envelope';
-import { describeIssues } from '../../core/centre/fields';
+import { type RequestEnvelope } from '../../core/centre/envelope';
 import { formatCompact, formatMillis } from '../../core/centre/time';
-import { isInfno, TRANSACTIONS, type Infno } from '../../core/centre/transactions';
-import { SmPayloadError, sm2VerifyBase64, sm4DecryptText, sm4EncryptText } from '../centre/security/sm';
-import { verifyTifHeaders } from '../centre/security/tif';
+import { type Infno } from '../../core/centre/transactions';
 import { openDatabase, type Db } from '../db/open';
 import { signPackage } from '../policy-update/signed-package';
 import { SandboxCentre } from './centre';
 import { type AfterFault, FaultConfig, type FaultConfigInput, type FaultPlan, CLEAN_PLAN, planFaults, seededRandom } from './faults';
+import { infnoOf, openMessage, sealOutput, type SandboxSecurity } from './gateway';
 import { BusinessError } from './pricing';
 import { sandboxMigrations } from './schema';
 import { seedSandbox, type PersonSeed } from './seed';
@@ -65,11 +62,7 @@ export interface SandboxOAuth {
   readonly password: string;
 }
 
-export type SandboxSecurity =
-  | { readonly mode: 'plain' }
-  | { readonly mode: 'tif-headers'; readonly paasId: string; readonly paasToken: string }
-  /** The pharmacy's SM4 key and SM2 public key, as the centre registers them. */
-  | { readonly mode: 'sm4-sm2'; readonly sm4Key: Uint8Array; readonly clientPublicKey: string };
+export type { SandboxSecurity } from './gateway';
 
 export interface SandboxStats {
   readonly requests: number;
@@ -113,7 +106,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const security: SandboxSecurity = options.security ?? { mode: 'plain' };
   const tokens = new Map<string, number>();
   let tokenRequests = 0;
-  const byCode = new Map(Object.entries(edition.transactions).map(([infno, tx]) => [tx.code, infno]));
 
   const app = Fastify({ logger: false, bodyLimit: options.maxRequestBytes ?? 48 * 1024 * 1024, serverFactory: (handler) => http.createServer(handler) });
   // The centre answers malformed requests itself (infcode -1), so bodies arrive as raw text.
@@ -150,8 +142,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     let body: unknown = null;
     try { body = JSON.parse(text); } catch { /* answered below */ }
     const code = typeof body === 'object' && body !== null && 'infno' in body && typeof body.infno === 'string' ? body.infno : '';
-    const known = byCode.get(code);
-    const infno: Infno | null = known !== undefined && isInfno(known) ? known : null;
+    const infno = infnoOf(edition, code);
     stats.byInfno[infno ?? code] = (stats.byInfno[infno ?? code] ?? 0) + 1;
     const plan: FaultPlan = infno ? planFaults(faults, infno, random) : CLEAN_PLAN;
     if (plan.latencyMs > 0) await sleep(plan.latencyMs);
@@ -163,58 +154,24 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       const bearer = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
       if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return reply.code(401).type('application/json').send({ error: 'invalid_token', error_description: '令牌无效或已过期' });
     }
-    if (security.mode === 'tif-headers') {
-      // The gateway checks freshness against the wall clock, not the sandbox's business clock.
-      const verdict = verifyTifHeaders(request.headers, security, new Date());
-      if (!verdict.ok) return reply.send(envelope(-1, `网关鉴权失败: ${verdict.reason}`, null));
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply.send(envelope(-1, body === null ? '报文不是合法的 JSON' : '报文格式错误: 应为 JSON 对象', null));
-    const { input: wireInput, ...head } = body as Record<string, unknown>;
-    const headProblems = checkWire({ fields: edition.envelope.request }, head, '');
-    if (headProblems.length) return reply.send(envelope(-1, `报文格式错误: ${describeProblemsZh(headProblems)}`, null));
-    if (!infno) return reply.send(envelope(-1, `不支持的交易编号 ${code}（接口版本 ${edition.name}）`, null));
-    const tx = edition.transactions[infno]!;
-    if (edition.url.layout === 'per-transaction' && tx.path !== path) return reply.send(envelope(-1, `交易 ${code} 的地址应为 ${tx.path}`, null));
-
-    let plainInput: unknown = wireInput;
-    if (security.mode === 'sm4-sm2') {
-      if (typeof wireInput !== 'string') return reply.send(envelope(-1, '报文未加密: input 应为 SM4 密文', null));
-      let decrypted: string;
-      try { decrypted = sm4DecryptText(wireInput, security.sm4Key, 'input'); } catch (error) {
-        return reply.send(envelope(-1, `报文解密失败: ${error instanceof SmPayloadError ? error.message : 'input'}`, null));
-      }
-      if (!sm2VerifyBase64(decrypted, typeof head.cainfo === 'string' ? head.cainfo : '', security.clientPublicKey)) return reply.send(envelope(-1, '数字签名验证失败: cainfo 与报文内容或机构公钥不符', null));
-      try { plainInput = JSON.parse(decrypted); } catch { return reply.send(envelope(-1, '报文解密失败: 解密后不是 JSON', null)); }
-    }
-    const inputProblems = checkWire(tx.input, plainInput);
-    if (inputProblems.length) return reply.send(envelope(-1, `输入参数错误: ${describeProblemsZh(inputProblems)}`, null));
-    const internalInput = fromWire(tx.input, plainInput);
-    const defaults = { insuplc_admdvs: '', dev_no: '', dev_safe_info: '', cainfo: '', signtype: '', sign_no: '' };
-    const env = RequestEnvelope.safeParse({ ...defaults, ...fromWire({ fields: edition.envelope.request }, head) as object, infno, input: internalInput });
-    if (!env.success) return reply.send(envelope(-1, `报文格式错误: ${describeIssues(env.error)}`, null));
-    const e = env.data;
-    const spec = TRANSACTIONS[infno];
-    const input = spec.input.safeParse(e.input);
-    if (!input.success) return reply.send(envelope(-1, `输入参数错误: ${describeIssues(input.error, 'input')}`, null));
-    if (spec.personal && e.insuplc_admdvs === '') return reply.send(envelope(-1, 'insuplc_admdvs: 参保地医保区划不能为空', null));
+    const opened = openMessage(body, { path, headers: request.headers }, edition, security);
+    if (!opened.ok) return reply.send(envelope(-1, opened.refusal, null));
+    const e = opened.env;
 
     let output: unknown;
     try {
-      if (infno !== '9001') centre.checkSignIn(e);
-      output = dispatch(centre, infno, e, input.data);
+      if (opened.infno !== '9001') centre.checkSignIn(e);
+      output = dispatch(centre, opened.infno, e, opened.input);
     } catch (error) {
       if (error instanceof BusinessError) return reply.send(envelope(-1, error.message, null));
-      log(`sandbox: ${infno} ${e.msgid} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      log(`sandbox: ${opened.infno} ${e.msgid} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return reply.code(500).type('text/plain').send('500 Internal Server Error');
     }
-    log(`sandbox: ${infno} ${e.msgid} ok`);
+    log(`sandbox: ${opened.infno} ${e.msgid} ok`);
     if (output instanceof Buffer) {
       return applyAfter(plan.after, reply, request, output, 'application/octet-stream', e.msgid);
     }
-    // Answered in the edition's shape: the fields it defines, under its names.
-    const shaped = tx.output === null || tx.output === 'file' || output === null || typeof output !== 'object' ? output : toWire(tx.output, output as Record<string, unknown>, 'output.').message;
-    const sealed = security.mode === 'sm4-sm2' && shaped !== null && shaped !== undefined ? sm4EncryptText(JSON.stringify(shaped), security.sm4Key) : shaped;
-    return applyAfter(plan.after, reply, request, JSON.stringify(envelope(0, '', sealed)), 'application/json; charset=utf-8', e.msgid);
+    return applyAfter(plan.after, reply, request, JSON.stringify(envelope(0, '', sealOutput(output, opened.tx, security))), 'application/json; charset=utf-8', e.msgid);
   }
 
   function envelope(infcode: number, errMsg: string, output: unknown) {
