@@ -59,7 +59,7 @@ describe('draining the outbox', () => {
     const watch = setInterval(() => { most = Math.max(most, dbCount(db, "SELECT count(*) FROM settlement_outbox WHERE state = 'sending'")); }, 5);
     expect(await engine.drainOnce()).toEqual({ steps: 12, stoppedBy: 'empty' });
     clearInterval(watch);
-    // Each call takes 60 ms, so the 5 ms samples see the calls in flight together: exactly N at most.
+    // Overlap is asserted by count, not by wall time (timings belong in benchmarks: sync-drain.bench.ts).
     expect(most).toBe(3);
     for (const f of people) {
       const mine = recs.filter((r) => r.psnNo === person(f).psnNo);
