@@ -47,11 +47,23 @@ export class Pos {
     return r.body;
   }
 
+  /** PINs changed at first sign-in, by operator id (the rig signs in again after every restart). */
+  private readonly pins = new Map<string, string>();
+
   async signIn(): Promise<void> {
-    const login = async (operatorId: string, pin: string): Promise<string> => {
+    const login = async (operatorId: string, firstPin: string): Promise<string> => {
+      const pin = this.pins.get(operatorId) ?? firstPin;
       const r = await this.call('POST', '/api/session', { body: { operatorId, pin } });
       if (r.status !== 200) throw new Error(`login ${operatorId}: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body.token as string;
+      const token = r.body.token as string;
+      // Outside training a PIN set by someone else must be changed at first sign-in (issue 13).
+      if (r.body.pinChangeRequired) {
+        const newPin = `${pin}9`;
+        const changed = await this.call('POST', '/api/session/pin', { token, body: { currentPin: pin, newPin } });
+        if (changed.status !== 200) throw new Error(`PIN change ${operatorId}: ${changed.status} ${JSON.stringify(changed.body)}`);
+        this.pins.set(operatorId, newPin);
+      }
+      return token;
     };
     this.cashier = await login('1001', '1111');
     this.manager = await login('2001', '2222');

@@ -68,6 +68,9 @@ function targets(): Record<string, Target> {
     'DELETE /api/operators/{id}/pharmacist': { token: manager, params: { id: '9001' } },
     'POST /api/reconciliation/days/{date}/check': { token: manager, params: { date: yesterday() } },
     'POST /api/reconciliation/days/{date}/close': { token: manager, params: { date: yesterday() }, body: { acknowledgeUnbalanced: false, note: '' } },
+    // Without a ledger these answer a clear 4xx naming the setting; the fuzz checks no input makes them fail otherwise.
+    'POST /api/store-ledger/days/{date}/check': { token: manager, params: { date: yesterday() } },
+    'POST /api/store-ledger/days/{date}/close': { token: manager, params: { date: yesterday() }, body: { acknowledgeUnbalanced: false, note: '' } },
     'POST /api/reconciliation/discrepancies/{id}/resolve': { token: manager, params: { id: `${yesterday().replace(/-/g, '')}.centre_only.centre-S0000` }, body: { action: 'write_off', reason: '模糊测试核销' } },
   };
 }
