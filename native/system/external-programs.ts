@@ -31,21 +31,27 @@ export interface ExternalProgram {
 export const EXTERNAL_PROGRAMS: readonly ExternalProgram[] = [
   { name: 'apt-get', neededBy: 'tests', startedIn: ['scripts/check-system-deps.sh'], provision: { kind: 'base-system', debianPackage: 'apt' } },
   { name: 'bash', neededBy: 'tests', startedIn: ['scripts/test.sh', 'test/integration/readme-walkthrough.test.ts'], provision: { kind: 'base-system', debianPackage: 'bash' } },
+  { name: 'cc', neededBy: 'tests', startedIn: ['test/support/sscard-lib.ts (builds the test vendor library for the 社保卡 reader-interface driver)'], provision: { kind: 'system-deps', debianPackage: 'gcc' } },
   { name: '/usr/bin/chromium', neededBy: 'tests', startedIn: ['test/support/browser.ts'], provision: { kind: 'system-deps', debianPackage: 'chromium' } },
   { name: 'curl', neededBy: 'tests', startedIn: ['test/integration/readme-walkthrough.test.ts (the README walk-through)'], provision: { kind: 'system-deps', debianPackage: 'curl' } },
   { name: 'electron', neededBy: 'app', startedIn: ['scripts/start-electron.mjs'], provision: { kind: 'npm', from: 'electron (its binary is downloaded at install; without it `npm start` points to `npm run serve`)' } },
   { name: 'electron-builder', neededBy: 'build', startedIn: ['scripts/package.mjs'], provision: { kind: 'npm', from: 'electron-builder' } },
   { name: 'fc-list', neededBy: 'tests', startedIn: ['scripts/check-system-deps.sh (is a CJK font installed?)'], provision: { kind: 'system-deps', debianPackage: 'fontconfig' } },
+  { name: 'getent', neededBy: 'tests', startedIn: ['test/support/postgres.ts (is there a postgres user to run the server as?)'], provision: { kind: 'base-system', debianPackage: 'libc-bin' } },
+  { name: 'initdb', neededBy: 'tests', startedIn: ['test/support/postgres.ts (a throw-away PostgreSQL server for the store-ledger tests and bench; with pg_ctl, postgres)'], provision: { kind: 'system-deps', debianPackage: 'postgresql' } },
   { name: 'jq', neededBy: 'tests', startedIn: ['test/integration/readme-walkthrough.test.ts (the README walk-through)'], provision: { kind: 'system-deps', debianPackage: 'jq' } },
   { name: 'node', neededBy: 'app', startedIn: ['process.execPath: scripts, CLIs, the shell\'s backend process, tests'], provision: { kind: 'npm', from: 'node itself' } },
   { name: 'npm', neededBy: 'tests', startedIn: ['test/integration/reader/card-cli.test.ts', 'test/integration/quote-cli.test.ts'], provision: { kind: 'npm', from: 'node (npm ships with it)' } },
   { name: 'npx', neededBy: 'build', startedIn: ['scripts/ensure-renderer.mjs', 'scripts/test.sh'], provision: { kind: 'npm', from: 'node (npx ships with npm)' } },
+  { name: 'sh', neededBy: 'tests', startedIn: ['test/support/postgres.ts', 'test/support/pcscd.ts'], provision: { kind: 'base-system', debianPackage: 'dash' } },
   { name: 'socat', neededBy: 'tests', startedIn: ['test/support/pty.ts (pseudo-terminal pairs for the serial tests)'], provision: { kind: 'system-deps', debianPackage: 'socat' } },
   { name: 'tsx', neededBy: 'app', startedIn: ['npm run serve / card / quote / sandbox', 'test/support/serve-process.ts'], provision: { kind: 'npm', from: 'tsx' } },
   {
     name: 'udevadm', neededBy: 'app', startedIn: ['node_modules/@serialport/bindings-cpp (Linux port listing), via native/serial/list.ts'],
     provision: { kind: 'fallback', instead: 'native/serial/list.ts lists ports from the kernel (/sys/class/tty, /dev/serial/by-id, /dev/tty{S,USB,ACM}*) and marks the list as such' },
   },
+  { name: 'unshare', neededBy: 'tests', startedIn: ['test/support/pcscd.ts (pcscd in a private mount namespace, so its fixed /run/pcscd socket is the test\'s own)'], provision: { kind: 'system-deps', debianPackage: 'util-linux' } },
+  { name: 'useradd', neededBy: 'tests', startedIn: ['test/support/postgres.ts (an unprivileged user for PostgreSQL when the tests run as root)'], provision: { kind: 'base-system', debianPackage: 'passwd' } },
   { name: 'which', neededBy: 'tests', startedIn: ['test/integration/readme-walkthrough.test.ts'], provision: { kind: 'base-system', debianPackage: 'debianutils' } },
 ];
 

@@ -47,26 +47,26 @@ export class Pos {
     return r.body;
   }
 
-  /** PINs changed at first sign-in, by operator id (the rig signs in again after every restart). */
-  private readonly pins = new Map<string, string>();
-
   async signIn(): Promise<void> {
-    const login = async (operatorId: string, firstPin: string): Promise<string> => {
-      const pin = this.pins.get(operatorId) ?? firstPin;
-      const r = await this.call('POST', '/api/session', { body: { operatorId, pin } });
-      if (r.status !== 200) throw new Error(`login ${operatorId}: ${r.status} ${JSON.stringify(r.body)}`);
-      const token = r.body.token as string;
-      // Outside training a PIN set by someone else must be changed at first sign-in (issue 13).
-      if (r.body.pinChangeRequired) {
-        const newPin = `${pin}9`;
-        const changed = await this.call('POST', '/api/session/pin', { token, body: { currentPin: pin, newPin } });
+    this.cashier = await this.signInAs('1001', '1111');
+    this.manager = await this.signInAs('2001', '2222');
+  }
+
+  /** An operator's session token. */
+  async signInAs(operatorId: string, pin: string): Promise<string> {
+    const r = await this.call('POST', '/api/session', { body: { operatorId, pin } });
+    if (r.status !== 200) throw new Error(`login ${operatorId}: ${r.status} ${JSON.stringify(r.body)}`);
+    const token = r.body.token as string;
+    // Outside training a PIN set by someone else must be changed at first sign-in (issue 13). The rig's
+    // operators set their own PIN, then choose the old one again, so every later sign-in (after a
+    // restart, from another test helper) still uses the documented training PIN.
+    if (r.body.pinChangeRequired) {
+      for (const [currentPin, newPin] of [[pin, `${pin}9`], [`${pin}9`, pin]] as const) {
+        const changed = await this.call('POST', '/api/session/pin', { token, body: { currentPin, newPin } });
         if (changed.status !== 200) throw new Error(`PIN change ${operatorId}: ${changed.status} ${JSON.stringify(changed.body)}`);
-        this.pins.set(operatorId, newPin);
       }
-      return token;
-    };
-    this.cashier = await login('1001', '1111');
-    this.manager = await login('2001', '2222');
+    }
+    return token;
   }
 
   /** Identify (card in the virtual reader, or the ID number) and open a sale. */

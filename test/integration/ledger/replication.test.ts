@@ -121,7 +121,7 @@ describe('bad ledger set-ups: a clear message naming the setting, and the till k
     expect(s.ledger.error).toMatch(/连不上门店账本.*ledgerUrl/);
     await sellsAnyway(t.pos);
     const invalid = await t.api.call('PUT', '/api/centre/settings', {
-      token: await t.api.login('3001', '3333'),
+      token: await t.pos.signInAs('3001', '3333'),
       body: { mode: 'http', url: sandbox.endpoint, institutionCode: 'P42030200001', institutionName: '店', areaCode: '420302', timeoutMs: 3000, policyFeedUrl: null, ledgerUrl: 'mysql://x/y', tillId: 'T1' },
     });
     expect(invalid.status).toBe(400);
