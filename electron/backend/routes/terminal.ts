@@ -262,13 +262,19 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
 
 async function selfTest(rt: Runtime): Promise<z.infer<typeof SelfTestResult>> {
   const events: TraceEvent[] = [];
+  const sent = new Set<unknown>();
   const started = performance.now();
   const port = rt.reader().port;
   const { status, read } = await rt.tapReader(async () => {
     const status = await port.status();
     const read = status.ok ? await port.readCard() : null;
     return { status, read };
-  }, (e) => events.push(e));
+  }, (e) => {
+    // The card watch may have a status poll in flight when the tap starts: its reply is not the self-test's.
+    if (e.kind === 'tx') sent.add(e.command);
+    if (e.kind === 'rx' && e.command && !sent.has(e.command)) return;
+    events.push(e);
+  });
   const frames = traceRows(events);
   const failure = !status.ok ? status : read && !read.ok ? read : null;
   const holder = read?.ok ? read.holder : null;
