@@ -20,6 +20,8 @@ import { describeIssues } from './fields';
 import { MSGID } from './msgid';
 import { type CentreFailure, type CentreOutcome, type CallMeta } from './outcome';
 import { type CentrePort, type CentreTransport, type DetailReconciliation, type FileCodec } from './port';
+import { type CatalogueChunk } from './catalogue-download';
+import { type CatalogueDownloadOutput, type CatalogueInfno } from './tx/catalogue';
 import { type CentreOperator, memorySignInBook, type SignInBook } from './sign-in';
 import { formatDateTime, formatDay } from './time';
 import { TRANSACTIONS, type Infno } from './transactions';
@@ -230,6 +232,21 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     }
   }
 
+  async function catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>> {
+    const files = options.files;
+    if (!files) throw new CentreInputError(infno, 'no FileCodec configured for the 9102 catalogue file');
+    const listed = await call<CatalogueDownloadOutput>(infno, { data: { ver } });
+    if (listed.kind !== 'ok') return listed;
+    if (listed.output.data_cnt === 0) return { ...listed, output: { info: listed.output, text: null } };
+    const file = await download(listed.output.file_qury_no, listed.output.filename);
+    if (file.kind !== 'ok') return file;
+    try {
+      return { kind: 'ok', output: { info: listed.output, text: files.unzipText(file.output).text }, meta: listed.meta };
+    } catch (error) {
+      return { kind: 'unknown', reason: 'malformed_reply', detail: `${infno} file ${listed.output.filename}: ${error instanceof Error ? error.message : String(error)}`, meta: file.meta };
+    }
+  }
+
   async function uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
     if (infno === '3505' || infno === '3506') {
       const bchno = String((input as { selinfo?: { fixmedins_bchno?: unknown } }).selinfo?.fixmedins_bchno ?? '');
@@ -278,5 +295,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reconcileDetails,
     uploadSales,
+    catalogueChunk,
+    dictionary: (input) => call('1901', input),
   };
 }

@@ -8,6 +8,8 @@
 import { type RequestEnvelope } from './envelope';
 import { type CentreOutcome, type UnknownReason } from './outcome';
 import { type CentreOperator } from './sign-in';
+import { type CatalogueChunk } from './catalogue-download';
+import { type CatalogueInfno, type DictionaryInput, type DictionaryOutput } from './tx/catalogue';
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
@@ -102,6 +104,10 @@ export interface CentrePort {
    * row's refusal; a batch answers per row (`retRslt`), and a whole-batch rejection stays `rejected`.
    */
   uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
+  /** 1301/1306 with the stored version, then (when data_cnt > 0) 9102 for the file it names, unzipped. */
+  catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>>;
+  /** 1901: one dictionary type's entries. */
+  dictionary(input: DictionaryInput): Promise<CentreOutcome<DictionaryOutput>>;
   /** 9101 upload → 3202 → 9102 download, read back as rows. */
   reconcileDetails(request: DetailReconciliation): Promise<CentreOutcome<{ fileinfo: DetailOutput['fileinfo']; rows: DetailResultRow[] }>>;
 }

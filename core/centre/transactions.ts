@@ -2,6 +2,7 @@
 // money at the centre (a mutating call with an unknown outcome must be resolved, never just retried).
 import { type z } from 'zod';
 import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/cancel';
+import { CatalogueDownloadInput, CatalogueDownloadOutput, DictionaryInput, DictionaryOutput } from './tx/catalogue';
 import {
   EprescriptionDownloadInput, EprescriptionDownloadOutput, EprescriptionQrInput, EprescriptionQrOutput,
 } from './tx/eprescription';
@@ -47,6 +48,10 @@ export const TRANSACTIONS = {
   '3202': spec('3202', '医药机构费用结算对明细账', DetailInput, DetailOutput, false, false),
   '9101': spec('9101', '文件上传', FileUploadInput, FileUploadOutput, false, false),
   '9102': spec('9102', '文件下载', FileDownloadInput, null, false, false),
+  // Catalogues and dictionaries (tx/catalogue.ts): reference data, read-only.
+  '1301': spec('1301', '西药中成药目录下载', CatalogueDownloadInput, CatalogueDownloadOutput, false, false),
+  '1306': spec('1306', '医用耗材目录下载', CatalogueDownloadInput, CatalogueDownloadOutput, false, false),
+  '1901': spec('1901', '字典表查询', DictionaryInput, DictionaryOutput, false, false),
   // 72xx names and numbering from one province's edition [P] (tx/eprescription.ts).
   '7201': spec('7201', '电子处方二维码解析', EprescriptionQrInput, EprescriptionQrOutput, false, false),
   '7203': spec('7203', '电子处方下载', EprescriptionDownloadInput, EprescriptionDownloadOutput, false, true),

@@ -7,6 +7,9 @@ import { formatCompact, formatDateTime, formatDay } from '../../core/centre/time
 import { hospLvOfLevel } from '../../core/centre/tx/institution';
 import { type CancelInput, type ReverseInput } from '../../core/centre/tx/cancel';
 import { type CumulativeInput } from '../../core/centre/tx/cumulative';
+import {
+  catalogueFileText, type CatalogueDownloadInput, type CatalogueInfno, type DictionaryInput,
+} from '../../core/centre/tx/catalogue';
 import { type EprescriptionDownloadInput, type EprescriptionQrInput } from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
@@ -319,6 +322,49 @@ export class SandboxCentre {
     const file = this.db.prepare('SELECT bytes FROM file_store WHERE file_qury_no = ? AND fixmedins_code = ?').get(input.fsDownloadIn.file_qury_no, env.fixmedins_code) as { bytes: Buffer } | undefined;
     if (!file) throw new BusinessError(`文件不存在或已过期: ${input.fsDownloadIn.file_qury_no}`);
     return file.bytes;
+  }
+
+  // ── catalogues (1301/1306, files through 9102) and dictionaries (1901) ────────────────────────────
+  /**
+   * 1301/1306: the rows of the first version newer than data.ver, as a zip of tab-separated rows in
+   * the default layout (core/centre/tx/catalogue.ts); data_cnt 0 (and an empty file) when none is newer.
+   */
+  catalogueDownload(env: RequestEnvelope, infno: CatalogueInfno, input: Parsed<typeof CatalogueDownloadInput>) {
+    const ver = input.data.ver;
+    if (!/^\d{1,15}$/.test(ver)) throw new BusinessError(`版本号无效: ${ver}`);
+    const kinds = infno === '1301' ? ['drug'] : ['consumable', 'device'];
+    const marks = kinds.map(() => '?').join(', ');
+    const next = (this.db.prepare(`SELECT min(ver) AS v FROM catalogue WHERE kind IN (${marks}) AND ver > ?`).get(...kinds, Number(ver)) as { v: number | null }).v;
+    const rows = next === null ? [] : this.db.prepare(`SELECT * FROM catalogue WHERE kind IN (${marks}) AND ver = ? ORDER BY code`).all(...kinds, next) as Array<CatalogueRow & { ver: number; vali_flag: string }>;
+    const text = catalogueFileText(infno, rows.map((r) => ({
+      code: r.code, name: r.name, listClass: r.list_class, selfPayRatio: r.selfpay_ratio, valid: r.vali_flag !== '0', rid: `R${infno}${r.code}`.slice(0, 40), ver: String(r.ver),
+    })));
+    const filename = `${infno}-${next ?? ver}.txt`;
+    const fileQuryNo = this.storeFile(`${filename}.zip`, env.fixmedins_code, writeZip([{ name: filename, data: Buffer.from(text, 'utf8') }]));
+    return { file_qury_no: fileQuryNo, filename: `${filename}.zip`, dld_end_time: formatDateTime(new Date(this.clock().getTime() + 86_400_000)), data_cnt: rows.length };
+  }
+
+  /** Training and tests: a catalogue row published in a new version (the next 1301/1306 download gets it). */
+  publishCatalogueRow(row: { code: string; name: string; listClass: 'A' | 'B' | 'C'; selfPayRatio: string | null; limitPrice?: string | null; kind: 'drug' | 'device' | 'consumable' | 'other' }): number {
+    const ver = (this.db.prepare('SELECT coalesce(max(ver), 0) + 1 AS v FROM catalogue').get() as { v: number }).v;
+    this.db.prepare(`INSERT INTO catalogue (code, name, list_class, selfpay_ratio, limit_price, kind, ver) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (code) DO UPDATE SET name = excluded.name, list_class = excluded.list_class, selfpay_ratio = excluded.selfpay_ratio,
+          limit_price = excluded.limit_price, kind = excluded.kind, ver = excluded.ver`)
+      .run(row.code, row.name, row.listClass, row.selfPayRatio, row.limitPrice ?? null, row.kind, ver);
+    return ver;
+  }
+
+  /** 1901: one type's entries (parentValue and valiFlag filter as given). */
+  dictionary(_env: RequestEnvelope, input: Parsed<typeof DictionaryInput>) {
+    const d = input.data;
+    const rows = this.db.prepare(`SELECT * FROM dictionary WHERE type = ? AND (? = '' OR parent_value = ?) AND (? = '' OR vali_flag = ?) ORDER BY sort`)
+      .all(d.type, d.parentValue, d.parentValue, d.valiFlag, d.valiFlag) as Array<{ type: string; value: string; label: string; parent_value: string; sort: number; vali_flag: string; version: string }>;
+    return {
+      list: rows.map((r) => ({
+        type: r.type, label: r.label, value: r.value, parentValue: r.parent_value, sort: r.sort, valiFlag: r.vali_flag,
+        createUser: 'sandbox', createDate: '2024-01-01 00:00:00', version: r.version,
+      })),
+    };
   }
 
   // ── electronic prescriptions (the training QR format is in ./eprescription.ts) ──────────────────

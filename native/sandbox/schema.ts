@@ -177,4 +177,26 @@ export const sandboxMigrations: Migration[] = [
       ) STRICT;
     `),
   },
+  {
+    version: 5,
+    name: 'catalogue versions (1301/1306) and dictionaries (1901)',
+    // Every catalogue row carries the version it was published in, so 1301/1306 with ver answer only
+    // newer rows (one version per file). Rows already there become version 1. The dictionary rows
+    // are what 1901 answers (training values, see seed.ts).
+    up: (db) => db.exec(`
+      ALTER TABLE catalogue ADD COLUMN ver INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE catalogue ADD COLUMN vali_flag TEXT NOT NULL DEFAULT '1';
+      CREATE INDEX catalogue_by_ver ON catalogue (kind, ver);
+      CREATE TABLE dictionary (
+        type         TEXT NOT NULL,
+        value        TEXT NOT NULL,
+        label        TEXT NOT NULL,
+        parent_value TEXT NOT NULL DEFAULT '',
+        sort         INTEGER NOT NULL,
+        vali_flag    TEXT NOT NULL DEFAULT '1',
+        version      TEXT NOT NULL,
+        PRIMARY KEY (type, value)
+      ) STRICT;
+    `),
+  },
 ];

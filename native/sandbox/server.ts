@@ -259,6 +259,9 @@ function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow
     case '3202': return centre.reconcileDetails(env, i);
     case '9101': return centre.uploadFile(env, i);
     case '9102': return centre.downloadFile(env, i);
+    case '1301': return centre.catalogueDownload(env, '1301', i);
+    case '1306': return centre.catalogueDownload(env, '1306', i);
+    case '1901': return centre.dictionary(env, i);
     case '7201': return centre.decodeEprescriptionQr(env, i);
     case '7203': return centre.downloadEprescription(env, i);
     case '3505': return reports.single(reports.sale(env, row(input), refuseRow));

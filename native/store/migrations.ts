@@ -1,5 +1,6 @@
 // The store database's schema history (store.db, one per terminal's data folder).
 // Append only: a released migration is never edited; a change is a new numbered migration.
+import { createCatalogueTables } from '../catalogue/schema';
 import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
@@ -129,5 +130,11 @@ export const storeMigrations: Migration[] = [
     name: 'sales reports (3505/3506) with their traceability codes, returned codes, pharmacist per operator',
     // Defined in native/trace-report/schema.ts next to the code that uses it.
     up: (db) => createSalesReportTables(db),
+  },
+  {
+    version: 11,
+    name: 'downloaded catalogues (1301/1306) with their version and last download, dictionaries (1901)',
+    // Defined in native/catalogue/schema.ts next to the code that uses it.
+    up: (db) => createCatalogueTables(db),
   },
 ];

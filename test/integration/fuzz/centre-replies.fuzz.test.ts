@@ -99,6 +99,10 @@ beforeAll(async () => {
   await must('3505', (c) => c.uploadSales('3505', { selinfo: { ...soldRow!.row, setl_id: booked.setlinfo.setl_id } }, { msgid: nextMsgid() }));
   await must('5203', (c) => c.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: settleMsgid.settle! } }, ctx));
   await must('5206', (c) => c.cumulativeInfo({ data: { psn_no: p.psnNo, cum_ym: '' } }, ctx));
+  // Catalogues and dictionaries (before 3202, whose 9102 reply is the one replayed for 9102).
+  await must('1301', (c) => c.catalogueChunk('1301', '0'));
+  await must('1306', (c) => c.catalogueChunk('1306', '0'));
+  await must('1901', (c) => c.dictionary({ data: { type: 'chrgitm_lv', parentValue: '', admdvs: '420302', date: '2025-06-16', valiFlag: '1' } }));
   const day = '2025-06-16';
   await must('3201', (c) => c.reconcileTotals({ data: { insutype: '310', clr_type: '41', setl_optins: p.insuplcAdmdvs, stmt_begndate: day, stmt_enddate: day, medfee_sumamt: booked.setlinfo.medfee_sumamt, fund_pay_sumamt: booked.setlinfo.fund_pay_sumamt, acct_pay: booked.setlinfo.acct_pay, fixmedins_setl_cnt: 1 } }));
   await must('3202', (c) => c.reconcileDetails({
