@@ -58,6 +58,7 @@ function targets(): Record<string, Target> {
     'PUT /api/sku-mappings/{sku}': { token: tech, params: { sku: '6901999999999' }, body: { catalogueCode: 'TRAIN-D-A01', note: '模糊测试' } },
     'DELETE /api/sku-mappings/{sku}': { token: tech, params: { sku: '6901999999998' } },
     'POST /api/policies/update': { token: tech, params: {} },
+    'POST /api/catalogues/download': { token: tech, params: {}, body: { infnos: ['1301'], dictionaries: ['chrgitm_lv'] } },
     'PUT /api/store-settings': { token: manager, params: {}, body: { riskLimits: { perSaleFund: '200.00', perDayFund: '2000.00', perPersonSalesPerDay: 1, maxPersonDataAgeDays: 30 }, rxValidityDays: { default: 3, byRegion: { 360100: 5 } } } },
     'POST /api/centre/online-test': { token: tech, params: {} },
     'PUT /api/centre/settings': { token: tech, params: {}, body: { mode: 'sandbox', url: null, institutionCode: 'P42030200001', institutionName: '【培训】示例定点零售药店', areaCode: '420302', timeoutMs: 10000 } },
