@@ -14,7 +14,7 @@ import {
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, LibraryTest, ReaderDiscovery, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
+  CatalogueDownloadResult, CataloguesView, CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, LibraryTest, ReaderDiscovery, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
 } from '../../core/contracts/technician';
 import { shell } from './shell';
 import { zh } from './strings';
@@ -240,6 +240,8 @@ export const api = {
   skuMappings: () => call('GET', '/api/sku-mappings', z.array(SkuMappingView)),
   saveSkuMapping: ({ sku, ...body }: z.input<typeof SkuMapping>) => call('PUT', `/api/sku-mappings/${enc(sku)}`, SkuMappingView, { body }),
   deleteSkuMapping: (sku: string) => call('DELETE', `/api/sku-mappings/${enc(sku)}`, Ok),
+  catalogues: () => call('GET', '/api/catalogues', CataloguesView),
+  downloadCatalogues: () => call('POST', '/api/catalogues/download', CatalogueDownloadResult, { body: {} }),
   policies: () => call('GET', '/api/policies', z.array(PolicyVersionView)),
   centreSettings: () => call('GET', '/api/centre/settings', CentreSettings),
   saveCentreSettings: (body: CentreSettings) => call('PUT', '/api/centre/settings', CentreSettings, { body }),
