@@ -4,6 +4,7 @@
 // by field against the edition (what the client recorded before the transport protected it), and
 // the sandbox checks it once more on arrival. Bad keys and missing key files fail clearly; no key
 // or token ever reaches a log line or an outcome.
+import { parseCatalogueFile } from '../../../core/centre/tx/catalogue';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm2 } from 'sm-crypto-v2';
@@ -148,6 +149,12 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
       const decoded = ok(await c.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-1' } }));
       expect(ok(await c.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } })).data.fixmedins_code).toBe('TRAIN-H360102-L3');
     }
+    // Catalogues (1301/1306 with the stored version, the file through 9102) and a dictionary (1901).
+    const drugs = ok(await c.catalogueChunk('1301', '0'));
+    expect(drugs.info.data_cnt).toBeGreaterThan(0);
+    expect(parseCatalogueFile('1301', drugs.text!)).toHaveLength(drugs.info.data_cnt);
+    expect(ok(await c.catalogueChunk('1306', '0')).info.data_cnt).toBeGreaterThan(0);
+    expect(ok(await c.dictionary({ data: { type: 'chrgitm_lv', parentValue: '', admdvs: '420302', date: DAY, valiFlag: '1' } })).list).toHaveLength(3);
     ok(await c.signOut());
 
     const covered = new Set(conformance(edition, r.sent));
