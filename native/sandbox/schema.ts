@@ -2,6 +2,7 @@
 // persons, institutions, the catalogue, every booked settlement and the training e-prescriptions.
 // Money is TEXT with two decimals.
 import { type Migration } from '../db/open';
+import { seedTrainingDictionary } from './seed';
 
 export const sandboxMigrations: Migration[] = [
   {
@@ -183,7 +184,8 @@ export const sandboxMigrations: Migration[] = [
     // Every catalogue row carries the version it was published in, so 1301/1306 with ver answer only
     // newer rows (one version per file). Rows already there become version 1. The dictionary rows
     // are what 1901 answers (training values, see seed.ts).
-    up: (db) => db.exec(`
+    up: (db) => {
+      db.exec(`
       ALTER TABLE catalogue ADD COLUMN ver INTEGER NOT NULL DEFAULT 1;
       ALTER TABLE catalogue ADD COLUMN vali_flag TEXT NOT NULL DEFAULT '1';
       CREATE INDEX catalogue_by_ver ON catalogue (kind, ver);
@@ -197,6 +199,8 @@ export const sandboxMigrations: Migration[] = [
         version      TEXT NOT NULL,
         PRIMARY KEY (type, value)
       ) STRICT;
-    `),
+    `);
+      seedTrainingDictionary(db);
+    },
   },
 ];

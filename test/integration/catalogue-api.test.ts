@@ -64,4 +64,16 @@ describe('catalogues and mapping', () => {
     expect(listed.find((m) => m.sku === '6900000000001')?.verification).toBe('verified');
     await api.call('DELETE', '/api/sku-mappings/6900000000001', { token: tech });
   });
+
+  test('a ratio changed at the centre reaches the price through the next download; the explanation names its source', async () => {
+    expect(api.runtime.policy.catalogueItem('TRAIN-D-B01')?.selfPayRatio).toBe('0.10');
+    const ver = api.runtime.sandbox!.centre.publishCatalogueRow({ code: 'TRAIN-D-B01', name: '【培训】乙类口服药（先自付 20%）', listClass: 'B', selfPayRatio: '0.20', kind: 'drug' });
+    const r = await api.call('POST', '/api/catalogues/download', { token: tech, body: { infnos: ['1301'], dictionaries: [] } });
+    expect(r.body.catalogues[0]).toMatchObject({ ok: true, version: String(ver), rows: 1 });
+    // What checkout prices with (PolicyStore.catalogueItem): the downloaded ratio, the local limit price.
+    expect(api.runtime.policy.catalogueItem('TRAIN-D-B01')).toMatchObject({ listClass: 'B', selfPayRatio: '0.20' });
+    const saved = await api.call('PUT', '/api/sku-mappings/6900000000004', { token: tech, body: { catalogueCode: 'TRAIN-D-B01' } });
+    expect(saved.body.explanation).toContain(`乙类取自西药中成药目录（1301，版本 ${ver}），先自付比例 0.20 取自目录`);
+    await api.call('DELETE', '/api/sku-mappings/6900000000004', { token: tech });
+  });
 });

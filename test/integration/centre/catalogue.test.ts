@@ -78,6 +78,19 @@ describe('1301/1306 download', () => {
     expect(ledger.states()[0]).toMatchObject({ lastOk: true });
   });
 
+  test('a damaged file (a truncated reply to 9102) stores nothing and says where the next download resumes', async () => {
+    const { ledger, run } = fresh();
+    sb.setFaults({ infnos: ['9102'], hostile: 'truncated' });
+    try {
+      const r = await run('1306');
+      expect(r).toMatchObject({ ok: false, fromVersion: '0', version: '0', chunks: 0 });
+      expect(r.message).toMatch(/下载中断.*版本 0.*继续/);
+    } finally { sb.setFaults({}); }
+    expect(ledger.entries('1306')).toEqual([]);
+    expect(ledger.states()[1]).toMatchObject({ version: '0', rows: 0, lastOk: false });
+    expect(await run('1306')).toMatchObject({ ok: true, fromVersion: '0' });
+  });
+
   test('a bad row refuses its chunk, naming the row and the field; nothing of it is stored', async () => {
     const { ledger, run } = fresh();
     await run('1301');
