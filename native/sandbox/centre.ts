@@ -1,6 +1,7 @@
 // The sandbox centre's business logic, one method per transaction, over its own SQLite database.
 // Transport-free: server.ts wraps it in HTTP and fault injection. Every money-moving transaction is
 // one SQLite transaction, deduplicated by msgid (2102, 2103) or by the original msgid (2601).
+import { institutionOfTrainingDoctor } from '../../core/policy/training-doctors';
 import { createHash, randomBytes } from 'node:crypto';
 import { type RequestEnvelope } from '../../core/centre/envelope';
 import { formatCompact, formatDateTime, formatDay } from '../../core/centre/time';
@@ -458,16 +459,21 @@ export class SandboxCentre {
   /**
    * The external prescription's issuer. An e-prescription names it through the fields every edition
    * defines: drugdetail.rxno = the 医保处方编号 (hi_rxno) this centre handed out in 7203, with
-   * rx_circ_flag 1. A paper prescription can only name it in druginfo.rx_fixmedins_code, an extension
-   * of ours [U] that an edition may not define.
+   * rx_circ_flag 1. A paper prescription names it through its prescriber: bilg_dr_codg, the 医保医师代码,
+   * which this centre's training register ties to an institution (core/policy/training-doctors.ts). A
+   * prescription with neither is no prescription to the fund.
    */
   private issuer(input: SettleInput): InstitutionRow | null {
-    const circulated = input.drugdetail.find((l) => l.rx_circ_flag === '1' && l.rxno !== '');
-    const registered = circulated
-      ? this.db.prepare('SELECT issuer_code FROM eprescription WHERE hi_rxno = ? AND psn_no = ? ORDER BY decoded_at DESC LIMIT 1').get(circulated.rxno, input.druginfo.psn_no) as { issuer_code: string } | undefined
-      : undefined;
-    const code = registered?.issuer_code ?? input.druginfo.rx_fixmedins_code;
-    if (code === '') return null;
+    const circulated = input.drugdetail.find((l) => l.rx_circ_flag === '1');
+    if (!circulated) return null;
+    const registered = circulated.rxno === '' ? undefined
+      : this.db.prepare('SELECT issuer_code FROM eprescription WHERE hi_rxno = ? AND psn_no = ? ORDER BY decoded_at DESC LIMIT 1').get(circulated.rxno, input.druginfo.psn_no) as { issuer_code: string } | undefined;
+    let code = registered?.issuer_code ?? null;
+    if (code === null && circulated.bilg_dr_codg !== '') {
+      code = institutionOfTrainingDoctor(circulated.bilg_dr_codg);
+      if (code === null) throw new BusinessError(`医保医师代码不存在: ${circulated.bilg_dr_codg}`);
+    }
+    if (code === null) return null;
     const row = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(code) as InstitutionRow | undefined;
     if (!row) throw new BusinessError(`处方开具机构不存在: ${code}`);
     return row;

@@ -193,6 +193,8 @@ export const zh = {
     rxNo: '处方号',
     rxDate: '开方日期',
     rxPrescriber: '开方医生',
+    /** The centre knows a paper prescription's issuer only from this code (core/checkout/prescription.ts). */
+    rxPrescriberCode: '医保医师代码',
     rxItems: '处方药品（目录编码，空格分隔）',
     rxSubmit: '核验处方',
     rxEnter: '录入处方',

@@ -4,6 +4,7 @@
 // by field against the edition (what the client recorded before the transport protected it), and
 // the sandbox checks it once more on arrival. Bad keys and missing key files fail clearly; no key
 // or token ever reaches a log line or an outcome.
+import { paperRx } from '../../support/paper-rx';
 import { parseCatalogueFile } from '../../../core/centre/tx/catalogue';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -188,26 +189,44 @@ describe('the sandbox checks what it receives against its edition', () => {
 });
 
 describe('the prescription issuer travels in fields the edition defines', () => {
-  test('national-strict (no rx_fixmedins_code): an e-prescription still prices at its issuer\'s tier (rxno = hi_rxno); a paper one cannot', async () => {
-    const edition = editionById('national-strict');
-    r = await rig(edition, 'plain');
+  test('an e-prescription by rxno = hi_rxno, a paper one by its prescriber\'s 医保医师代码 (bilg_dr_codg); neither: no prescription to the fund', async () => {
+    r = await rig(editionById('national'), 'plain');
     const decoded = ok(await r.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-7' } }));
     const rx = ok(await r.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
-    const build = (issuer: string | null, rxno: string) => settleInputFromBasket({
-      psnNo: nanchang.psnNo, certType: '02', certNo: nanchang.certno, insutype: nanchang.insutype, saleTime: new Date('2025-06-16T02:00:00Z'), useAccount: true, rxIssuerCode: issuer,
+    const build = (prescription: { prescriber: string; prescriberCode: string | null } | null, rxno: string) => settleInputFromBasket({
+      psnNo: nanchang.psnNo, certType: '02', certNo: nanchang.certno, insutype: nanchang.insutype, saleTime: new Date('2025-06-16T02:00:00Z'), useAccount: true, rx: prescription,
       lines: [{ medListCodg: 'TRAIN-D-B01', medinsListCodg: 'SKU-B01', qty: '30', price: '35.50', rxno }],
     });
-    const electronic = ok(await r.centre.preSettle(build(rx.data.fixmedins_code, rx.data.hi_rxno), { insuplcAdmdvs: nanchang.insuplcAdmdvs })).setlinfo;
+    const presettle = (input: ReturnType<typeof build>) => r!.centre.preSettle(input, { insuplcAdmdvs: nanchang.insuplcAdmdvs });
     const level3 = sale(nanchang, [{ medListCodg: 'TRAIN-D-B01', qty: '30', price: '35.50' }], { issuerLevel: 3 }).provisional;
-    expect(electronic.fund_pay_sumamt).toBe(level3.fund);
     expect(Number(level3.fund)).toBeGreaterThan(0);
-    const sentLine = (r.sent.at(-1)!.envelope.input as { druginfo: Record<string, unknown>; drugdetail: Array<Record<string, unknown>> });
-    expect(sentLine.druginfo).not.toHaveProperty('rx_fixmedins_code');
-    expect(sentLine.drugdetail[0]).toMatchObject({ rxno: rx.data.hi_rxno, rx_circ_flag: '1' });
-    // A paper prescription's issuer has no field in this edition: the centre sees no prescription.
-    const paper = ok(await r.centre.preSettle(build('TRAIN-H360102-L3', 'RX0001'), { insuplcAdmdvs: nanchang.insuplcAdmdvs })).setlinfo;
-    expect(paper.fund_pay_sumamt).toBe('0.00');
+
+    const electronic = ok(await presettle(build({ prescriber: rx.mdtrtinfo.prsc_dr_name, prescriberCode: null }, rx.data.hi_rxno))).setlinfo;
+    expect(electronic.fund_pay_sumamt).toBe(level3.fund);
+    const sent = (r.sent.at(-1)!.envelope.input as { druginfo: Record<string, unknown>; drugdetail: Array<Record<string, unknown>> });
+    expect(Object.keys(sent.druginfo)).not.toContain('rx_fixmedins_code');
+    expect(sent.drugdetail[0]).toMatchObject({ rxno: rx.data.hi_rxno, rx_circ_flag: '1', bilg_dr_codg: '' });
+
+    const paper = ok(await presettle(build(paperRx('TRAIN-H360102-L3'), 'RX0001'))).setlinfo;
+    expect(paper.fund_pay_sumamt).toBe(level3.fund);
+    expect((r.sent.at(-1)!.envelope.input as { drugdetail: Array<Record<string, unknown>> }).drugdetail[0]).toMatchObject({ rxno: 'RX0001', rx_circ_flag: '1', bilg_dr_codg: 'DR-H360102-L3', bilg_dr_name: '王医生' });
+
+    // Without the prescriber's code the centre cannot tell who issued it: no prescription to the fund.
+    const anonymous = ok(await presettle(build({ prescriber: '王医生', prescriberCode: null }, 'RX0002'))).setlinfo;
+    expect(anonymous.fund_pay_sumamt).toBe('0.00');
+    const unknown = await presettle(build({ prescriber: '王医生', prescriberCode: 'D420302000001' }, 'RX0003'));
+    expect(unknown).toMatchObject({ kind: 'rejected', message: expect.stringContaining('医保医师代码不存在: D420302000001') });
   });
+
+  test('the issuer extension earlier versions sent (druginfo.rx_fixmedins_code) is refused by the sandbox as a real platform would', async () => {
+    r = await rig(editionById('national'), 'plain');
+    ok(await r.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno } }));
+    const input = sale(nanchang, [{ medListCodg: 'TRAIN-D-B01', qty: '1', price: '35.50' }]).request;
+    const head = { ...r.sent.at(-1)!.envelope };
+    const reply = await fetch(r.sb.endpoint, { method: 'POST', body: JSON.stringify({ ...head, infno: '2101', input: { ...input, druginfo: { ...input.druginfo, rx_fixmedins_code: 'TRAIN-H360102-L3' } } }) });
+    expect(await reply.json()).toMatchObject({ infcode: -1, err_msg: expect.stringContaining('input.druginfo.rx_fixmedins_code: 接口版本未定义该字段') });
+  });
+
   let r: Rig | undefined;
   afterEach(async () => { await r?.close(); r = undefined; });
 });

@@ -1,3 +1,4 @@
+import { paperRx } from '../../support/paper-rx';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { RequestEnvelope, ResponseEnvelope } from '../../../core/centre/envelope';
@@ -20,7 +21,7 @@ const envelope = {
 
 const basket = () => settleInputFromBasket({
   psnNo: 'PSN1', certType: '02', certNo: '420302198503120017', insutype: '310', saleTime: new Date('2025-03-01T01:00:00Z'),
-  useAccount: true, rxIssuerCode: 'TRAIN-H420302-L1',
+  useAccount: true, rx: paperRx('TRAIN-H420302-L1'),
   lines: [{ medListCodg: 'A', medinsListCodg: 'a', qty: '3', price: '0.333' }, { medListCodg: 'B', medinsListCodg: 'b', qty: '1.5', price: '10.00' }],
 });
 
