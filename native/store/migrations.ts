@@ -4,6 +4,7 @@ import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
+import { createInventoryUploadTables } from '../trace-report/inventory-schema';
 import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
@@ -129,5 +130,15 @@ export const storeMigrations: Migration[] = [
     name: 'sales reports (3505/3506) with their traceability codes, returned codes, pharmacist per operator',
     // Defined in native/trace-report/schema.ts next to the code that uses it.
     up: (db) => createSalesReportTables(db),
+  },
+  // 11 and 12 are assigned to other branches. PLACEHOLDERS so this branch's numbering has no gap:
+  // at merge they are replaced by those branches' real migrations (and these two entries dropped).
+  { version: 11, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  { version: 12, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  {
+    version: 13,
+    name: 'inventory uploads (3501–3504, 3507) under the POS\'s key, their log and calls',
+    // Defined in native/trace-report/inventory-schema.ts next to the code that uses it.
+    up: (db) => createInventoryUploadTables(db),
   },
 ];
