@@ -216,6 +216,26 @@ describe('bad input', () => {
   });
 });
 
+describe('the day\'s xlsx export', () => {
+  test('carries the 库存上传 sheet: every upload of the day with its state and reason; the day not fully reported while one is refused', async () => {
+    const date = today();
+    const day = api.runtime.inventory.day(date);
+    const list = api.runtime.inventory.list({ date, limit: 5000 });
+    const bytes = await (await fetch(new URL(`api/reconciliation/export?from=${date}&to=${date}&format=xlsx`, api.url), { headers: { authorization: `Bearer ${manager}` } })).arrayBuffer();
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes);
+    const sheet = book.getWorksheet('库存上传')!;
+    expect(sheet.rowCount).toBe(1 + list.length + 1);
+    expect(sheet.getColumn(3).values.slice(2, 2 + list.length)).toEqual(list.map((u) => u.key));
+    // The 3504 naming a purchase that never was is still refused: the day is not complete.
+    expect(day.rows.rejected).toBeGreaterThan(0);
+    expect(sheet.getRow(2).getCell(2).value).toBe('否');
+    const refused = list.findIndex((u) => u.entry.state === 'rejected');
+    expect(String(sheet.getRow(2 + refused).getCell(11).value)).toContain('没有已上传的采购记录');
+    expect(String(sheet.getRow(sheet.rowCount).getCell(7).value)).toContain(`已上报 ${day.rows.accepted} 行`);
+  });
+});
+
 describe('a backend restart', () => {
   test('an upload whose reply was lost before the restart is sent again under its msgid and stored once', async () => {
     const sandbox = api.runtime.sandbox!;
