@@ -25,7 +25,8 @@ import { type CatalogueDownloadOutput, type CatalogueInfno } from './tx/catalogu
 import { type CentreOperator, memorySignInBook, type SignInBook } from './sign-in';
 import { formatDateTime, formatDay } from './time';
 import { TRANSACTIONS, type Infno } from './transactions';
-import { type BatchOutput, type RowVerdict, type SalesReportInfno, verdictsOf } from './tx/inventory';
+import { type BatchOutput, type RowVerdict, verdictsOf } from './tx/inventory';
+import { INVENTORY_KINDS, isInventoryInfno, type ReportInfno } from './tx/stock';
 import { detailFileText, parseResultFile, type DetailResultRow } from './tx/reconcile';
 import { type QuerySettlementOutput } from './tx/query';
 import { type SignInOutput } from './tx/sign';
@@ -247,9 +248,10 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     }
   }
 
-  async function uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
-    if (infno === '3505' || infno === '3506') {
-      const bchno = String((input as { selinfo?: { fixmedins_bchno?: unknown } }).selinfo?.fixmedins_bchno ?? '');
+  async function uploadSales(infno: ReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
+    if (infno === '3505' || infno === '3506' || isInventoryInfno(infno)) {
+      const node = isInventoryInfno(infno) ? INVENTORY_KINDS[infno].node : 'selinfo';
+      const bchno = String((input as Record<string, { fixmedins_bchno?: unknown } | undefined>)[node]?.fixmedins_bchno ?? '');
       const outcome = await call<{ accepted: true }>(infno, input, { msgid: context.msgid });
       if (outcome.kind === 'ok') return { ...outcome, output: [{ bchno, accepted: true, message: '' }] };
       // One row per call: the centre's refusal is that row's refusal (unless it was the sign-in).

@@ -16,7 +16,8 @@ import {
 } from './tx/eprescription';
 import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
-import { type RowVerdict, type SalesReportInfno } from './tx/inventory';
+import { type RowVerdict } from './tx/inventory';
+import { type ReportInfno } from './tx/stock';
 import { type PersonInfoInput, type PersonInfoOutput } from './tx/person';
 import { type QuerySettlementInput, type QuerySettlementOutput } from './tx/query';
 import {
@@ -99,11 +100,12 @@ export interface CentrePort {
   /** 7203: the prescription the token names (issuer, validity, prescriber, drug lines). */
   downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
   /**
-   * 3505/3506 (one row in `selinfo`) or 3505A/3506A (rows in `selinfoDetail`), under a msgid the
+   * 3505/3506 (one row in `selinfo`), 3501–3504/3507 (one row in `invinfo` / `purcinfo` / `data`)
+   * or 3505A/3506A (rows in `selinfoDetail`), under a msgid the
    * caller persisted. `ok` carries one verdict per row sent, in order: a classic rejection is the
    * row's refusal; a batch answers per row (`retRslt`), and a whole-batch rejection stays `rejected`.
    */
-  uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
+  uploadSales(infno: ReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
   /** 1301/1306 with the stored version, then (when data_cnt > 0) 9102 for the file it names, unzipped. */
   catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>>;
   /** 1901: one dictionary type's entries. */

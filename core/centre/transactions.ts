@@ -11,6 +11,9 @@ import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
 import {
   BatchOutput, NoOutput, SalesBatchInput, SalesInput, SalesReturnBatchInput, SalesReturnInput,
 } from './tx/inventory';
+import {
+  DeleteInput, PurchaseInput, PurchaseReturnInput, StockChangeInput, StockCountInput,
+} from './tx/stock';
 import { PersonInfoInput, PersonInfoOutput } from './tx/person';
 import { QuerySettlementInput, QuerySettlementOutput } from './tx/query';
 import {
@@ -61,6 +64,13 @@ export const TRANSACTIONS = {
   '3506': spec('3506', '商品销售退货', SalesReturnInput, NoOutput, false, false),
   '3505A': spec('3505A', '商品销售（批量）', SalesBatchInput, BatchOutput, false, false),
   '3506A': spec('3506A', '商品销售退货（批量）', SalesReturnBatchInput, BatchOutput, false, false),
+  // 进销存 inventory uploads (tx/stock.ts): one row per call, `infcode` only. A resend after an
+  // unknown outcome goes under the same msgid (the row's batch serial is not unique per upload).
+  '3501': spec('3501', '商品盘存上传', StockCountInput, NoOutput, false, false),
+  '3502': spec('3502', '商品库存变更', StockChangeInput, NoOutput, false, false),
+  '3503': spec('3503', '商品采购', PurchaseInput, NoOutput, false, false),
+  '3504': spec('3504', '商品采购退货', PurchaseReturnInput, NoOutput, false, false),
+  '3507': spec('3507', '商品信息删除', DeleteInput, NoOutput, false, false),
 } as const satisfies Record<string, TransactionSpec>;
 
 export type Infno = keyof typeof TRANSACTIONS;

@@ -16,6 +16,7 @@ import { storeLedgerRoutes } from './routes/store-ledger';
 import { systemRoutes } from './routes/system';
 import { catalogueRoutes } from './routes/catalogue';
 import { terminalRoutes } from './routes/terminal';
+import { inventoryRoutes } from './routes/inventory';
 import { traceRoutes } from './routes/trace';
 import { type Runtime } from './runtime';
 import { centreOperatorOf } from './operator-context';
@@ -69,6 +70,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     storeLedgerRoutes(deps.runtime),
     traceRoutes(deps.runtime),
     catalogueRoutes(deps.runtime),
+    inventoryRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
   registerRoutes(app, routes, {

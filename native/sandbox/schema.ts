@@ -203,4 +203,35 @@ export const sandboxMigrations: Migration[] = [
       seedTrainingDictionary(db);
     },
   },
+  {
+    version: 6,
+    name: 'inventory uploads (3501–3504, 3507)',
+    // One row per accepted message, keyed by institution + msgid (the batch serial is the stock
+    // batch and repeats across uploads); a 3507 marks the rows it deleted.
+    up: (db) => db.exec(`
+      CREATE TABLE inventory_row (
+        fixmedins_code TEXT NOT NULL,
+        msgid          TEXT NOT NULL,
+        infno          TEXT NOT NULL CHECK (infno IN ('3501', '3502', '3503', '3504', '3507')),
+        bchno          TEXT NOT NULL,
+        data_type      TEXT NOT NULL,
+        row_hash       TEXT NOT NULL,
+        row_json       TEXT NOT NULL,
+        repeats        INTEGER NOT NULL DEFAULT 0,
+        received_at    TEXT NOT NULL,
+        deleted_at     TEXT,
+        PRIMARY KEY (fixmedins_code, msgid)
+      ) STRICT;
+      CREATE INDEX inventory_row_batch ON inventory_row (fixmedins_code, bchno, data_type);
+      CREATE TABLE inventory_refusal (
+        id             INTEGER PRIMARY KEY,
+        fixmedins_code TEXT NOT NULL,
+        msgid          TEXT NOT NULL,
+        infno          TEXT NOT NULL,
+        bchno          TEXT NOT NULL,
+        message        TEXT NOT NULL,
+        at             TEXT NOT NULL
+      ) STRICT;
+    `),
+  },
 ];

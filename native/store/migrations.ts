@@ -5,6 +5,7 @@ import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
+import { createInventoryUploadTables } from '../trace-report/inventory-schema';
 import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
@@ -136,5 +137,11 @@ export const storeMigrations: Migration[] = [
     name: 'downloaded catalogues (1301/1306) with their version and last download, dictionaries (1901)',
     // Defined in native/catalogue/schema.ts next to the code that uses it.
     up: (db) => createCatalogueTables(db),
+  },
+  {
+    version: 12,
+    name: 'inventory uploads (3501–3504, 3507) under the POS\'s key, their log and calls',
+    // Defined in native/trace-report/inventory-schema.ts next to the code that uses it.
+    up: (db) => createInventoryUploadTables(db),
   },
 ];

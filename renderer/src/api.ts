@@ -1,7 +1,9 @@
 // The renderer's only way to the backend: typed calls whose replies are checked against
 // core/contracts. It keeps the session token, sends it with every call, and turns every failure
 // into an ApiError whose message a cashier can act on.
-import { PharmacistSetting, ReportDayView } from '../../core/contracts/trace';
+import {
+  InventoryDayView, type InventoryImportRequest, InventoryImportResult, PharmacistSetting, ReportDayView,
+} from '../../core/contracts/trace';
 import { z } from 'zod';
 import { type CreateOperatorRequest, OperatorInfo, PosTokenCreated, PosTokenInfo, Principal, SessionInfo } from '../../core/contracts/auth';
 import {
@@ -207,6 +209,15 @@ export const api = {
   traceRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/trace-reports/retry', z.object({ retried: z.number() }), { body }),
   pharmacist: (operatorId: string) => call('GET', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable()),
   setPharmacist: (operatorId: string, body: PharmacistSetting) => call('PUT', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable(), { body }),
+  inventoryDay: (date: string) => call('GET', `/api/inventory-uploads/days/${enc(date)}`, InventoryDayView),
+  inventoryRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/inventory-uploads/retry', z.object({ retried: z.number() }), { body }),
+  inventoryImport: (body: InventoryImportRequest) => call('POST', '/api/inventory-uploads/import', InventoryImportResult, { body }),
+  /** The import template of one kind (CSV with its header row, or xlsx). */
+  async inventoryTemplate(infno: string, format: 'xlsx' | 'csv'): Promise<{ name: string; blob: Blob }> {
+    const response = await send('GET', `/api/inventory-uploads/templates/${enc(infno)}`, { query: { format } }, '*/*');
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `inventory-${infno}-template.${format}`;
+    return { name, blob: await response.blob() };
+  },
 
   // ── reconciliation (manager) ─────────────────────────────────────────────────────────────
   days: (from: string, to: string) => call('GET', '/api/reconciliation/days', z.array(DaySummary), { query: { from, to } }),

@@ -156,6 +156,20 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
     expect(parseCatalogueFile('1301', drugs.text!)).toHaveLength(drugs.info.data_cnt);
     expect(ok(await c.catalogueChunk('1306', '0')).info.data_cnt).toBeGreaterThan(0);
     expect(ok(await c.dictionary({ data: { type: 'chrgitm_lv', parentValue: '', admdvs: '420302', date: DAY, valiFlag: '1' } })).list).toHaveLength(3);
+    // 进销存 inventory uploads, one row per call: 3503 → 3501 → 3502 → 3504, then 3507 deletes the 3501.
+    const item = { med_list_codg: 'TRAIN-D-B01', fixmedins_hilist_id: 'SKU-B01', fixmedins_hilist_name: '乙类口服药', rx_flag: '1' };
+    const purchase = { ...item, fixmedins_bchno: 'B-CONFORM', spler_name: '供应商', manu_lotnum: 'L1', prodentp_name: '药厂', aprvno: '国药准字H1', manu_date: '2025-01-01', expy_end: '2027-01-01', purc_retn_cnt: '10', purc_retn_stoin_time: '2025-06-16 09:00:00', purc_retn_opter_name: '店长', prod_geay_flag: '0' };
+    const uploads = [
+      ['3503', { purcinfo: purchase }],
+      ['3501', { invinfo: { ...item, fixmedins_bchno: 'B-CONFORM', invdate: DAY, inv_cnt: '10', manu_date: '2025-01-01', expy_end: '2027-01-01' } }],
+      ['3502', { invinfo: { ...item, fixmedins_bchno: 'B-CONFORM', inv_chg_type: '101', pric: '8.5', cnt: '-1', inv_chg_time: '2025-06-16 10:00:00', trdn_flag: '0', drugtracinfo: [{ drug_trac_codg: '80000000000000000801' }] } }],
+      ['3504', { purcinfo: { ...item, fixmedins_bchno: 'B-CONFORM-R', spler_name: '供应商', manu_date: '2025-01-01', expy_end: '2027-01-01', purc_retn_cnt: '1', purc_invo_no: 'FP1', purc_retn_stoin_time: '2025-06-16 11:00:00', purc_retn_opter_name: '店长', medins_prod_purc_no: 'B-CONFORM' } }],
+      ['3507', { data: { fixmedins_bchno: 'B-CONFORM', inv_data_type: '1' } }],
+    ] as const;
+    for (const [n, [infno, input]] of uploads.entries()) {
+      if (!(infno in edition.transactions)) continue;
+      expect(ok(await c.uploadSales(infno, input, { msgid: `${TRAINING_IDENTITY.fixmedinsCode}20250616100000002${n}` }))[0], `${id} ${infno}`).toMatchObject({ accepted: true });
+    }
     ok(await c.signOut());
 
     const covered = new Set(conformance(edition, r.sent));
