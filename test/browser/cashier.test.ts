@@ -2,6 +2,7 @@
 // in training mode (sandbox centre + virtual reader): a full online sale with prescription, trace
 // codes, split, settle and receipt; an offline provisional sale that syncs and shows the centre's
 // difference, with the self-pay offer when a risk limit refuses the next one; a refund.
+import { trainingDoctorCode } from '../../core/policy/training-doctors';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Page } from 'playwright-core';
 import { startApp, signIn, shot, expectText, type AppUnderTest } from './support/app';
@@ -26,6 +27,8 @@ async function enterPrescription(page: Page, issuer: string, rxNo: string, items
   await typeAndEnter(page, rxNo);
   await page.keyboard.press('Enter');
   await typeAndEnter(page, '王医生');
+  // The prescriber's 医保医师代码: the training doctor of that institution (core/policy/training-doctors.ts).
+  await typeAndEnter(page, trainingDoctorCode(issuer));
   await typeAndEnter(page, items);
 }
 
