@@ -22,8 +22,12 @@ export interface BasketSale {
   readonly insutype: string;
   readonly saleTime: Date;
   readonly useAccount: boolean;
-  /** The external prescription's issuing institution (its level sets the pooled-fund tier); null: none. */
-  readonly rxIssuerCode: string | null;
+  /**
+   * The external prescription (外配处方, rx_circ_flag 1) the lines are on, null for none: its prescriber,
+   * whose 医保医师代码 tells the centre the issuing institution of a paper prescription (an e-prescription
+   * is known by the lines' rxno = hi_rxno).
+   */
+  readonly rx: { readonly prescriber: string; readonly prescriberCode: string | null } | null;
   readonly lines: readonly BasketLine[];
   /** 41 定点药店购药 unless a local code applies. */
   readonly medType?: string;
@@ -34,13 +38,14 @@ export function settleInputFromBasket(sale: BasketSale): SettleInputDraft {
   const details = sale.lines.map((line, i) => ({
     feedetl_sn: String(i + 1),
     rxno: line.rxno ?? '',
-    rx_circ_flag: sale.rxIssuerCode ? '1' as const : '0' as const,
+    rx_circ_flag: sale.rx ? '1' as const : '0' as const,
     fee_ocur_time: time,
     med_list_codg: line.medListCodg,
     medins_list_codg: line.medinsListCodg,
     det_item_fee_sumamt: fmt(round2(decimal(line.qty).times(decimal(line.price)))),
     cnt: line.qty,
     pric: line.price,
+    ...(sale.rx && { bilg_dr_codg: sale.rx.prescriberCode ?? '', bilg_dr_name: sale.rx.prescriber }),
   }));
   const draft: SettleInputDraft = {
     druginfo: {
@@ -52,7 +57,6 @@ export function settleInputFromBasket(sale: BasketSale): SettleInputDraft {
       insutype: sale.insutype,
       med_type: sale.medType ?? '41',
       acct_used_flag: sale.useAccount ? '1' : '0',
-      rx_fixmedins_code: sale.rxIssuerCode ?? '',
     },
     drugdetail: details,
   };

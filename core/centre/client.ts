@@ -20,10 +20,13 @@ import { describeIssues } from './fields';
 import { MSGID } from './msgid';
 import { type CentreFailure, type CentreOutcome, type CallMeta } from './outcome';
 import { type CentrePort, type CentreTransport, type DetailReconciliation, type FileCodec } from './port';
+import { type CatalogueChunk } from './catalogue-download';
+import { type CatalogueDownloadOutput, type CatalogueInfno } from './tx/catalogue';
 import { type CentreOperator, memorySignInBook, type SignInBook } from './sign-in';
 import { formatDateTime, formatDay } from './time';
 import { TRANSACTIONS, type Infno } from './transactions';
-import { type BatchOutput, type RowVerdict, type SalesReportInfno, verdictsOf } from './tx/inventory';
+import { type BatchOutput, type RowVerdict, verdictsOf } from './tx/inventory';
+import { INVENTORY_KINDS, isInventoryInfno, type ReportInfno } from './tx/stock';
 import { detailFileText, parseResultFile, type DetailResultRow } from './tx/reconcile';
 import { type QuerySettlementOutput } from './tx/query';
 import { type SignInOutput } from './tx/sign';
@@ -230,9 +233,25 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     }
   }
 
-  async function uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
-    if (infno === '3505' || infno === '3506') {
-      const bchno = String((input as { selinfo?: { fixmedins_bchno?: unknown } }).selinfo?.fixmedins_bchno ?? '');
+  async function catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>> {
+    const files = options.files;
+    if (!files) throw new CentreInputError(infno, 'no FileCodec configured for the 9102 catalogue file');
+    const listed = await call<CatalogueDownloadOutput>(infno, { data: { ver } });
+    if (listed.kind !== 'ok') return listed;
+    if (listed.output.data_cnt === 0) return { ...listed, output: { info: listed.output, text: null } };
+    const file = await download(listed.output.file_qury_no, listed.output.filename);
+    if (file.kind !== 'ok') return file;
+    try {
+      return { kind: 'ok', output: { info: listed.output, text: files.unzipText(file.output).text }, meta: listed.meta };
+    } catch (error) {
+      return { kind: 'unknown', reason: 'malformed_reply', detail: `${infno} file ${listed.output.filename}: ${error instanceof Error ? error.message : String(error)}`, meta: file.meta };
+    }
+  }
+
+  async function uploadSales(infno: ReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
+    if (infno === '3505' || infno === '3506' || isInventoryInfno(infno)) {
+      const node = isInventoryInfno(infno) ? INVENTORY_KINDS[infno].node : 'selinfo';
+      const bchno = String((input as Record<string, { fixmedins_bchno?: unknown } | undefined>)[node]?.fixmedins_bchno ?? '');
       const outcome = await call<{ accepted: true }>(infno, input, { msgid: context.msgid });
       if (outcome.kind === 'ok') return { ...outcome, output: [{ bchno, accepted: true, message: '' }] };
       // One row per call: the centre's refusal is that row's refusal (unless it was the sign-in).
@@ -278,5 +297,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reconcileDetails,
     uploadSales,
+    catalogueChunk,
+    dictionary: (input) => call('1901', input),
   };
 }

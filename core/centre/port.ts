@@ -8,13 +8,16 @@
 import { type RequestEnvelope } from './envelope';
 import { type CentreOutcome, type UnknownReason } from './outcome';
 import { type CentreOperator } from './sign-in';
+import { type CatalogueChunk } from './catalogue-download';
+import { type CatalogueInfno, type DictionaryInput, type DictionaryOutput } from './tx/catalogue';
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
 } from './tx/eprescription';
 import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
-import { type RowVerdict, type SalesReportInfno } from './tx/inventory';
+import { type RowVerdict } from './tx/inventory';
+import { type ReportInfno } from './tx/stock';
 import { type PersonInfoInput, type PersonInfoOutput } from './tx/person';
 import { type QuerySettlementInput, type QuerySettlementOutput } from './tx/query';
 import {
@@ -97,11 +100,16 @@ export interface CentrePort {
   /** 7203: the prescription the token names (issuer, validity, prescriber, drug lines). */
   downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
   /**
-   * 3505/3506 (one row in `selinfo`) or 3505A/3506A (rows in `selinfoDetail`), under a msgid the
+   * 3505/3506 (one row in `selinfo`), 3501–3504/3507 (one row in `invinfo` / `purcinfo` / `data`)
+   * or 3505A/3506A (rows in `selinfoDetail`), under a msgid the
    * caller persisted. `ok` carries one verdict per row sent, in order: a classic rejection is the
    * row's refusal; a batch answers per row (`retRslt`), and a whole-batch rejection stays `rejected`.
    */
-  uploadSales(infno: SalesReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
+  uploadSales(infno: ReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
+  /** 1301/1306 with the stored version, then (when data_cnt > 0) 9102 for the file it names, unzipped. */
+  catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>>;
+  /** 1901: one dictionary type's entries. */
+  dictionary(input: DictionaryInput): Promise<CentreOutcome<DictionaryOutput>>;
   /** 9101 upload → 3202 → 9102 download, read back as rows. */
   reconcileDetails(request: DetailReconciliation): Promise<CentreOutcome<{ fileinfo: DetailOutput['fileinfo']; rows: DetailResultRow[] }>>;
 }

@@ -2,6 +2,7 @@
 // money at the centre (a mutating call with an unknown outcome must be resolved, never just retried).
 import { type z } from 'zod';
 import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/cancel';
+import { CatalogueDownloadInput, CatalogueDownloadOutput, DictionaryInput, DictionaryOutput } from './tx/catalogue';
 import {
   EprescriptionDownloadInput, EprescriptionDownloadOutput, EprescriptionQrInput, EprescriptionQrOutput,
 } from './tx/eprescription';
@@ -10,6 +11,9 @@ import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
 import {
   BatchOutput, NoOutput, SalesBatchInput, SalesInput, SalesReturnBatchInput, SalesReturnInput,
 } from './tx/inventory';
+import {
+  DeleteInput, PurchaseInput, PurchaseReturnInput, StockChangeInput, StockCountInput,
+} from './tx/stock';
 import { PersonInfoInput, PersonInfoOutput } from './tx/person';
 import { QuerySettlementInput, QuerySettlementOutput } from './tx/query';
 import {
@@ -47,6 +51,10 @@ export const TRANSACTIONS = {
   '3202': spec('3202', '医药机构费用结算对明细账', DetailInput, DetailOutput, false, false),
   '9101': spec('9101', '文件上传', FileUploadInput, FileUploadOutput, false, false),
   '9102': spec('9102', '文件下载', FileDownloadInput, null, false, false),
+  // Catalogues and dictionaries (tx/catalogue.ts): reference data, read-only.
+  '1301': spec('1301', '西药中成药目录下载', CatalogueDownloadInput, CatalogueDownloadOutput, false, false),
+  '1306': spec('1306', '医用耗材目录下载', CatalogueDownloadInput, CatalogueDownloadOutput, false, false),
+  '1901': spec('1901', '字典表查询', DictionaryInput, DictionaryOutput, false, false),
   // 72xx names and numbering from one province's edition [P] (tx/eprescription.ts).
   '7201': spec('7201', '电子处方二维码解析', EprescriptionQrInput, EprescriptionQrOutput, false, false),
   '7203': spec('7203', '电子处方下载', EprescriptionDownloadInput, EprescriptionDownloadOutput, false, true),
@@ -56,6 +64,13 @@ export const TRANSACTIONS = {
   '3506': spec('3506', '商品销售退货', SalesReturnInput, NoOutput, false, false),
   '3505A': spec('3505A', '商品销售（批量）', SalesBatchInput, BatchOutput, false, false),
   '3506A': spec('3506A', '商品销售退货（批量）', SalesReturnBatchInput, BatchOutput, false, false),
+  // 进销存 inventory uploads (tx/stock.ts): one row per call, `infcode` only. A resend after an
+  // unknown outcome goes under the same msgid (the row's batch serial is not unique per upload).
+  '3501': spec('3501', '商品盘存上传', StockCountInput, NoOutput, false, false),
+  '3502': spec('3502', '商品库存变更', StockChangeInput, NoOutput, false, false),
+  '3503': spec('3503', '商品采购', PurchaseInput, NoOutput, false, false),
+  '3504': spec('3504', '商品采购退货', PurchaseReturnInput, NoOutput, false, false),
+  '3507': spec('3507', '商品信息删除', DeleteInput, NoOutput, false, false),
 } as const satisfies Record<string, TransactionSpec>;
 
 export type Infno = keyof typeof TRANSACTIONS;

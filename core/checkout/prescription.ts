@@ -20,7 +20,16 @@ export interface PrescriptionEntry {
   readonly items: readonly string[];
 }
 
-export type PrescriptionProblemCode = 'RX_ISSUER_UNKNOWN' | 'RX_ISSUER_NOT_DESIGNATED' | 'RX_EXPIRED' | 'RX_DATE_IN_FUTURE';
+export type PrescriptionProblemCode = 'RX_ISSUER_UNKNOWN' | 'RX_ISSUER_NOT_DESIGNATED' | 'RX_EXPIRED' | 'RX_DATE_IN_FUTURE' | 'RX_PRESCRIBER_CODE_MISSING';
+
+/**
+ * A paper prescription reaches the centre only through its prescriber's 医保医师代码 (no edition has a
+ * field for the issuer, see core/centre/tx/settle.ts): without it the centre sees no prescription and
+ * the fund pays nothing, so the store does not count on one either.
+ */
+export function paperPrescriberProblem(prescriberCode: string | undefined): { code: PrescriptionProblemCode; message: string } | null {
+  return prescriberCode ? null : { code: 'RX_PRESCRIBER_CODE_MISSING', message: '纸质处方未填开方医师的医保医师代码：医保中心无法确认开方机构，统筹不予支付；请补填，或扫描电子处方' };
+}
 
 export interface PrescriptionCheck {
   readonly valid: boolean;

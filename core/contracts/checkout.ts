@@ -47,6 +47,12 @@ export const PrescriptionRequest = z.object({
   rxNo: z.string().trim().min(1, 'rxNo: the prescription number').max(40),
   issuedOn: DateText,
   prescriber: z.string().trim().min(1, 'prescriber: the prescribing doctor').max(30),
+  /**
+   * The prescriber's 医保医师代码 (national insurance doctor code, up to 20 letters and digits): what tells
+   * the centre which institution issued a paper prescription (2101/2102 bilg_dr_codg). Without it a paper
+   * prescription earns no pooled fund. A scanned prescription does not need it.
+   */
+  prescriberCode: z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, 'prescriberCode: the prescriber\'s 医保医师代码 (1–20 letters, digits or -)').optional(),
   /** Catalogue codes of the prescribed drugs. */
   items: z.array(z.string().trim().min(1).max(50)).min(1, 'items: list the prescribed drugs').max(50),
 }).strict();

@@ -85,8 +85,47 @@ export const SkuMapping = z.object({
 export const SkuMappingView = z.object({
   sku: z.string(), catalogueCode: z.string(), note: z.string(), updatedAt: z.string(), updatedBy: z.string(),
   /** The catalogue item it points to, or null if the code is not in the catalogue. */
-  catalogue: z.object({ name: z.string(), listClass: z.enum(['A', 'B', 'C']), kind: z.string() }).nullable(),
+  catalogue: z.object({
+    name: z.string(), listClass: z.enum(['A', 'B', 'C']), kind: z.string(),
+    /** Where the 甲/乙/丙 class and 乙类 ratio come from: the downloaded 1301/1306, or the app's own catalogue. */
+    classSource: z.enum(['downloaded', 'local']),
+  }).nullable(),
+  /**
+   * verified: the code is in the downloaded catalogue; unverified: no catalogue was downloaded yet;
+   * not_in_catalogue: a catalogue was downloaded since and the code is not (or no longer validly) in it.
+   */
+  verification: z.enum(['verified', 'unverified', 'not_in_catalogue']),
+  /** A sentence on the class source (and the verification), e.g. "乙类取自西药中成药目录（1301，版本 3）…". */
+  explanation: z.string(),
 });
+
+// ── downloaded catalogues (1301/1306) and dictionaries (1901) ──
+export const CATALOGUE_INFNO_VALUES = ['1301', '1306'] as const;
+/** The 1901 types downloaded by default: code tables the app shows or checks (nhsa-interface.md §4). */
+export const DEFAULT_DICTIONARY_TYPES = ['chrgitm_lv', 'list_type', 'clr_type'] as const;
+
+export const CatalogueKindView = z.object({
+  infno: z.enum(CATALOGUE_INFNO_VALUES), name: z.string(),
+  /** The highest version stored ("0": never downloaded): the next download starts after it. */
+  version: z.string(), rows: z.number().int(),
+  lastAttemptAt: z.string().nullable(), lastOk: z.boolean().nullable(), lastMessage: z.string(), lastSuccessAt: z.string().nullable(),
+});
+export const DictionaryView = z.object({ type: z.string(), rows: z.number().int(), downloadedAt: z.string(), version: z.string() });
+export const CataloguesView = z.object({ catalogues: z.array(CatalogueKindView), dictionaries: z.array(DictionaryView) });
+export type CataloguesView = z.infer<typeof CataloguesView>;
+
+export const CatalogueDownloadRequest = z.object({
+  infnos: z.array(z.enum(CATALOGUE_INFNO_VALUES)).min(1).max(2).default([...CATALOGUE_INFNO_VALUES]),
+  dictionaries: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,29}$/, 'a dictionary type such as chrgitm_lv')).max(50).default([...DEFAULT_DICTIONARY_TYPES]),
+}).strict();
+export const CatalogueDownloadResult = z.object({
+  catalogues: z.array(z.object({
+    infno: z.enum(CATALOGUE_INFNO_VALUES), ok: z.boolean(), fromVersion: z.string(), version: z.string(), chunks: z.number().int(), rows: z.number().int(), message: z.string(),
+  })),
+  dictionaries: z.array(z.object({ type: z.string(), ok: z.boolean(), rows: z.number().int(), message: z.string() })),
+  view: CataloguesView,
+});
+export type CatalogueDownloadResult = z.infer<typeof CatalogueDownloadResult>;
 
 export const PolicyParameterView = z.object({ name: z.string(), value: z.string().nullable(), known: z.boolean(), source: z.string() });
 export const PolicyVersionView = z.object({

@@ -64,3 +64,55 @@ export const PharmacistSetting = z.object({
   certNo: z.string().trim().regex(/^[0-9A-Za-z-]{1,50}$/, 'certNo: the certificate number (letters, digits or -, at most 50)'),
 }).strict();
 export type PharmacistSetting = z.infer<typeof PharmacistSetting>;
+
+// ── 进销存 inventory uploads (3501–3504, 3507) ─────────────────────────────────────────────────
+export const INVENTORY_UPLOAD_INFNOS = ['3501', '3502', '3503', '3504', '3507'] as const;
+export const InventoryUploadInfno = z.enum(INVENTORY_UPLOAD_INFNOS);
+
+export const InventoryUploadView = z.object({
+  id: z.number().int(),
+  /** The POS's own key: a repeat POST with the same key and row returns this record. */
+  key: z.string(),
+  infno: InventoryUploadInfno,
+  name: z.string(),
+  bchno: z.string(),
+  businessDate: z.string(),
+  origin: z.enum(['pos', 'import']),
+  catalogueCode: z.string(),
+  itemName: z.string(),
+  state: ReportRowState,
+  sends: z.number().int(),
+  /** Why it was refused or is waiting (the platform's message when it gave one). */
+  note: z.string(),
+  updatedAt: z.string(),
+  /** False when the POST repeated a stored movement. */
+  created: z.boolean().optional(),
+});
+export type InventoryUploadView = z.infer<typeof InventoryUploadView>;
+
+export const InventoryDayView = z.object({
+  date: z.string(),
+  rows: z.record(ReportRowState, z.number().int()),
+  byInfno: z.record(z.string(), z.record(ReportRowState, z.number().int())),
+  complete: z.boolean(),
+  list: z.array(InventoryUploadView),
+});
+export type InventoryDayView = z.infer<typeof InventoryDayView>;
+
+export const InventoryImportRequest = z.object({
+  infno: InventoryUploadInfno,
+  format: z.enum(['csv', 'xlsx']),
+  /** The file: CSV as UTF-8 text, xlsx as base64. */
+  content: z.string().min(1, 'content: the file is empty').max(20 * 1024 * 1024),
+}).strict();
+export type InventoryImportRequest = z.infer<typeof InventoryImportRequest>;
+
+export const InventoryImportResult = z.object({
+  infno: InventoryUploadInfno,
+  rows: z.number().int(),
+  created: z.number().int(),
+  repeated: z.number().int(),
+});
+export type InventoryImportResult = z.infer<typeof InventoryImportResult>;
+
+export const InventoryTemplateQuery = z.object({ format: z.enum(['csv', 'xlsx']) }).strict();

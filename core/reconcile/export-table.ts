@@ -1,7 +1,7 @@
 // The rows of an export (a day or any range), shared by the CSV and the xlsx writer so both carry
 // exactly the figures the screen shows: every entry, then per day the subtotals the API reports
 // (confirmed / provisional / all), then the range's totals (the sum of its days).
-import { type ReportDayView } from '../contracts/trace';
+import { type InventoryDayView, type ReportDayView } from '../contracts/trace';
 import {
   CENTRE_CHECK_LABELS, type DaySummary, type DayTotals, type Discrepancy, ENTRY_KIND_LABELS, ENTRY_STATUS_LABELS, type EntryView, RESOLUTION_LABELS,
   type Totals,
@@ -20,6 +20,8 @@ export interface ExportInput {
   readonly resolutions: readonly Discrepancy[];
   /** 进销存上传 per day (3505/3506 rows and their states), when the store reports sales. */
   readonly salesReports?: readonly ReportDayView[];
+  /** 库存上传 per day (3501–3504/3507 uploads and their states). */
+  readonly inventoryUploads?: readonly InventoryDayView[];
 }
 
 export const AMOUNT_COLUMNS = ['medfee', 'fund', 'account', 'cash'] as const;

@@ -23,6 +23,8 @@ import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { SalesReporter } from '../../native/trace-report/reporter';
 import { SalesReportStore } from '../../native/trace-report/store';
+import { InventoryUploadStore } from '../../native/trace-report/inventory-store';
+import { INVENTORY_INFNOS, type InventoryInfno } from '../../core/centre/tx/stock';
 import { SaleReporting } from './trace/reporting';
 import { CheckoutService } from './checkout/service';
 import { OfflineSwitch } from './offline-switch';
@@ -53,6 +55,10 @@ export interface Runtime {
   readonly checkout: CheckoutService;
   /** 进销存 sales reporting (3505/3506) and the store-wide 追溯码 ledger. */
   readonly reports: SaleReporting;
+  /** 3501–3504/3507 inventory uploads, drained by the same reporter as the sales rows. */
+  readonly inventory: InventoryUploadStore;
+  /** The inventory uploads the interface edition offers (a POST of another kind is refused). */
+  readonly inventoryInfnos: readonly InventoryInfno[];
   readonly sandbox: RunningSandbox | null;
   readonly terminalId: string;
   readonly dataDir: string;
@@ -135,7 +141,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let reader = configure();
   const reportStore = new SalesReportStore(store.db, now);
   if (trainingData) seedTrainingPharmacists(reportStore, store.access.listOperators().map((o) => o.operatorId));
-  const reporter = new SalesReporter({ store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic', log: (line) => console.log(line) });
+  const inventory = new InventoryUploadStore(store.db, now);
+  const reporter = new SalesReporter({
+    store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic',
+    queues: [inventory.queue()], log: (line) => console.log(line),
+  });
   const operatorNames = (): Map<string, string> => new Map(store.access.listOperators().map((o) => [o.operatorId, o.name]));
   const reports = new SaleReporting(reportStore, reporter, { storeArea: identity.mdtrtareaAdmvs, operatorName: (id) => operatorNames().get(id) ?? id, now });
   const checkout = new CheckoutService({
@@ -154,7 +164,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onStatus: () => options.bus.publish('status', runtime.status()),
   }) : null;
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger, reports,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger, reports, inventory,
+    inventoryInfnos: INVENTORY_INFNOS.filter((i) => i in connection.edition.transactions),
     network: trainingData ? transport : null,
     reader: () => reader,
     policyUpdater: () => new PolicyUpdater({

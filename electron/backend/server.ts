@@ -14,7 +14,9 @@ import { checkoutRoutes } from './routes/checkout';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { storeLedgerRoutes } from './routes/store-ledger';
 import { systemRoutes } from './routes/system';
+import { catalogueRoutes } from './routes/catalogue';
 import { terminalRoutes } from './routes/terminal';
+import { inventoryRoutes } from './routes/inventory';
 import { traceRoutes } from './routes/trace';
 import { type Runtime } from './runtime';
 import { centreOperatorOf } from './operator-context';
@@ -67,6 +69,8 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     reconciliationRoutes(deps.runtime),
     storeLedgerRoutes(deps.runtime),
     traceRoutes(deps.runtime),
+    catalogueRoutes(deps.runtime),
+    inventoryRoutes(deps.runtime),
   ];
   routes.push(...(groups.flat() as Array<RouteSpec<never, never, never, unknown>>));
   registerRoutes(app, routes, {

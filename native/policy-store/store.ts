@@ -7,6 +7,8 @@ import { parsePolicyPackage, PolicyPackageError, type PolicyPackage } from '../.
 import { parameterRows } from '../../core/policy/provenance';
 import { CatalogueItem, Institution, trainingCatalogue, trainingInstitutions } from '../../core/policy/reference';
 import { type PolicyLookup } from '../../core/policy/select';
+import { effectiveEntry, type EffectiveEntry } from '../../core/catalogue/effective';
+import { CatalogueStore } from '../catalogue/store';
 import { openDatabase, type Db } from '../db/open';
 import { storeMigrations } from '../store/migrations';
 import { canonicalJson } from './canonical';
@@ -46,7 +48,12 @@ export class PolicyStore implements PolicyLookup {
   /** Parsed packages by version id; versions never change, so the cache never goes stale. */
   private readonly parsed = new Map<string, PolicyPackage>();
 
-  constructor(readonly db: Db, private readonly now: () => Date = () => new Date()) {}
+  /** The downloaded national catalogues (1301/1306) in the same database. */
+  readonly downloaded: CatalogueStore;
+
+  constructor(readonly db: Db, private readonly now: () => Date = () => new Date()) {
+    this.downloaded = new CatalogueStore(db);
+  }
 
   /** Adds every embedded version the store lacks; on a new store that is the first seeding. */
   seedEmbedded(packages: readonly PolicyPackage[] = embeddedPackages()): SeedReport {
@@ -164,7 +171,18 @@ export class PolicyStore implements PolicyLookup {
     return c;
   }
 
+  /** The entry a mapped code prices with: the downloaded catalogue's class and ratio when it gives them (core/catalogue/effective.ts). */
   catalogueItem(code: string): CatalogueItem | undefined {
+    return this.catalogueExplained(code).item;
+  }
+
+  /** catalogueItem with where its class came from, in a sentence for the technician. */
+  catalogueExplained(code: string): EffectiveEntry {
+    return effectiveEntry(this.localCatalogueItem(code), this.downloaded.entry(code));
+  }
+
+  /** The app's own catalogue (embedded, training, or entered), without the downloaded one. */
+  localCatalogueItem(code: string): CatalogueItem | undefined {
     const r = this.db.prepare('SELECT * FROM catalogue_item WHERE code = ?').get(code) as CatalogueRow | undefined;
     return r ? catalogueOf(r) : undefined;
   }

@@ -79,5 +79,22 @@ export async function exportWorkbook(input: ExportInput): Promise<Buffer> {
     [12, 12, 22, 10, 26, 16, 24, 8, 10, 12, 8, 40].forEach((w, i) => { reports.getColumn(i + 1).width = w; });
   }
 
+  if (input.inventoryUploads) {
+    // 库存上传 (3501–3504/3507): a day is "全部上报" only when none of its uploads waits or was refused.
+    const uploads = book.addWorksheet('库存上传');
+    header(uploads, ['营业日', '当日全部上报', 'POS 编号', '类型', '批次流水号', '医保目录编码', '商品', '来源', '状态', '发送次数', '原因 / 说明']);
+    const state: Record<string, string> = { queued: '等待上报', sending: '上报中', accepted: '已上报', rejected: '被拒绝', void: '无需上报' };
+    for (const day of input.inventoryUploads) {
+      const done = day.complete ? '是' : '否';
+      for (const u of day.list) {
+        uploads.addRow([day.date, done, u.key, `${u.infno} ${u.name}`, u.bchno, u.catalogueCode, u.itemName, u.origin === 'pos' ? 'POS' : '文件导入',
+          state[u.state] ?? u.state, u.sends, u.state === 'rejected' ? u.note : '']);
+      }
+      const total = uploads.addRow([day.date, done, '小计', '', '', '', `已上报 ${day.rows.accepted} 行，等待 ${day.rows.queued + day.rows.sending} 行，被拒 ${day.rows.rejected} 行`]);
+      total.font = { bold: true };
+    }
+    [12, 12, 24, 18, 20, 16, 24, 10, 10, 8, 40].forEach((w, i) => { uploads.getColumn(i + 1).width = w; });
+  }
+
   return Buffer.from(await book.xlsx.writeBuffer());
 }

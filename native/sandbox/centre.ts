@@ -1,12 +1,16 @@
 // The sandbox centre's business logic, one method per transaction, over its own SQLite database.
 // Transport-free: server.ts wraps it in HTTP and fault injection. Every money-moving transaction is
 // one SQLite transaction, deduplicated by msgid (2102, 2103) or by the original msgid (2601).
+import { institutionOfTrainingDoctor } from '../../core/policy/training-doctors';
 import { createHash, randomBytes } from 'node:crypto';
 import { type RequestEnvelope } from '../../core/centre/envelope';
 import { formatCompact, formatDateTime, formatDay } from '../../core/centre/time';
 import { hospLvOfLevel } from '../../core/centre/tx/institution';
 import { type CancelInput, type ReverseInput } from '../../core/centre/tx/cancel';
 import { type CumulativeInput } from '../../core/centre/tx/cumulative';
+import {
+  catalogueFileText, type CatalogueDownloadInput, type CatalogueInfno, type DictionaryInput,
+} from '../../core/centre/tx/catalogue';
 import { type EprescriptionDownloadInput, type EprescriptionQrInput } from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
@@ -321,6 +325,49 @@ export class SandboxCentre {
     return file.bytes;
   }
 
+  // ── catalogues (1301/1306, files through 9102) and dictionaries (1901) ────────────────────────────
+  /**
+   * 1301/1306: the rows of the first version newer than data.ver, as a zip of tab-separated rows in
+   * the default layout (core/centre/tx/catalogue.ts); data_cnt 0 (and an empty file) when none is newer.
+   */
+  catalogueDownload(env: RequestEnvelope, infno: CatalogueInfno, input: Parsed<typeof CatalogueDownloadInput>) {
+    const ver = input.data.ver;
+    if (!/^\d{1,15}$/.test(ver)) throw new BusinessError(`版本号无效: ${ver}`);
+    const kinds = infno === '1301' ? ['drug'] : ['consumable', 'device'];
+    const marks = kinds.map(() => '?').join(', ');
+    const next = (this.db.prepare(`SELECT min(ver) AS v FROM catalogue WHERE kind IN (${marks}) AND ver > ?`).get(...kinds, Number(ver)) as { v: number | null }).v;
+    const rows = next === null ? [] : this.db.prepare(`SELECT * FROM catalogue WHERE kind IN (${marks}) AND ver = ? ORDER BY code`).all(...kinds, next) as Array<CatalogueRow & { ver: number; vali_flag: string }>;
+    const text = catalogueFileText(infno, rows.map((r) => ({
+      code: r.code, name: r.name, listClass: r.list_class, selfPayRatio: r.selfpay_ratio, valid: r.vali_flag !== '0', rid: `R${infno}${r.code}`.slice(0, 40), ver: String(r.ver),
+    })));
+    const filename = `${infno}-${next ?? ver}.txt`;
+    const fileQuryNo = this.storeFile(`${filename}.zip`, env.fixmedins_code, writeZip([{ name: filename, data: Buffer.from(text, 'utf8') }]));
+    return { file_qury_no: fileQuryNo, filename: `${filename}.zip`, dld_end_time: formatDateTime(new Date(this.clock().getTime() + 86_400_000)), data_cnt: rows.length };
+  }
+
+  /** Training and tests: a catalogue row published in a new version (the next 1301/1306 download gets it). */
+  publishCatalogueRow(row: { code: string; name: string; listClass: 'A' | 'B' | 'C'; selfPayRatio: string | null; limitPrice?: string | null; kind: 'drug' | 'device' | 'consumable' | 'other' }): number {
+    const ver = (this.db.prepare('SELECT coalesce(max(ver), 0) + 1 AS v FROM catalogue').get() as { v: number }).v;
+    this.db.prepare(`INSERT INTO catalogue (code, name, list_class, selfpay_ratio, limit_price, kind, ver) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (code) DO UPDATE SET name = excluded.name, list_class = excluded.list_class, selfpay_ratio = excluded.selfpay_ratio,
+          limit_price = excluded.limit_price, kind = excluded.kind, ver = excluded.ver`)
+      .run(row.code, row.name, row.listClass, row.selfPayRatio, row.limitPrice ?? null, row.kind, ver);
+    return ver;
+  }
+
+  /** 1901: one type's entries (parentValue and valiFlag filter as given). */
+  dictionary(_env: RequestEnvelope, input: Parsed<typeof DictionaryInput>) {
+    const d = input.data;
+    const rows = this.db.prepare(`SELECT * FROM dictionary WHERE type = ? AND (? = '' OR parent_value = ?) AND (? = '' OR vali_flag = ?) ORDER BY sort`)
+      .all(d.type, d.parentValue, d.parentValue, d.valiFlag, d.valiFlag) as Array<{ type: string; value: string; label: string; parent_value: string; sort: number; vali_flag: string; version: string }>;
+    return {
+      list: rows.map((r) => ({
+        type: r.type, label: r.label, value: r.value, parentValue: r.parent_value, sort: r.sort, valiFlag: r.vali_flag,
+        createUser: 'sandbox', createDate: '2024-01-01 00:00:00', version: r.version,
+      })),
+    };
+  }
+
   // ── electronic prescriptions (the training QR format is in ./eprescription.ts) ──────────────────
   /** 7201: a training QR → a fresh token for this pharmacy, remembered with the prescription it names. */
   decodeEprescriptionQr(env: RequestEnvelope, input: Parsed<typeof EprescriptionQrInput>) {
@@ -412,16 +459,21 @@ export class SandboxCentre {
   /**
    * The external prescription's issuer. An e-prescription names it through the fields every edition
    * defines: drugdetail.rxno = the 医保处方编号 (hi_rxno) this centre handed out in 7203, with
-   * rx_circ_flag 1. A paper prescription can only name it in druginfo.rx_fixmedins_code, an extension
-   * of ours [U] that an edition may not define.
+   * rx_circ_flag 1. A paper prescription names it through its prescriber: bilg_dr_codg, the 医保医师代码,
+   * which this centre's training register ties to an institution (core/policy/training-doctors.ts). A
+   * prescription with neither is no prescription to the fund.
    */
   private issuer(input: SettleInput): InstitutionRow | null {
-    const circulated = input.drugdetail.find((l) => l.rx_circ_flag === '1' && l.rxno !== '');
-    const registered = circulated
-      ? this.db.prepare('SELECT issuer_code FROM eprescription WHERE hi_rxno = ? AND psn_no = ? ORDER BY decoded_at DESC LIMIT 1').get(circulated.rxno, input.druginfo.psn_no) as { issuer_code: string } | undefined
-      : undefined;
-    const code = registered?.issuer_code ?? input.druginfo.rx_fixmedins_code;
-    if (code === '') return null;
+    const circulated = input.drugdetail.find((l) => l.rx_circ_flag === '1');
+    if (!circulated) return null;
+    const registered = circulated.rxno === '' ? undefined
+      : this.db.prepare('SELECT issuer_code FROM eprescription WHERE hi_rxno = ? AND psn_no = ? ORDER BY decoded_at DESC LIMIT 1').get(circulated.rxno, input.druginfo.psn_no) as { issuer_code: string } | undefined;
+    let code = registered?.issuer_code ?? null;
+    if (code === null && circulated.bilg_dr_codg !== '') {
+      code = institutionOfTrainingDoctor(circulated.bilg_dr_codg);
+      if (code === null) throw new BusinessError(`医保医师代码不存在: ${circulated.bilg_dr_codg}`);
+    }
+    if (code === null) return null;
     const row = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(code) as InstitutionRow | undefined;
     if (!row) throw new BusinessError(`处方开具机构不存在: ${code}`);
     return row;

@@ -2,6 +2,7 @@
 // persons, institutions, the catalogue, every booked settlement and the training e-prescriptions.
 // Money is TEXT with two decimals.
 import { type Migration } from '../db/open';
+import { seedTrainingDictionary } from './seed';
 
 export const sandboxMigrations: Migration[] = [
   {
@@ -172,6 +173,62 @@ export const sandboxMigrations: Migration[] = [
         fixmedins_code TEXT NOT NULL,
         bchno          TEXT NOT NULL,
         infno          TEXT NOT NULL,
+        message        TEXT NOT NULL,
+        at             TEXT NOT NULL
+      ) STRICT;
+    `),
+  },
+  {
+    version: 5,
+    name: 'catalogue versions (1301/1306) and dictionaries (1901)',
+    // Every catalogue row carries the version it was published in, so 1301/1306 with ver answer only
+    // newer rows (one version per file). Rows already there become version 1. The dictionary rows
+    // are what 1901 answers (training values, see seed.ts).
+    up: (db) => {
+      db.exec(`
+      ALTER TABLE catalogue ADD COLUMN ver INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE catalogue ADD COLUMN vali_flag TEXT NOT NULL DEFAULT '1';
+      CREATE INDEX catalogue_by_ver ON catalogue (kind, ver);
+      CREATE TABLE dictionary (
+        type         TEXT NOT NULL,
+        value        TEXT NOT NULL,
+        label        TEXT NOT NULL,
+        parent_value TEXT NOT NULL DEFAULT '',
+        sort         INTEGER NOT NULL,
+        vali_flag    TEXT NOT NULL DEFAULT '1',
+        version      TEXT NOT NULL,
+        PRIMARY KEY (type, value)
+      ) STRICT;
+    `);
+      seedTrainingDictionary(db);
+    },
+  },
+  {
+    version: 6,
+    name: 'inventory uploads (3501–3504, 3507)',
+    // One row per accepted message, keyed by institution + msgid (the batch serial is the stock
+    // batch and repeats across uploads); a 3507 marks the rows it deleted.
+    up: (db) => db.exec(`
+      CREATE TABLE inventory_row (
+        fixmedins_code TEXT NOT NULL,
+        msgid          TEXT NOT NULL,
+        infno          TEXT NOT NULL CHECK (infno IN ('3501', '3502', '3503', '3504', '3507')),
+        bchno          TEXT NOT NULL,
+        data_type      TEXT NOT NULL,
+        row_hash       TEXT NOT NULL,
+        row_json       TEXT NOT NULL,
+        repeats        INTEGER NOT NULL DEFAULT 0,
+        received_at    TEXT NOT NULL,
+        deleted_at     TEXT,
+        PRIMARY KEY (fixmedins_code, msgid)
+      ) STRICT;
+      CREATE INDEX inventory_row_batch ON inventory_row (fixmedins_code, bchno, data_type);
+      CREATE TABLE inventory_refusal (
+        id             INTEGER PRIMARY KEY,
+        fixmedins_code TEXT NOT NULL,
+        msgid          TEXT NOT NULL,
+        infno          TEXT NOT NULL,
+        bchno          TEXT NOT NULL,
         message        TEXT NOT NULL,
         at             TEXT NOT NULL
       ) STRICT;

@@ -84,6 +84,22 @@ export function trainingPersons(): PersonSeed[] {
   return TRAINING_CARDS.map(personSeedOf);
 }
 
+/**
+ * What the sandbox's 1901 answers: values as public code restates them (nhsa-interface.md §4:
+ * list_type [C S13], clr_type [C S4], chrgitm_lv [P]); a real platform's 1901 is the authority.
+ */
+/** Inserted by sandbox migration 5, so a sandbox seeded before it has them too. */
+export function seedTrainingDictionary(db: Db): void {
+  const dict = db.prepare('INSERT OR IGNORE INTO dictionary (type, value, label, parent_value, sort, vali_flag, version) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const d of TRAINING_DICTIONARY) d.entries.forEach(([value, label], i) => dict.run(d.type, value, label, '', i + 1, '1', '1'));
+}
+
+export const TRAINING_DICTIONARY: ReadonlyArray<{ type: string; entries: ReadonlyArray<readonly [string, string]> }> = [
+  { type: 'chrgitm_lv', entries: [['01', '甲类'], ['02', '乙类'], ['03', '丙类']] },
+  { type: 'list_type', entries: [['101', '西药中成药'], ['102', '中药饮片'], ['103', '自制剂'], ['104', '民族药'], ['201', '医疗服务项目'], ['301', '医用耗材']] },
+  { type: 'clr_type', entries: [['11', '门诊'], ['21', '住院'], ['41', '药店购药'], ['99', '其他']] },
+];
+
 export interface SeedOptions {
   readonly persons?: readonly PersonSeed[];
   readonly packages?: readonly PolicyPackage[];
@@ -107,8 +123,9 @@ export function seedSandbox(db: Db, options: SeedOptions): boolean {
     }
     const institution = db.prepare('INSERT INTO institution (code, name, admdvs, level, price_class, designated, kind) VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const i of trainingInstitutions()) institution.run(i.code, i.name, i.region, i.level, i.priceClass, i.designated ? 1 : 0, 'hospital');
-    const item = db.prepare('INSERT INTO catalogue (code, name, list_class, selfpay_ratio, limit_price, kind) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const c of trainingCatalogue()) item.run(c.code, c.name, c.listClass, c.selfPayRatio, c.limitPrice, c.kind);
+    // Two rows per catalogue version, so a first 1301/1306 download comes in several files.
+    const item = db.prepare('INSERT INTO catalogue (code, name, list_class, selfpay_ratio, limit_price, kind, ver) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    trainingCatalogue().forEach((c, i) => item.run(c.code, c.name, c.listClass, c.selfPayRatio, c.limitPrice, c.kind, 1 + Math.floor(i / 2)));
     const pkg = db.prepare('INSERT INTO policy_package (id, region, package_json, published_at) VALUES (?, ?, ?, ?)');
     for (const p of options.packages ?? embeddedPackages()) pkg.run(p.id, p.region.code, JSON.stringify(p), options.now.toISOString());
   })();

@@ -23,6 +23,7 @@ import { type Infno } from '../../core/centre/transactions';
 import { openDatabase, type Db } from '../db/open';
 import { signPackage } from '../policy-update/signed-package';
 import { SandboxCentre } from './centre';
+import { SandboxInventory } from './inventory';
 import { SandboxSalesReports } from './sales-report';
 import { type AfterFault, FaultConfig, type FaultConfigInput, type FaultPlan, CLEAN_PLAN, planFaults, seededRandom } from './faults';
 import { infnoOf, openMessage, sealOutput, type SandboxSecurity } from './gateway';
@@ -78,6 +79,8 @@ export interface RunningSandbox {
   readonly centre: SandboxCentre;
   /** 3505/3506 rows received and the 追溯码 they traced. */
   readonly reports: SandboxSalesReports;
+  /** 3501–3504/3507 rows received. */
+  readonly inventory: SandboxInventory;
   readonly db: Db;
   readonly edition: EditionProfile;
   setFaults(faults: FaultConfigInput): void;
@@ -100,6 +103,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   seedSandbox(db, { year: Number(formatCompact(clock()).slice(0, 4)), now: clock(), ...(options.persons ? { persons: options.persons } : {}) });
   const centre = new SandboxCentre(db, clock);
   const reports = new SandboxSalesReports(db, clock);
+  const inventory = new SandboxInventory(db, clock);
   let faults = FaultConfig.parse(options.faults ?? {});
   let random = seededRandom(faults.seed);
   let refMsgSerial = 0;
@@ -166,7 +170,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     try {
       if (opened.infno !== '9001') centre.checkSignIn(e);
       const refuseRow = (): boolean => faults.rowRejectRate > 0 && (faults.infnos.length === 0 || faults.infnos.includes(opened.infno)) && random() < faults.rowRejectRate;
-      output = dispatch(centre, reports, refuseRow, opened.infno, e, opened.input);
+      output = dispatch(centre, reports, inventory, refuseRow, opened.infno, e, opened.input);
     } catch (error) {
       if (error instanceof BusinessError) return reply.send(envelope(-1, error.message, null));
       log(`sandbox: ${opened.infno} ${e.msgid} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -224,7 +228,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const url = `http://${HOST}:${port}/`;
 
   return {
-    url, port, centre, reports, db, edition,
+    url, port, centre, reports, inventory, db, edition,
     endpoint: `http://${HOST}:${port}${edition.url.layout === 'single' ? edition.url.path : ''}`,
     setFaults(next) { faults = FaultConfig.parse(next); random = seededRandom(faults.seed); },
     revokeTokens: () => tokens.clear(),
@@ -240,7 +244,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow: () => boolean, infno: Infno, env: RequestEnvelope, input: unknown): unknown {
+function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, inventory: SandboxInventory, refuseRow: () => boolean, infno: Infno, env: RequestEnvelope, input: unknown): unknown {
   const i = input as never;
   const rows = (value: unknown) => (value as { selinfoDetail: never[] }).selinfoDetail;
   const row = (value: unknown) => (value as { selinfo: never }).selinfo;
@@ -259,12 +263,20 @@ function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, refuseRow
     case '3202': return centre.reconcileDetails(env, i);
     case '9101': return centre.uploadFile(env, i);
     case '9102': return centre.downloadFile(env, i);
+    case '1301': return centre.catalogueDownload(env, '1301', i);
+    case '1306': return centre.catalogueDownload(env, '1306', i);
+    case '1901': return centre.dictionary(env, i);
     case '7201': return centre.decodeEprescriptionQr(env, i);
     case '7203': return centre.downloadEprescription(env, i);
     case '3505': return reports.single(reports.sale(env, row(input), refuseRow));
     case '3506': return reports.single(reports.saleReturn(env, row(input), refuseRow));
     case '3505A': return reports.batch(rows(input), (r) => reports.sale(env, r, refuseRow));
     case '3506A': return reports.batch(rows(input), (r) => reports.saleReturn(env, r, refuseRow));
+    case '3501':
+    case '3502': return inventory.upload(env, infno, (input as { invinfo: Record<string, unknown> }).invinfo, refuseRow);
+    case '3503':
+    case '3504': return inventory.upload(env, infno, (input as { purcinfo: Record<string, unknown> }).purcinfo, refuseRow);
+    case '3507': return inventory.upload(env, infno, (input as { data: Record<string, unknown> }).data, refuseRow);
   }
 }
 

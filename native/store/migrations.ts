@@ -1,9 +1,11 @@
 // The store database's schema history (store.db, one per terminal's data folder).
 // Append only: a released migration is never edited; a change is a new numbered migration.
+import { createCatalogueTables } from '../catalogue/schema';
 import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
+import { createInventoryUploadTables } from '../trace-report/inventory-schema';
 import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
@@ -129,5 +131,17 @@ export const storeMigrations: Migration[] = [
     name: 'sales reports (3505/3506) with their traceability codes, returned codes, pharmacist per operator',
     // Defined in native/trace-report/schema.ts next to the code that uses it.
     up: (db) => createSalesReportTables(db),
+  },
+  {
+    version: 11,
+    name: 'downloaded catalogues (1301/1306) with their version and last download, dictionaries (1901)',
+    // Defined in native/catalogue/schema.ts next to the code that uses it.
+    up: (db) => createCatalogueTables(db),
+  },
+  {
+    version: 12,
+    name: 'inventory uploads (3501–3504, 3507) under the POS\'s key, their log and calls',
+    // Defined in native/trace-report/inventory-schema.ts next to the code that uses it.
+    up: (db) => createInventoryUploadTables(db),
   },
 ];

@@ -12,15 +12,51 @@
 // manager's retry. No usable answer (not delivered, timeout, malformed): the rows are queued again
 // under the same keys, the platform answers a repeat without storing it twice, and the pass stops
 // with backoff.
+//
+// The loop is shared: each kind of upload is a `ReportQueue` (what is due, how a row becomes the
+// call's payload, how the call's start and results are persisted). The sales store gives two
+// (sale rows, then return rows); the inventory uploads (3501–3504/3507, native/trace-report/
+// inventory-store.ts) come in as `queues`, drained after the sales rows on the same connectivity
+// and backoff.
 import { type CentrePort } from '../../core/centre/port';
 import { CentreInputError } from '../../core/centre/client';
 import { describeIssues } from '../../core/centre/fields';
 import { SalesReturnRow, SalesRow, type SalesReportInfno } from '../../core/centre/tx/inventory';
+import { type ReportInfno } from '../../core/centre/tx/stock';
 import {
   backoffDelay, DEFAULT_BACKOFF, initialConnectivity, mayCall, onAnswer, onFailure, type BackoffPolicy, type Connectivity,
 } from '../../core/sync/connectivity';
-import { type ReportRowEvent } from '../../core/sync/report-row';
+import { type ReportRow, type ReportRowEvent } from '../../core/sync/report-row';
 import { type ReportKind, type SalesReportStore, type StoredReportRow } from './store';
+
+/** What the loop needs of a row: its id and its state. */
+export interface QueuedRow {
+  readonly id: number;
+  readonly entry: ReportRow;
+}
+
+export type CallResult = { readonly id: number; readonly event: ReportRowEvent; readonly nextAttemptAt?: number };
+
+/** One kind of upload the reporter drains. */
+export interface ReportQueue<R extends QueuedRow = QueuedRow> {
+  readonly name: string;
+  /** Rows per call. */
+  readonly batchSize: number;
+  /** Rows to send now, all of one call's kind, oldest first. */
+  due(nowMs: number, limit: number, maxRefusals: number): R[];
+  /** When the earliest waiting row becomes due (epoch ms), or null. */
+  nextWake(maxRefusals: number): number | null;
+  /** Start-up: rows left in `sending` go back to the queue. Returns how many. */
+  recoverInFlight(): number;
+  /** The row as it will be sent, or why it cannot be (it then waits for someone to fix it). */
+  payload(row: R): { payload: unknown } | { error: string };
+  /** The call carrying these rows. */
+  message(rows: readonly R[], payloads: readonly unknown[]): { infno: ReportInfno; input: unknown };
+  /** The msgid to send under: a queue whose rows are not keyed at the platform resends under the persisted one. */
+  msgidFor(rows: readonly R[], allocate: () => string): string;
+  startCall(msgid: string, infno: string, ids: readonly number[]): void;
+  finishCall(msgid: string, outcome: string, results: readonly CallResult[]): void;
+}
 
 /** Which message shape the edition uses: `batch` = 3505A/3506A with per-row results, `classic` = one row per 3505/3506. */
 export type SalesReportEdition = 'batch' | 'classic';
@@ -39,6 +75,8 @@ export interface SalesReporterOptions {
   readonly now?: () => number;
   readonly random?: () => number;
   readonly log?: (line: string) => void;
+  /** Further uploads drained after the sales rows (e.g. inventory). */
+  readonly queues?: readonly ReportQueue[];
 }
 
 export interface ReportDrainReport {
@@ -57,6 +95,7 @@ export class SalesReporter {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopping = false;
+  private readonly queues: readonly ReportQueue[];
 
   constructor(private readonly options: SalesReporterOptions) {
     this.now = options.now ?? Date.now;
@@ -65,13 +104,36 @@ export class SalesReporter {
     this.batchSize = this.edition === 'classic' ? 1 : Math.min(100, Math.max(1, options.batchSize ?? 50));
     this.maxRefusals = options.maxRefusals ?? 5;
     this.connectivity = initialConnectivity(this.now());
+    this.queues = [this.salesQueue('sale'), this.salesQueue('return'), ...(options.queues ?? [])];
+  }
+
+  /** The sales store as two queues: sale rows first (a return needs its sale reported), then returns. */
+  private salesQueue(kind: ReportKind): ReportQueue<StoredReportRow> {
+    const store = this.options.store;
+    return {
+      name: kind === 'sale' ? '3505' : '3506',
+      batchSize: this.batchSize,
+      due: (now, limit, maxRefusals) => store.due(kind, now, limit, maxRefusals),
+      // The store answers for both kinds; the return queue leaves it to the sale queue.
+      nextWake: (maxRefusals) => (kind === 'sale' ? store.nextWake(maxRefusals) : null),
+      recoverInFlight: () => (kind === 'sale' ? store.recoverInFlight() : 0),
+      payload: (row) => this.payload(row),
+      message: (_rows, payloads) => {
+        const infno: SalesReportInfno = this.edition === 'classic' ? (kind === 'sale' ? '3505' : '3506') : (kind === 'sale' ? '3505A' : '3506A');
+        return { infno, input: this.edition === 'classic' ? { selinfo: payloads[0] } : { selinfoDetail: [...payloads] } };
+      },
+      // Sales rows are keyed at the platform (fixmedins_bchno): every call has its own msgid.
+      msgidFor: (_rows, allocate) => allocate(),
+      startCall: (msgid, infno, ids) => store.startCall(msgid, infno, ids),
+      finishCall: (msgid, outcome, results) => store.finishCall(msgid, outcome, results),
+    };
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.stopping = false;
-    const recovered = this.options.store.recoverInFlight();
+    const recovered = this.queues.reduce((n, q) => n + q.recoverInFlight(), 0);
     if (recovered > 0) this.options.log?.(`reports: ${recovered} row(s) were being sent when the last process stopped; sending them again under the same keys`);
     this.kick();
   }
@@ -98,31 +160,33 @@ export class SalesReporter {
     return this.connectivity;
   }
 
-  /** Sale rows first (a return needs its sale reported), then returns, until nothing is due. */
+  /** Sale rows first (a return needs its sale reported), then returns, then the other queues, until nothing is due. */
   async drainOnce(): Promise<ReportDrainReport> {
     let calls = 0;
     while (true) {
       if (this.stopping) return { calls, stoppedBy: 'stopped' };
       if (!mayCall(this.connectivity, this.now())) return { calls, stoppedBy: 'offline' };
-      let rows = this.options.store.due('sale', this.now(), this.batchSize, this.maxRefusals);
-      if (rows.length === 0) rows = this.options.store.due('return', this.now(), this.batchSize, this.maxRefusals);
-      if (rows.length === 0) return { calls, stoppedBy: 'empty' };
+      let picked: { queue: ReportQueue; rows: QueuedRow[] } | null = null;
+      for (const queue of this.queues) {
+        const rows = queue.due(this.now(), queue.batchSize, this.maxRefusals);
+        if (rows.length > 0) { picked = { queue, rows }; break; }
+      }
+      if (!picked) return { calls, stoppedBy: 'empty' };
       calls++;
-      if (!(await this.send(rows))) return { calls, stoppedBy: 'offline' };
+      if (!(await this.send(picked.queue, picked.rows))) return { calls, stoppedBy: 'offline' };
     }
   }
 
   /** One call for these rows (all of one kind). Returns false when the platform gave no usable answer. */
-  private async send(candidates: StoredReportRow[]): Promise<boolean> {
-    const { store, centre } = this.options;
-    const kind = candidates[0]!.kind;
+  private async send<R extends QueuedRow>(store: ReportQueue<R>, candidates: R[]): Promise<boolean> {
+    const { centre } = this.options;
     // Rows refused before go alone, so a bad row never holds good ones back.
     const retried = candidates.find((r) => r.entry.state === 'rejected');
     const rows = retried ? [retried] : candidates.filter((r) => r.entry.state === 'queued');
-    const payloads: Array<{ row: StoredReportRow; payload: unknown }> = [];
+    const payloads: Array<{ row: R; payload: unknown }> = [];
     const localRefusals: Array<{ id: number; event: ReportRowEvent }> = [];
     for (const row of rows) {
-      const built = this.payload(row);
+      const built = store.payload(row);
       if ('error' in built) localRefusals.push({ id: row.id, event: { type: 'refused', message: built.error } });
       else payloads.push({ row, payload: built.payload });
     }
@@ -133,9 +197,8 @@ export class SalesReporter {
       store.finishCall(msgid, 'refused locally', localRefusals.map((r) => ({ ...r, nextAttemptAt: Number.MAX_SAFE_INTEGER })));
     }
     if (payloads.length === 0) return true;
-    const infno: SalesReportInfno = this.edition === 'classic' ? (kind === 'sale' ? '3505' : '3506') : (kind === 'sale' ? '3505A' : '3506A');
-    const input = this.edition === 'classic' ? { selinfo: payloads[0]!.payload } : { selinfoDetail: payloads.map((p) => p.payload) };
-    const msgid = this.options.allocateMsgid();
+    const { infno, input } = store.message(payloads.map((p) => p.row), payloads.map((p) => p.payload));
+    const msgid = store.msgidFor(payloads.map((p) => p.row), this.options.allocateMsgid);
     const ids = payloads.map((p) => p.row.id);
     store.startCall(msgid, infno, ids);
     let outcome;
@@ -202,8 +265,9 @@ export class SalesReporter {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.running) return;
-    const wake = this.options.store.nextWake(this.maxRefusals);
-    if (wake === null || wake >= Number.MAX_SAFE_INTEGER) return;
+    const wakes = this.queues.map((q) => q.nextWake(this.maxRefusals)).filter((w): w is number => w !== null && w < Number.MAX_SAFE_INTEGER);
+    if (wakes.length === 0) return;
+    const wake = Math.min(...wakes);
     const at = Math.max(wake, this.connectivity.retryAt);
     this.timer = setTimeout(() => { this.timer = undefined; this.kick(); }, Math.max(0, at - this.now()));
     this.timer.unref?.();

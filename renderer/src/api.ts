@@ -1,7 +1,9 @@
 // The renderer's only way to the backend: typed calls whose replies are checked against
 // core/contracts. It keeps the session token, sends it with every call, and turns every failure
 // into an ApiError whose message a cashier can act on.
-import { PharmacistSetting, ReportDayView } from '../../core/contracts/trace';
+import {
+  InventoryDayView, type InventoryImportRequest, InventoryImportResult, PharmacistSetting, ReportDayView,
+} from '../../core/contracts/trace';
 import { z } from 'zod';
 import { type CreateOperatorRequest, OperatorInfo, PosTokenCreated, PosTokenInfo, Principal, SessionInfo } from '../../core/contracts/auth';
 import {
@@ -14,7 +16,7 @@ import {
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
 import {
-  CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, LibraryTest, ReaderDiscovery, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
+  CatalogueDownloadResult, CataloguesView, CentreOnlineTest, CentreSecretsView, CentreSettings, EditionChoice, type CentreSecretInput, PolicyUpdateReport, PolicyVersionView, PortList, LibraryTest, ReaderDiscovery, ReaderSettings, SelfTestResult, type SkuMapping, SkuMappingView,
 } from '../../core/contracts/technician';
 import { shell } from './shell';
 import { zh } from './strings';
@@ -207,6 +209,15 @@ export const api = {
   traceRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/trace-reports/retry', z.object({ retried: z.number() }), { body }),
   pharmacist: (operatorId: string) => call('GET', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable()),
   setPharmacist: (operatorId: string, body: PharmacistSetting) => call('PUT', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable(), { body }),
+  inventoryDay: (date: string) => call('GET', `/api/inventory-uploads/days/${enc(date)}`, InventoryDayView),
+  inventoryRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/inventory-uploads/retry', z.object({ retried: z.number() }), { body }),
+  inventoryImport: (body: InventoryImportRequest) => call('POST', '/api/inventory-uploads/import', InventoryImportResult, { body }),
+  /** The import template of one kind (CSV with its header row, or xlsx). */
+  async inventoryTemplate(infno: string, format: 'xlsx' | 'csv'): Promise<{ name: string; blob: Blob }> {
+    const response = await send('GET', `/api/inventory-uploads/templates/${enc(infno)}`, { query: { format } }, '*/*');
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `inventory-${infno}-template.${format}`;
+    return { name, blob: await response.blob() };
+  },
 
   // ── reconciliation (manager) ─────────────────────────────────────────────────────────────
   days: (from: string, to: string) => call('GET', '/api/reconciliation/days', z.array(DaySummary), { query: { from, to } }),
@@ -240,6 +251,8 @@ export const api = {
   skuMappings: () => call('GET', '/api/sku-mappings', z.array(SkuMappingView)),
   saveSkuMapping: ({ sku, ...body }: z.input<typeof SkuMapping>) => call('PUT', `/api/sku-mappings/${enc(sku)}`, SkuMappingView, { body }),
   deleteSkuMapping: (sku: string) => call('DELETE', `/api/sku-mappings/${enc(sku)}`, Ok),
+  catalogues: () => call('GET', '/api/catalogues', CataloguesView),
+  downloadCatalogues: () => call('POST', '/api/catalogues/download', CatalogueDownloadResult, { body: {} }),
   policies: () => call('GET', '/api/policies', z.array(PolicyVersionView)),
   centreSettings: () => call('GET', '/api/centre/settings', CentreSettings),
   saveCentreSettings: (body: CentreSettings) => call('PUT', '/api/centre/settings', CentreSettings, { body }),

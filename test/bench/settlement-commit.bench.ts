@@ -7,6 +7,7 @@
 //
 // The sale rows are real: one sale is driven through identify → prescription → basket → pre-settle
 // over the local API of an in-process backend (sandbox centre), then cloned under fresh ids.
+import { paperRx } from '../support/paper-rx';
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,7 +80,7 @@ export const suite: BenchSuite = {
       if (data.lines.some((l) => !l.insured)) throw new Error('bench sale should be fully insured');
       const request = settleInputFromBasket({
         psnNo: data.person.record.psnNo, certType: data.person.credential.certType, certNo: data.person.credential.certNo,
-        insutype: data.person.record.insutype, saleTime: new Date(), useAccount: true, rxIssuerCode: data.prescription.entry.issuerCode,
+        insutype: data.person.record.insutype, saleTime: new Date(), useAccount: true, rx: paperRx(data.prescription.entry.issuerCode),
         lines: data.lines.map((l) => ({ medListCodg: l.catalogueCode!, medinsListCodg: l.sku, qty: l.qty, price: fmt(decimal(l.price)), rxno: data.prescription.entry.rxNo })),
       });
       const split = data.split;

@@ -83,7 +83,7 @@ async function provisionalSaleThatSyncsWithADifference(): Promise<string> {
   await elsewhere.cancel();
   await ok('POST', '/api/training/centre', { online: false });
   const sale = await ok('POST', '/api/sales', { identify: { method: 'card' } });
-  await ok('PUT', `/api/sales/${sale.id}/prescription`, { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX-9', issuedOn: sale.businessDate, prescriber: '王医生', items: ['TRAIN-D-A01'] });
+  await ok('PUT', `/api/sales/${sale.id}/prescription`, { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX-9', issuedOn: sale.businessDate, prescriber: '王医生', prescriberCode: 'DR-H360102-L1', items: ['TRAIN-D-A01'] });
   await ok('PUT', `/api/sales/${sale.id}/basket`, { lines: [{ sku: '6901000000011', name: '甲类口服药', qty: '1', price: '80.00', traceCodes: ['81234567890123450001'] }] });
   expect((await ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false })).state).toBe('provisional');
   await ok('POST', '/api/training/centre', { online: true });

@@ -14,7 +14,7 @@ test('a sale\'s rows appear as reported, the day as fully reported, and a pharma
   const cashier = (method: string, path: string, body?: unknown) => app.api('cashier', method, path, body);
   await cashier('POST', '/api/training/card', { fixtureId: 'nanchang-active' });
   const sale = (await cashier('POST', '/api/sales', { identify: { method: 'card' } })).body;
-  await cashier('PUT', `/api/sales/${sale.id}/prescription`, { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX-B1', issuedOn: today, prescriber: '王医生', items: ['TRAIN-D-B01'] });
+  await cashier('PUT', `/api/sales/${sale.id}/prescription`, { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX-B1', issuedOn: today, prescriber: '王医生', prescriberCode: 'DR-H360102-L1', items: ['TRAIN-D-B01'] });
   await cashier('PUT', `/api/sales/${sale.id}/basket`, { lines: [{ sku: '6901000000035', name: '乙类口服药', qty: '2', price: '35.50', traceCodes: ['80000000000000000901', '80000000000000000902'] }] });
   expect((await cashier('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).body.state).toBe('settled');
 

@@ -1,6 +1,7 @@
 // The POS side of the crash suite: a till talking to the backend process over HTTP the way an
 // integrated POS does (bearer tokens, Idempotency-Key on settle), following the backend across
 // restarts (each restart listens on a new port; tokens live in the store and survive).
+import { trainingDoctorCode } from '../../core/policy/training-doctors';
 import { businessDate } from '../../core/checkout/business-date';
 import { traceCode } from '../support/checkout';
 
@@ -86,8 +87,9 @@ export class Pos {
         const qty = 1 + rnd(3);
         return { sku: d.sku, name: `药品${d.code.slice(-3)}`, qty: String(qty), price: `${3 + rnd(60)}.${String(rnd(100)).padStart(2, '0')}`, traceCodes: Array.from({ length: qty }, traceCode) };
       });
+    const issuerCode = `TRAIN-H${person.district}-L${1 + rnd(3)}`;
     await this.ok('PUT', `/api/sales/${saleId}/prescription`, {
-      issuerCode: `TRAIN-H${person.district}-L${1 + rnd(3)}`, rxNo: `RX-${saleId.slice(-8)}`, issuedOn: businessDate(new Date()),
+      issuerCode, prescriberCode: trainingDoctorCode(issuerCode), rxNo: `RX-${saleId.slice(-8)}`, issuedOn: businessDate(new Date()),
       prescriber: '王医生', items: DRUGS.map((d) => d.code),
     });
     await this.ok('PUT', `/api/sales/${saleId}/basket`, { lines });

@@ -1,5 +1,6 @@
 // Drives a sale through the local API the way a POS would, for the checkout tests.
 import { businessDate } from '../../core/checkout/business-date';
+import { trainingDoctorCode } from '../../core/policy/training-doctors';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestBackend, type TestBackend } from './backend';
 
@@ -47,7 +48,7 @@ export class Till {
   }
 
   prescription(id: string, issuerCode: string, items: string[], issuedOn = today()): Promise<any> {
-    return this.ok('PUT', `/api/sales/${id}/prescription`, { issuerCode, rxNo: `RX-${id.slice(-6)}`, issuedOn, prescriber: '王医生', items });
+    return this.ok('PUT', `/api/sales/${id}/prescription`, { issuerCode, rxNo: `RX-${id.slice(-6)}`, issuedOn, prescriber: '王医生', prescriberCode: issuerCode.startsWith('TRAIN-') ? trainingDoctorCode(issuerCode) : 'D000000000001', items });
   }
 
   basket(id: string, lines: Array<{ sku: string; qty: string; price: string; name?: string; kind?: string; split?: boolean; traceCodes?: string[] }>): Promise<any> {

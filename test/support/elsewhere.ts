@@ -1,6 +1,7 @@
 // A purchase at ANOTHER pharmacy, settled online against the same sandbox by a second, real centre
 // client: the centre's year-to-date figures (5206) change without this store seeing the sale. Tests use
 // it to make a till's cached figures stale, the way a patient who shops around makes them stale.
+import { paperRx } from './paper-rx';
 import { settleInputFromBasket } from '../../core/centre/build';
 import { createCentreClient } from '../../core/centre/client';
 import { msgidGenerator } from '../../core/centre/msgid';
@@ -29,7 +30,7 @@ export async function settleElsewhere(endpoint: string, fixtureId: string, rxIss
     const other = createCentreClient({ transport, identity: OTHER_PHARMACY, clock, terminal: TRAINING_TERMINAL, nextMsgid });
     const request = settleInputFromBasket({
       psnNo: who.psnNo, certType: '02', certNo: who.certno, insutype: who.insutype, saleTime: clock(), useAccount: false,
-      rxIssuerCode, lines: lines.map((l, i) => ({ ...l, medinsListCodg: `ELSEWHERE-${i + 1}` })),
+      rx: paperRx(rxIssuerCode), lines: lines.map((l, i) => ({ ...l, medinsListCodg: `ELSEWHERE-${i + 1}` })),
     });
     const outcome = await other.settle(request, { insuplcAdmdvs: who.insuplcAdmdvs, msgid: nextMsgid() });
     if (outcome.kind !== 'ok') throw new Error(`settlement elsewhere: ${outcome.kind} ${JSON.stringify(outcome)}`);

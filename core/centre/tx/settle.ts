@@ -1,7 +1,7 @@
 // 2101 药店预结算 / 2102 药店结算 (nhsa-interface.md §2.3, §3). Node names follow S5 (`druginfo`,
-// `drugdetail`) [P: some provinces use `data`]. `rx_fixmedins_code` (the external prescription's
-// issuing institution, which sets the pooled-fund tier) is an extension of ours [U]: the national
-// message has no field for it that we could confirm.
+// `drugdetail`) [P: some provinces use `data`]. No public edition has a field for the institution that
+// issued an external prescription: an e-prescription names it through rxno = hi_rxno, a paper one through
+// its prescriber's 医保医师代码 in bilg_dr_codg (core/policy/training-doctors.ts says why).
 import { z } from 'zod';
 import { money, round2, decimal, sum } from '../../money/money';
 import {
@@ -45,7 +45,6 @@ export const DrugInfo = z.object({
   dise_codg: optionalCode(30),
   dise_name: optionalCode(500),
   exp_content: optionalCode(4000),
-  rx_fixmedins_code: optionalCode(30),
 });
 export type DrugInfo = z.infer<typeof DrugInfo>;
 

@@ -11,7 +11,7 @@ import { levelOfHospLv } from '../../../core/centre/tx/institution';
 import { type SettleOutput } from '../../../core/centre/tx/settle';
 import { resolveBasket, type ResolvedLine } from '../../../core/checkout/basket';
 import { businessDate } from '../../../core/checkout/business-date';
-import { checkPrescription, type Institution } from '../../../core/checkout/prescription';
+import { checkPrescription, paperPrescriberProblem, type Institution } from '../../../core/checkout/prescription';
 import { receiptHtml } from '../../../core/checkout/receipt';
 import { checkProvisionalRisk, type RiskLimits } from '../../../core/checkout/risk';
 import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/split';
@@ -209,6 +209,8 @@ export class CheckoutService {
       const region = data.person?.record.region ?? '';
       const check = checkPrescription(entry, issuer, today, this.deps.rxValidityDays(region));
       const problems = [...check.problems];
+      const paper = source === 'paper' ? paperPrescriberProblem(entry.prescriberCode) : null;
+      if (paper) problems.push(paper);
       if (centreLastDay !== null && centreLastDay < today && !problems.some((p) => p.code === 'RX_EXPIRED')) {
         problems.push({ code: 'RX_EXPIRED', message: `电子处方已过医保中心规定的有效期（至 ${centreLastDay}）` });
       }
@@ -312,7 +314,7 @@ export class CheckoutService {
     const rx = data.prescription?.valid ? data.prescription : null;
     return settleInputFromBasket({
       psnNo: person.record.psnNo, certType: person.credential.certType, certNo: person.credential.certNo, insutype: person.record.insutype,
-      saleTime: this.deps.now(), useAccount, rxIssuerCode: rx?.entry.issuerCode ?? null,
+      saleTime: this.deps.now(), useAccount, rx: rx ? { prescriber: rx.entry.prescriber, prescriberCode: rx.entry.prescriberCode ?? null } : null,
       lines: data.lines.filter((l) => l.insured).map((l) => ({ medListCodg: l.catalogueCode!, medinsListCodg: l.sku, qty: l.qty, price: fmt(decimal(l.price)), ...(rx && { rxno: rx.entry.rxNo }) })),
     });
   }

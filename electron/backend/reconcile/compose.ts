@@ -1,6 +1,7 @@
 // Reconciliation composed over the runtime: the service (check, close, views), the resolver and
 // the exports, sharing one store and one centre client.
 import { ReconStore } from '../../../native/reconcile/store';
+import { inventoryDay } from '../routes/inventory';
 import { reportDay } from '../routes/trace';
 import { type Runtime } from '../runtime';
 import { ReconcileExports } from './exports';
@@ -23,6 +24,6 @@ export function reconciliationFor(runtime: Runtime, now: () => Date = () => new 
     journal: runtime.store.journal, identity, now,
   });
   const exports = new ReconcileExports(service, recon, { code: identity.fixmedinsCode, name: identity.fixmedinsName }, now,
-    (date) => reportDay(runtime.reports.store, date));
+    (date) => reportDay(runtime.reports.store, date), (date) => inventoryDay(runtime.inventory, date));
   return { service, resolver, exports };
 }

@@ -1,6 +1,6 @@
 // Exports of a day or a range (xlsx, CSV) and the printable daily report, built from the same
 // views the API returns so the files match the screen to the cent.
-import { type ReportDayView } from '../../../core/contracts/trace';
+import { type InventoryDayView, type ReportDayView } from '../../../core/contracts/trace';
 import { type Discrepancy } from '../../../core/contracts/reconciliation';
 import { detailCsv, type ExportInput } from '../../../core/reconcile/export-table';
 import { entryView, sortEntries } from '../../../core/reconcile/ledger';
@@ -18,6 +18,8 @@ export class ReconcileExports {
     private readonly now: () => Date,
     /** 进销存上传 per day, for the xlsx (optional: a store without sales reporting has none). */
     private readonly salesReports?: (date: string) => ReportDayView,
+    /** 库存上传 per day, for the xlsx. */
+    private readonly inventoryUploads?: (date: string) => InventoryDayView,
   ) {}
 
   input(from: string, to: string): ExportInput {
@@ -32,6 +34,7 @@ export class ReconcileExports {
       discrepancies: this.recon.discrepancies({ from, to, status: 'all' }).map(asView),
       resolutions: this.recon.resolutionsBookedIn(from, to).map(asView),
       ...(this.salesReports && { salesReports: days.map((d) => this.salesReports!(d.date)) }),
+      ...(this.inventoryUploads && { inventoryUploads: days.map((d) => this.inventoryUploads!(d.date)) }),
     };
   }
 

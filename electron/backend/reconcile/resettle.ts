@@ -23,7 +23,7 @@ const SaleLine = z.object({
   catalogueCode: z.string().nullable(),
 });
 
-const SalePrescription = z.object({ valid: z.boolean(), entry: z.object({ issuerCode: z.string(), rxNo: z.string() }) }).nullable();
+const SalePrescription = z.object({ valid: z.boolean(), entry: z.object({ rxNo: z.string(), prescriber: z.string().default(''), prescriberCode: z.string().optional() }) }).nullable();
 
 export class ResettleInputError extends Error {}
 
@@ -45,7 +45,7 @@ export function resettleRequest(sale: SaleRow, now: Date): ResettleRequest {
   const rx = rxParsed.success && rxParsed.data?.valid ? rxParsed.data.entry : null;
   const request = settleInputFromBasket({
     psnNo: person.data.record.psnNo, certType: person.data.credential.certType, certNo: person.data.credential.certNo,
-    insutype: person.data.record.insutype, saleTime: now, useAccount: false, rxIssuerCode: rx?.issuerCode ?? null,
+    insutype: person.data.record.insutype, saleTime: now, useAccount: false, rx: rx ? { prescriber: rx.prescriber, prescriberCode: rx.prescriberCode ?? null } : null,
     lines: insured.map((l) => ({ medListCodg: l.catalogueCode!, medinsListCodg: l.sku, qty: l.qty, price: fmt(decimal(l.price)), ...(rx && { rxno: rx.rxNo }) })),
   });
   const total = fmt(sum(insured.map((l) => money(l.amount))));

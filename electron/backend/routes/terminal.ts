@@ -23,6 +23,7 @@ import { importEdition } from '../../../native/centre/edition-files';
 import { keepLedgerPassword, LedgerPasswordError, maskLedgerUrl } from '../../../core/ledger/url';
 import { CentreKeyError, hasSecret, writeSecret } from '../../../native/centre/security/keys';
 import { availableEditions, editionAndSecurity } from '../centre-connection';
+import { mappingVerdict, mappingView } from '../catalogue';
 import { CENTRE_SETTINGS_KEY, DEFAULT_STORE_SETTINGS, STORE_SETTINGS_KEY, type Runtime } from '../runtime';
 import { StoreSettings } from '../../../core/contracts/checkout';
 
@@ -116,20 +117,22 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
     route({
       method: 'GET', path: '/api/sku-mappings', tag: 'technician', summary: 'Store SKU ↔ national catalogue mapping', roles: ANY,
       response: z.array(SkuMappingView),
-      handler: async () => rt.sales.mappings().map((m) => {
-        const item = rt.policy.catalogueItem(m.catalogueCode);
-        return { ...m, catalogue: item ? { name: item.name, listClass: item.listClass, kind: item.kind } : null };
-      }),
+      handler: async () => rt.sales.mappings().map((m) => mappingView(rt.policy, m)),
     }),
     route({
       method: 'PUT', path: '/api/sku-mappings/:sku', tag: 'technician', summary: 'Map a store SKU to a catalogue code', roles: TECH,
       params: z.object({ sku: z.string().min(1).max(50) }), body: SkuMapping.omit({ sku: true }), response: SkuMappingView,
       handler: async ({ params, body, principal }) => {
-        const item = rt.policy.catalogueItem(body.catalogueCode);
-        if (!item) throw new ApiError(422, 'CATALOGUE_CODE_UNKNOWN', `医保目录中没有编码 ${body.catalogueCode}：请先更新目录或核对编码`, 'catalogueCode');
+        // A downloaded catalogue (1301/1306) is the authority: a code not in it is refused. Before any
+        // download the app's own catalogue decides, and the mapping is shown as unverified.
+        const verdict = mappingVerdict(rt.policy, body.catalogueCode);
+        if (verdict.kind === 'refused') throw new ApiError(422, 'CATALOGUE_CODE_NOT_DOWNLOADED', verdict.message, 'catalogueCode');
+        if (verdict.kind === 'unverified' && !rt.policy.catalogueItem(body.catalogueCode)) {
+          throw new ApiError(422, 'CATALOGUE_CODE_UNKNOWN', `医保目录中没有编码 ${body.catalogueCode}：请先下载目录（1301/1306）或核对编码`, 'catalogueCode');
+        }
         rt.sales.setMapping(params.sku, body.catalogueCode, body.note, principal!.id);
         const m = rt.sales.mappings().find((x) => x.sku === params.sku)!;
-        return { ...m, catalogue: { name: item.name, listClass: item.listClass, kind: item.kind } };
+        return mappingView(rt.policy, m);
       },
     }),
     route({

@@ -4,6 +4,8 @@
 // by field against the edition (what the client recorded before the transport protected it), and
 // the sandbox checks it once more on arrival. Bad keys and missing key files fail clearly; no key
 // or token ever reaches a log line or an outcome.
+import { paperRx } from '../../support/paper-rx';
+import { parseCatalogueFile } from '../../../core/centre/tx/catalogue';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm2 } from 'sm-crypto-v2';
@@ -148,6 +150,26 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
       const decoded = ok(await c.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-1' } }));
       expect(ok(await c.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } })).data.fixmedins_code).toBe('TRAIN-H360102-L3');
     }
+    // Catalogues (1301/1306 with the stored version, the file through 9102) and a dictionary (1901).
+    const drugs = ok(await c.catalogueChunk('1301', '0'));
+    expect(drugs.info.data_cnt).toBeGreaterThan(0);
+    expect(parseCatalogueFile('1301', drugs.text!)).toHaveLength(drugs.info.data_cnt);
+    expect(ok(await c.catalogueChunk('1306', '0')).info.data_cnt).toBeGreaterThan(0);
+    expect(ok(await c.dictionary({ data: { type: 'chrgitm_lv', parentValue: '', admdvs: '420302', date: DAY, valiFlag: '1' } })).list).toHaveLength(3);
+    // 进销存 inventory uploads, one row per call: 3503 → 3501 → 3502 → 3504, then 3507 deletes the 3501.
+    const item = { med_list_codg: 'TRAIN-D-B01', fixmedins_hilist_id: 'SKU-B01', fixmedins_hilist_name: '乙类口服药', rx_flag: '1' };
+    const purchase = { ...item, fixmedins_bchno: 'B-CONFORM', spler_name: '供应商', manu_lotnum: 'L1', prodentp_name: '药厂', aprvno: '国药准字H1', manu_date: '2025-01-01', expy_end: '2027-01-01', purc_retn_cnt: '10', purc_retn_stoin_time: '2025-06-16 09:00:00', purc_retn_opter_name: '店长', prod_geay_flag: '0' };
+    const uploads = [
+      ['3503', { purcinfo: purchase }],
+      ['3501', { invinfo: { ...item, fixmedins_bchno: 'B-CONFORM', invdate: DAY, inv_cnt: '10', manu_date: '2025-01-01', expy_end: '2027-01-01' } }],
+      ['3502', { invinfo: { ...item, fixmedins_bchno: 'B-CONFORM', inv_chg_type: '101', pric: '8.5', cnt: '-1', inv_chg_time: '2025-06-16 10:00:00', trdn_flag: '0', drugtracinfo: [{ drug_trac_codg: '80000000000000000801' }] } }],
+      ['3504', { purcinfo: { ...item, fixmedins_bchno: 'B-CONFORM-R', spler_name: '供应商', manu_date: '2025-01-01', expy_end: '2027-01-01', purc_retn_cnt: '1', purc_invo_no: 'FP1', purc_retn_stoin_time: '2025-06-16 11:00:00', purc_retn_opter_name: '店长', medins_prod_purc_no: 'B-CONFORM' } }],
+      ['3507', { data: { fixmedins_bchno: 'B-CONFORM', inv_data_type: '1' } }],
+    ] as const;
+    for (const [n, [infno, input]] of uploads.entries()) {
+      if (!(infno in edition.transactions)) continue;
+      expect(ok(await c.uploadSales(infno, input, { msgid: `${TRAINING_IDENTITY.fixmedinsCode}20250616100000002${n}` }))[0], `${id} ${infno}`).toMatchObject({ accepted: true });
+    }
     ok(await c.signOut());
 
     const covered = new Set(conformance(edition, r.sent));
@@ -181,26 +203,44 @@ describe('the sandbox checks what it receives against its edition', () => {
 });
 
 describe('the prescription issuer travels in fields the edition defines', () => {
-  test('national-strict (no rx_fixmedins_code): an e-prescription still prices at its issuer\'s tier (rxno = hi_rxno); a paper one cannot', async () => {
-    const edition = editionById('national-strict');
-    r = await rig(edition, 'plain');
+  test('an e-prescription by rxno = hi_rxno, a paper one by its prescriber\'s 医保医师代码 (bilg_dr_codg); neither: no prescription to the fund', async () => {
+    r = await rig(editionById('national'), 'plain');
     const decoded = ok(await r.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-7' } }));
     const rx = ok(await r.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } }));
-    const build = (issuer: string | null, rxno: string) => settleInputFromBasket({
-      psnNo: nanchang.psnNo, certType: '02', certNo: nanchang.certno, insutype: nanchang.insutype, saleTime: new Date('2025-06-16T02:00:00Z'), useAccount: true, rxIssuerCode: issuer,
+    const build = (prescription: { prescriber: string; prescriberCode: string | null } | null, rxno: string) => settleInputFromBasket({
+      psnNo: nanchang.psnNo, certType: '02', certNo: nanchang.certno, insutype: nanchang.insutype, saleTime: new Date('2025-06-16T02:00:00Z'), useAccount: true, rx: prescription,
       lines: [{ medListCodg: 'TRAIN-D-B01', medinsListCodg: 'SKU-B01', qty: '30', price: '35.50', rxno }],
     });
-    const electronic = ok(await r.centre.preSettle(build(rx.data.fixmedins_code, rx.data.hi_rxno), { insuplcAdmdvs: nanchang.insuplcAdmdvs })).setlinfo;
+    const presettle = (input: ReturnType<typeof build>) => r!.centre.preSettle(input, { insuplcAdmdvs: nanchang.insuplcAdmdvs });
     const level3 = sale(nanchang, [{ medListCodg: 'TRAIN-D-B01', qty: '30', price: '35.50' }], { issuerLevel: 3 }).provisional;
-    expect(electronic.fund_pay_sumamt).toBe(level3.fund);
     expect(Number(level3.fund)).toBeGreaterThan(0);
-    const sentLine = (r.sent.at(-1)!.envelope.input as { druginfo: Record<string, unknown>; drugdetail: Array<Record<string, unknown>> });
-    expect(sentLine.druginfo).not.toHaveProperty('rx_fixmedins_code');
-    expect(sentLine.drugdetail[0]).toMatchObject({ rxno: rx.data.hi_rxno, rx_circ_flag: '1' });
-    // A paper prescription's issuer has no field in this edition: the centre sees no prescription.
-    const paper = ok(await r.centre.preSettle(build('TRAIN-H360102-L3', 'RX0001'), { insuplcAdmdvs: nanchang.insuplcAdmdvs })).setlinfo;
-    expect(paper.fund_pay_sumamt).toBe('0.00');
+
+    const electronic = ok(await presettle(build({ prescriber: rx.mdtrtinfo.prsc_dr_name, prescriberCode: null }, rx.data.hi_rxno))).setlinfo;
+    expect(electronic.fund_pay_sumamt).toBe(level3.fund);
+    const sent = (r.sent.at(-1)!.envelope.input as { druginfo: Record<string, unknown>; drugdetail: Array<Record<string, unknown>> });
+    expect(Object.keys(sent.druginfo)).not.toContain('rx_fixmedins_code');
+    expect(sent.drugdetail[0]).toMatchObject({ rxno: rx.data.hi_rxno, rx_circ_flag: '1', bilg_dr_codg: '' });
+
+    const paper = ok(await presettle(build(paperRx('TRAIN-H360102-L3'), 'RX0001'))).setlinfo;
+    expect(paper.fund_pay_sumamt).toBe(level3.fund);
+    expect((r.sent.at(-1)!.envelope.input as { drugdetail: Array<Record<string, unknown>> }).drugdetail[0]).toMatchObject({ rxno: 'RX0001', rx_circ_flag: '1', bilg_dr_codg: 'DR-H360102-L3', bilg_dr_name: '王医生' });
+
+    // Without the prescriber's code the centre cannot tell who issued it: no prescription to the fund.
+    const anonymous = ok(await presettle(build({ prescriber: '王医生', prescriberCode: null }, 'RX0002'))).setlinfo;
+    expect(anonymous.fund_pay_sumamt).toBe('0.00');
+    const unknown = await presettle(build({ prescriber: '王医生', prescriberCode: 'D420302000001' }, 'RX0003'));
+    expect(unknown).toMatchObject({ kind: 'rejected', message: expect.stringContaining('医保医师代码不存在: D420302000001') });
   });
+
+  test('the issuer extension earlier versions sent (druginfo.rx_fixmedins_code) is refused by the sandbox as a real platform would', async () => {
+    r = await rig(editionById('national'), 'plain');
+    ok(await r.centre.personInfo({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno } }));
+    const input = sale(nanchang, [{ medListCodg: 'TRAIN-D-B01', qty: '1', price: '35.50' }]).request;
+    const head = { ...r.sent.at(-1)!.envelope };
+    const reply = await fetch(r.sb.endpoint, { method: 'POST', body: JSON.stringify({ ...head, infno: '2101', input: { ...input, druginfo: { ...input.druginfo, rx_fixmedins_code: 'TRAIN-H360102-L3' } } }) });
+    expect(await reply.json()).toMatchObject({ infcode: -1, err_msg: expect.stringContaining('input.druginfo.rx_fixmedins_code: 接口版本未定义该字段') });
+  });
+
   let r: Rig | undefined;
   afterEach(async () => { await r?.close(); r = undefined; });
 });

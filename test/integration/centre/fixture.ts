@@ -1,5 +1,6 @@
 // Shared by the centre and sync integration tests and the drain benchmark: a real sandbox centre on
 // loopback, a real centre client over HTTP, store databases in temp folders, and training baskets.
+import { paperRx } from '../../support/paper-rx';
 import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,7 +79,7 @@ export function sale(p: PersonSeed, lines: ReadonlyArray<Omit<BasketLine, 'medin
   const level = options.issuerLevel === undefined ? 1 : options.issuerLevel;
   const request = settleInputFromBasket({
     psnNo: p.psnNo, certType: '02', certNo: p.certno, insutype: p.insutype, saleTime: options.at ?? SALE_TIME,
-    useAccount: options.useAccount ?? true, rxIssuerCode: level === null ? null : issuerFor(p, level),
+    useAccount: options.useAccount ?? true, rx: paperRx(level === null ? null : issuerFor(p, level)),
     lines: lines.map((l) => ({ ...l, medinsListCodg: `SKU-${l.medListCodg}` })),
   });
   const q = quote({

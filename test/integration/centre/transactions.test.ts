@@ -137,8 +137,11 @@ describe('2101 / 2102 / 2103 / 5203 / 2601', () => {
     const bad = sale(p, [{ medListCodg: 'NOT-IN-CATALOGUE', qty: '1', price: '5.00' }]);
     expect(await env.c.centre.settle(bad.request, { msgid: env.c.nextMsgid(), insuplcAdmdvs: bad.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/NOT-IN-CATALOGUE/) });
     const s = sale(p, basket);
-    const unknownIssuer = { ...s.request, druginfo: { ...s.request.druginfo, rx_fixmedins_code: 'TRAIN-H999999-L1' } };
-    expect(await env.c.centre.preSettle(unknownIssuer, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/处方开具机构不存在/) });
+    // The prescriber's 医保医师代码 names an institution the centre does not have; a code it does not know at all.
+    const unknownIssuer = { ...s.request, drugdetail: s.request.drugdetail.map((l) => ({ ...l, bilg_dr_codg: 'DR-H999999-L1' })) };
+    expect(await env.c.centre.preSettle(unknownIssuer, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/处方开具机构不存在: TRAIN-H999999-L1/) });
+    const unknownDoctor = { ...s.request, drugdetail: s.request.drugdetail.map((l) => ({ ...l, bilg_dr_codg: 'D420302000001' })) };
+    expect(await env.c.centre.preSettle(unknownDoctor, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/医保医师代码不存在: D420302000001/) });
     const resident = { ...s.request, druginfo: { ...s.request.druginfo, insutype: '390' } };
     expect(await env.c.centre.preSettle(resident, { insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/险种类型不符/) });
   });

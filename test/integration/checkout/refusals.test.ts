@@ -23,6 +23,23 @@ describe('prescription refusals (the cashier can still sell without pooled fund)
     const pre = await env.till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: true });
     expect(pre.split.fund).toBe('0.00');
   });
+
+  test('a paper prescription without the prescriber\'s 医保医师代码 earns no pooled fund, online or offline; with it, it does', async () => {
+    const sale = await env.till.startByCard('nanchang-active');
+    const entry = { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX-NOCODE', issuedOn: today(), prescriber: '王医生', items: ['TRAIN-D-A01'] };
+    const withRx = await env.till.ok('PUT', `/api/sales/${sale.id}/prescription`, entry);
+    expect(withRx.prescription).toMatchObject({ valid: false, problems: [{ code: 'RX_PRESCRIBER_CODE_MISSING', message: expect.stringContaining('医保医师代码') }] });
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '10', price: '100.00' }]);
+    expect((await env.till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: false })).split).toMatchObject({ fund: '0.00' });
+    await env.till.centreOnline(false);
+    try {
+      expect((await env.till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: false })).split).toMatchObject({ fund: '0.00' });
+    } finally { await env.till.centreOnline(true); }
+    const coded = await env.till.ok('PUT', `/api/sales/${sale.id}/prescription`, { ...entry, prescriberCode: 'DR-H360102-L1' });
+    expect(coded.prescription).toMatchObject({ valid: true, problems: [] });
+    const online = (await env.till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: false })).split;
+    expect(Number(online.fund)).toBeGreaterThan(0);
+  });
 });
 
 describe('traceability codes', () => {

@@ -40,7 +40,7 @@ describe('a scanned e-prescription', () => {
     expect(again.status).toBe(422);
     expect(again.body).toMatchObject({ error: 'RX_USED_UP', message: expect.stringMatching(/已取药 1 次（仅可取药一次）/) });
     // Typed from paper under the same prescription number, the centre itself refuses the fill.
-    await env.till.ok('PUT', `/api/sales/${sale.id}/prescription`, { issuerCode: 'TRAIN-H140502-L3', rxNo: trainingRxNo(qr), issuedOn: today(), prescriber: '王医生', items: ['TRAIN-D-A01'] });
+    await env.till.ok('PUT', `/api/sales/${sale.id}/prescription`, { issuerCode: 'TRAIN-H140502-L3', rxNo: trainingRxNo(qr), issuedOn: today(), prescriber: '王医生', prescriberCode: 'DR-H140502-L3', items: ['TRAIN-D-A01'] });
     await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
     const refused = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: false });
     expect(refused.status).toBe(422);

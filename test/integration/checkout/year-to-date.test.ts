@@ -1,6 +1,7 @@
 // Year-to-date figures from the centre (5206) at identify, and offline splits that start from them
 // (issue 14 point 3). The person first buys at ANOTHER pharmacy, settled online against the same
 // sandbox by a second, real centre client; this store has never seen that sale.
+import { paperRx } from '../../support/paper-rx';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { settleInputFromBasket } from '../../../core/centre/build';
 import { createCentreClient } from '../../../core/centre/client';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   // 7 × 100.00 甲类 with a 一级 prescription (南昌): deductible 600 paid, fund (700 − 600) × 60% = 60.00.
   const request = settleInputFromBasket({
     psnNo: who.psnNo, certType: '02', certNo: who.certno, insutype: who.insutype, saleTime: new Date(), useAccount: true,
-    rxIssuerCode: 'TRAIN-H360102-L1', lines: [{ medListCodg: 'TRAIN-D-A01', medinsListCodg: 'ELSEWHERE-1', qty: '7', price: '100.00' }],
+    rx: paperRx('TRAIN-H360102-L1'), lines: [{ medListCodg: 'TRAIN-D-A01', medinsListCodg: 'ELSEWHERE-1', qty: '7', price: '100.00' }],
   });
   const booked = ok(await other.settle(request, { insuplcAdmdvs: who.insuplcAdmdvs, msgid: nextMsgid() }));
   expect(booked.setlinfo).toMatchObject({ act_pay_dedc: '600.00', hifp_pay: '60.00' });

@@ -97,8 +97,20 @@ beforeAll(async () => {
     lines: [{ sku: 'SKU-B01', name: '乙类口服药', qty: '2', price: '35.50', split: false, traceCodes: ['80000000000000000801', '80000000000000000802'], catalogueCode: 'TRAIN-D-B01', prescribed: true }],
   });
   await must('3505', (c) => c.uploadSales('3505', { selinfo: { ...soldRow!.row, setl_id: booked.setlinfo.setl_id } }, { msgid: nextMsgid() }));
+  // 进销存 inventory uploads, one row each (the rows of the edition conformance test).
+  const item = { med_list_codg: 'TRAIN-D-B01', fixmedins_hilist_id: 'SKU-B01', fixmedins_hilist_name: '乙类口服药', rx_flag: '1' };
+  const stock = { ...item, fixmedins_bchno: 'B-FUZZ', manu_date: '2025-01-01', expy_end: '2027-01-01' };
+  await must('3503', (c) => c.uploadSales('3503', { purcinfo: { ...stock, spler_name: '供应商', manu_lotnum: 'L1', prodentp_name: '药厂', aprvno: '国药准字H1', purc_retn_cnt: '10', purc_retn_stoin_time: '2025-06-16 09:00:00', purc_retn_opter_name: '店长', prod_geay_flag: '0' } }, { msgid: nextMsgid() }));
+  await must('3501', (c) => c.uploadSales('3501', { invinfo: { ...stock, invdate: '2025-06-16', inv_cnt: '10' } }, { msgid: nextMsgid() }));
+  await must('3502', (c) => c.uploadSales('3502', { invinfo: { ...item, fixmedins_bchno: 'B-FUZZ', inv_chg_type: '101', pric: '8.5', cnt: '-1', inv_chg_time: '2025-06-16 10:00:00', trdn_flag: '0', drugtracinfo: [{ drug_trac_codg: '80000000000000000901' }] } }, { msgid: nextMsgid() }));
+  await must('3504', (c) => c.uploadSales('3504', { purcinfo: { ...item, fixmedins_bchno: 'B-FUZZ-R', spler_name: '供应商', manu_date: '2025-01-01', expy_end: '2027-01-01', purc_retn_cnt: '1', purc_invo_no: 'FP1', purc_retn_stoin_time: '2025-06-16 11:00:00', purc_retn_opter_name: '店长', medins_prod_purc_no: 'B-FUZZ' } }, { msgid: nextMsgid() }));
+  await must('3507', (c) => c.uploadSales('3507', { data: { fixmedins_bchno: 'B-FUZZ', inv_data_type: '1' } }, { msgid: nextMsgid() }));
   await must('5203', (c) => c.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: settleMsgid.settle! } }, ctx));
   await must('5206', (c) => c.cumulativeInfo({ data: { psn_no: p.psnNo, cum_ym: '' } }, ctx));
+  // Catalogues and dictionaries (before 3202, whose 9102 reply is the one replayed for 9102).
+  await must('1301', (c) => c.catalogueChunk('1301', '0'));
+  await must('1306', (c) => c.catalogueChunk('1306', '0'));
+  await must('1901', (c) => c.dictionary({ data: { type: 'chrgitm_lv', parentValue: '', admdvs: '420302', date: '2025-06-16', valiFlag: '1' } }));
   const day = '2025-06-16';
   await must('3201', (c) => c.reconcileTotals({ data: { insutype: '310', clr_type: '41', setl_optins: p.insuplcAdmdvs, stmt_begndate: day, stmt_enddate: day, medfee_sumamt: booked.setlinfo.medfee_sumamt, fund_pay_sumamt: booked.setlinfo.fund_pay_sumamt, acct_pay: booked.setlinfo.acct_pay, fixmedins_setl_cnt: 1 } }));
   await must('3202', (c) => c.reconcileDetails({

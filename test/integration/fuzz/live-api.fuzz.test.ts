@@ -45,7 +45,7 @@ function targets(): Record<string, Target> {
     'POST /api/pos-tokens': { token: manager, params: {}, body: { name: '模糊测试POS' } },
     'POST /api/pos-tokens/{id}/revoke': { token: manager, params: { id: decoyTokenId } },
     'POST /api/sales': { token: cashier, params: {}, body: { identify: { method: 'idNumber', idNumber: '36010219920708002X' } } },
-    'PUT /api/sales/{id}/prescription': { token: cashier, params: { id: openSale }, body: { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX0001', issuedOn: today(), prescriber: '王医生', items: ['TRAIN-D-B01'] } },
+    'PUT /api/sales/{id}/prescription': { token: cashier, params: { id: openSale }, body: { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX0001', issuedOn: today(), prescriber: '王医生', prescriberCode: 'DR-H360102-L1', items: ['TRAIN-D-B01'] } },
     'PUT /api/sales/{id}/basket': { token: cashier, params: { id: openSale }, body: { lines: [{ sku: SKU.B01, name: '乙类口服药', qty: '2', price: '35.50', traceCodes: ['80000000000000900101', '80000000000000900102'] }] } },
     'POST /api/sales/{id}/presettle': { token: cashier, params: { id: openSale }, body: { useAccount: true } },
     'POST /api/sales/{id}/settle': { token: cashier, params: { id: openSale }, body: { useAccount: true, acceptSelfPay: false } },
@@ -58,12 +58,16 @@ function targets(): Record<string, Target> {
     'PUT /api/sku-mappings/{sku}': { token: tech, params: { sku: '6901999999999' }, body: { catalogueCode: 'TRAIN-D-A01', note: '模糊测试' } },
     'DELETE /api/sku-mappings/{sku}': { token: tech, params: { sku: '6901999999998' } },
     'POST /api/policies/update': { token: tech, params: {} },
+    'POST /api/catalogues/download': { token: tech, params: {}, body: { infnos: ['1301'], dictionaries: ['chrgitm_lv'] } },
     'PUT /api/store-settings': { token: manager, params: {}, body: { riskLimits: { perSaleFund: '200.00', perDayFund: '2000.00', perPersonSalesPerDay: 1, maxPersonDataAgeDays: 30 }, rxValidityDays: { default: 3, byRegion: { 360100: 5 } } } },
     'POST /api/centre/online-test': { token: tech, params: {} },
     'PUT /api/centre/settings': { token: tech, params: {}, body: { mode: 'sandbox', url: null, institutionCode: 'P42030200001', institutionName: '【培训】示例定点零售药店', areaCode: '420302', timeoutMs: 10000 } },
     'POST /api/centre/editions': { token: tech, params: {}, body: { ...nationalEdition, id: 'fuzz-edition', name: '模糊测试版本' } },
     'PUT /api/centre/secrets': { token: tech, params: {}, body: { name: 'sm4.key', value: '00112233445566778899aabbccddeeff' } },
     'POST /api/trace-reports/retry': { token: manager, params: {}, body: { date: yesterday() } },
+    'POST /api/inventory-uploads': { token: cashier, params: {}, body: { key: 'FUZZ-3501-1', infno: '3501', row: { med_list_codg: 'TRAIN-D-A01', fixmedins_hilist_id: '6901000000011', fixmedins_hilist_name: '甲类口服药', fixmedins_bchno: 'B-FUZZ-1', rx_flag: '0', invdate: today(), inv_cnt: '12', manu_date: '2025-01-01', expy_end: '2027-01-01' } } },
+    'POST /api/inventory-uploads/retry': { token: manager, params: {}, body: { date: yesterday() } },
+    'POST /api/inventory-uploads/import': { token: manager, params: {}, body: { infno: '3507', format: 'csv', content: 'key,fixmedins_bchno,inv_data_type\r\nFUZZ-3507-1,B-NONE,1\r\n' } },
     'PUT /api/operators/{id}/pharmacist': { token: manager, params: { id: '1001' }, body: { name: '模糊测试药师', certNo: 'ZY-FUZZ-1' } },
     'DELETE /api/operators/{id}/pharmacist': { token: manager, params: { id: '9001' } },
     'POST /api/reconciliation/days/{date}/check': { token: manager, params: { date: yesterday() } },
@@ -83,11 +87,13 @@ function storeHash(): string {
     // A refused sign-in raises the failed-PIN counter (lock-out); any centre call advances the msgid sequence.
     if (table === 'centre_msgid_state') continue;
     // Written by background workers between the two hashes, whatever the request: the 3505/3506
-    // reporter (sales_report_*), the daily 9001 sign-in, the ledger outbox.
-    if (table.startsWith('sales_report_') || table === 'centre_sign_in' || table.startsWith('ledger_')) continue;
+    // reporter (sales_report_*, inventory_upload_* and the state of inventory_upload), the daily 9001 sign-in, the ledger outbox.
+    if (table.startsWith('sales_report_') || table.startsWith('inventory_upload_') || table === 'centre_sign_in' || table.startsWith('ledger_')) continue;
     const rows = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Array<Record<string, unknown>>;
     for (const row of rows) {
       if (table === 'operator') { delete row.failed_logins; delete row.locked_until; }
+      // The reporter moves an upload's state; which uploads exist (and their content) is the request's doing.
+      if (table === 'inventory_upload') for (const k of Object.keys(row)) if (!['id', 'pos_key', 'row_hash'].includes(k)) delete row[k];
       hash.update(`${table}:${JSON.stringify(row)}\n`);
     }
   }
@@ -102,7 +108,7 @@ async function calm(): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const status = (await call('GET', '/api/status', tokens.cashier)).body;
     // Sales reports (3505) follow their settlements in the background: wait for those too.
-    const reporting = (db.prepare("SELECT count(*) FROM sales_report_row WHERE state IN ('queued', 'sending')").pluck().get() as number) > 0;
+    const reporting = (db.prepare("SELECT (SELECT count(*) FROM sales_report_row WHERE state IN ('queued', 'sending')) + (SELECT count(*) FROM inventory_upload WHERE state IN ('queued', 'sending'))").pluck().get() as number) > 0;
     if (status.queue.pending === 0 && status.queue.unknown === 0 && !reporting) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,6 +1,7 @@
 // 中心多 for settlements this store never sent (another system booked them under its own msgids):
 // one reversed at the centre by its msgid (2601), one recorded locally from the centre's 5203
 // answer. The day then balances; the discrepancy list filters by status; the API is documented.
+import { paperRx } from '../../support/paper-rx';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { settleInputFromBasket } from '../../../core/centre/build';
 import { SKU, today, useTill } from '../../support/checkout';
@@ -26,7 +27,7 @@ describe('settlements only the centre knows', () => {
     for (const price of ['12.00', '7.50']) {
       const msgid = env.api.runtime.settlements.allocateMsgid();
       const request = settleInputFromBasket({
-        psnNo: 'PSN36010002', certType: '02', certNo: '36010219920708002X', insutype: '310', saleTime: new Date(), useAccount: true, rxIssuerCode: null,
+        psnNo: 'PSN36010002', certType: '02', certNo: '36010219920708002X', insutype: '310', saleTime: new Date(), useAccount: true, rx: paperRx(null),
         lines: [{ medListCodg: 'TRAIN-D-A01', medinsListCodg: 'OTHER-POS', qty: '1', price }],
       });
       const booked = await centre.settle(request, { msgid, insuplcAdmdvs: '360100' });

@@ -1,3 +1,4 @@
+import { paperRx } from '../../support/paper-rx';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { RequestEnvelope, ResponseEnvelope } from '../../../core/centre/envelope';
@@ -20,7 +21,7 @@ const envelope = {
 
 const basket = () => settleInputFromBasket({
   psnNo: 'PSN1', certType: '02', certNo: '420302198503120017', insutype: '310', saleTime: new Date('2025-03-01T01:00:00Z'),
-  useAccount: true, rxIssuerCode: 'TRAIN-H420302-L1',
+  useAccount: true, rx: paperRx('TRAIN-H420302-L1'),
   lines: [{ medListCodg: 'A', medinsListCodg: 'a', qty: '3', price: '0.333' }, { medListCodg: 'B', medinsListCodg: 'b', qty: '1.5', price: '10.00' }],
 });
 
@@ -41,7 +42,7 @@ describe('envelopes', () => {
   });
 
   test('every transaction of the issue is in the table, money-moving ones marked', () => {
-    expect(Object.keys(TRANSACTIONS).sort()).toEqual(['1101', '1201', '2101', '2102', '2103', '2601', '3201', '3202', '3505', '3505A', '3506', '3506A', '5203', '5206', '7201', '7203', '9001', '9002', '9101', '9102']);
+    expect(Object.keys(TRANSACTIONS).sort()).toEqual(['1101', '1201', '1301', '1306', '1901', '2101', '2102', '2103', '2601', '3201', '3202', '3501', '3502', '3503', '3504', '3505', '3505A', '3506', '3506A', '3507', '5203', '5206', '7201', '7203', '9001', '9002', '9101', '9102']);
     expect(Object.values(TRANSACTIONS).filter((t) => t.mutating).map((t) => t.infno).sort()).toEqual(['2102', '2103', '2601']);
   });
 });

@@ -28,7 +28,7 @@ const EXAMPLES: Record<string, unknown[]> = {
   'auth.CreatePosTokenRequest': [{ name: '前台POS' }],
   'auth.CreateOperatorRequest': [{ operatorId: '1002', name: '收银员乙', role: 'cashier', pin: '123456' }],
   'checkout.IdentifyRequest': [{ method: 'card' }, { method: 'voucher', token: 'ecToken-0123456789' }, { method: 'idNumber', idNumber: '36010219920708002X' }],
-  'checkout.PrescriptionRequest': [{ issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX0001', issuedOn: '2026-11-23', prescriber: '王医生', items: ['TRAIN-D-B01', 'TRAIN-D-A01'] }],
+  'checkout.PrescriptionRequest': [{ issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX0001', issuedOn: '2026-11-23', prescriber: '王医生', prescriberCode: 'DR-H360102-L1', items: ['TRAIN-D-B01', 'TRAIN-D-A01'] }],
   'checkout.ScannedPrescriptionRequest': [{ scanned: 'RX-nanchang-active-TRAIN-H360102-L3-1' }, { scanned: '0123456789ABCDEFGHIJKLMNOPQ' }],
   'checkout.BasketLineRequest': [{ sku: '6901000000035', name: '乙类口服药', qty: '2', price: '35.50', traceCodes: ['80000000000000000101', '80000000000000000102'] }],
   'checkout.BasketRequest': [{
@@ -45,6 +45,7 @@ const EXAMPLES: Record<string, unknown[]> = {
   'checkout.StoreSettings': [{ riskLimits: { perSaleFund: '200.00', perDayFund: '2000.00', perPersonSalesPerDay: 1, maxPersonDataAgeDays: 30 }, rxValidityDays: { default: 3, byRegion: { 360100: 5 } } }],
   'technician.ReaderSettings': [{ model: 'reference-serial', port: '/dev/ttyUSB0', baud: 38400 }, { model: 'virtual' }],
   'technician.SkuMapping': [{ sku: '6901000000011', catalogueCode: 'TRAIN-D-A01', note: '培训' }],
+  'technician.CatalogueDownloadRequest': [{}, { infnos: ['1301'], dictionaries: ['chrgitm_lv'] }],
   'technician.CentreSettings': [{ mode: 'http', url: 'http://127.0.0.1:17660/fsi/api/rsfComIfsService/callService', institutionCode: 'P42030200001', institutionName: '示例药店', areaCode: '420302', timeoutMs: 3000 }],
   'reconciliation.CloseDayRequest': [{ acknowledgeUnbalanced: true, note: '中心对账不平，已电话确认' }, {}],
   'reconciliation.ResolveRequest': [{ action: 'write_off', reason: '盘点差异核销' }, { action: 'reverse_at_centre' }],

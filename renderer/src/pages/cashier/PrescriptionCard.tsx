@@ -23,11 +23,11 @@ interface Props {
   onInvalid(message: string, field: string): void;
 }
 
-const FIELDS = ['issuerCode', 'rxNo', 'issuedOn', 'prescriber', 'items'] as const;
+const FIELDS = ['issuerCode', 'rxNo', 'issuedOn', 'prescriber', 'prescriberCode', 'items'] as const;
 type Field = (typeof FIELDS)[number];
 
 export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onScan, onInvalid }, ref) {
-  const [values, setValues] = useState<Record<Field, string>>({ issuerCode: '', rxNo: '', issuedOn: '', prescriber: '', items: '' });
+  const [values, setValues] = useState<Record<Field, string>>({ issuerCode: '', rxNo: '', issuedOn: '', prescriber: '', prescriberCode: '', items: '' });
   const [scanned, setScanned] = useState('');
   const refs = useRef<Partial<Record<Field, InputRef | null>>>({});
   const scanRef = useRef<InputRef | null>(null);
@@ -48,6 +48,7 @@ export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(functi
   const submit = (): void => {
     const parsed = PrescriptionRequest.safeParse({
       issuerCode: values.issuerCode, rxNo: values.rxNo, issuedOn: values.issuedOn || today, prescriber: values.prescriber,
+      ...(values.prescriberCode.trim() && { prescriberCode: values.prescriberCode }),
       items: values.items.split(/[\s,，;；]+/).filter(Boolean),
     });
     if (!parsed.success) {
@@ -109,6 +110,7 @@ export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(functi
         {input('rxNo', zh.checkout.rxNo, 100)}
         {input('issuedOn', zh.checkout.rxDate, 140, 'date')}
         {input('prescriber', zh.checkout.rxPrescriber, 90)}
+        {input('prescriberCode', zh.checkout.rxPrescriberCode, 130)}
         {input('items', zh.checkout.rxItems, 'auto')}
         <KeyButton hotkey="Enter" loading={busy} disabled={disabled} onClick={submit} data-testid="rx-submit">{zh.checkout.rxSubmit}</KeyButton>
       </div>

@@ -1,7 +1,9 @@
 // 进销存上传: per day, the 3505/3506 rows (one per sold line, its boxes' 追溯码), what was reported,
 // what waits (an offline sale waits for its settlement), what the platform refused and why, with a
 // retry. A day shows as fully reported only when nothing waits and nothing was refused. Below it,
-// the 执业药师 of each operator, which every reported sale names.
+// the 执业药师 of each operator, which every reported sale names. The inventory uploads (3501–3504/3507)
+// of the day are in their own card (InventoryUploads.tsx); the day is shown as fully reported only
+// when both the sales rows and the inventory uploads are.
 import { useState } from 'react';
 import { Alert, Button, Card, Input, Select, Space, Table, Tag } from 'antd';
 import { type PharmacistSetting, type ReportRowView } from '../../../../core/contracts/trace';
@@ -10,6 +12,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { asApiError, useLoad } from '../../hooks/useLoad';
 import { useLive, useLiveEvent } from '../../live';
 import { zh } from '../../strings';
+import { InventoryUploads } from './InventoryUploads';
 
 const STATE_COLOR: Record<string, string> = { queued: 'blue', sending: 'processing', accepted: 'green', rejected: 'red', void: 'default' };
 
@@ -18,9 +21,10 @@ export function TraceReports(): React.JSX.Element {
   const [date, setDate] = useState('');
   const day = date || status?.businessDate || '';
   const report = useLoad(() => (day ? api.traceDay(day) : Promise.resolve(null)), [day]);
+  const inventory = useLoad(() => (day ? api.inventoryDay(day) : Promise.resolve(null)), [day]);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState('');
-  useLiveEvent(['sync', 'status', 'sale'], () => void report.reload());
+  useLiveEvent(['sync', 'status', 'sale'], () => { void report.reload(); void inventory.reload(); });
   const retry = async (body: { ids?: number[]; date?: string }): Promise<void> => {
     try {
       const { retried } = await api.traceRetry(body);
@@ -36,13 +40,17 @@ export function TraceReports(): React.JSX.Element {
         extra={(
           <Space>
             <Input type="date" value={day} onChange={(e) => setDate(e.target.value)} style={{ width: 160 }} data-testid="trace-date" />
-            <Button onClick={() => void report.reload()}>{zh.refresh}</Button>
+            <Button onClick={() => { void report.reload(); void inventory.reload(); }} data-testid="trace-refresh">{zh.refresh}</Button>
             <Button danger disabled={!r || r.rows.rejected === 0} onClick={() => void retry({ date: day })} data-testid="trace-retry-all">{zh.trace.retryAll}</Button>
           </Space>
         )}
       >
         <ErrorNotice error={report.error ?? error} onClose={() => setError(null)} />
         {notice && <Alert type="info" showIcon title={notice} closable onClose={() => setNotice('')} style={{ marginBottom: 8 }} />}
+        {r && inventory.data && (
+          <Alert type={r.complete && inventory.data.complete ? 'success' : 'warning'} showIcon style={{ marginBottom: 8 }} data-testid="trace-day-complete"
+            title={r.complete && inventory.data.complete ? zh.trace.dayComplete : zh.trace.dayIncomplete} />
+        )}
         {r && (
           <Space style={{ marginBottom: 12 }} data-testid="trace-summary">
             <Tag color={r.complete ? 'green' : 'orange'} data-testid="trace-complete">{r.complete ? zh.trace.complete : zh.trace.incomplete}</Tag>
@@ -64,6 +72,7 @@ export function TraceReports(): React.JSX.Element {
           ]}
         />
       </Card>
+      <InventoryUploads day={day} data={inventory.data ?? null} loading={inventory.loading} reload={inventory.reload} />
       <Pharmacists />
     </Space>
   );

@@ -1,0 +1,28 @@
+// The technician's catalogue panel in headless Chromium: never downloaded at first and mappings
+// shown as unverified; "download now" shows each catalogue's version, rows and result, and the
+// mappings are then marked as checked against the downloaded catalogue.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startApp, signIn, shot, expectText, type AppUnderTest } from './support/app';
+
+let app: AppUnderTest;
+beforeAll(async () => { app = await startApp(); });
+afterAll(async () => { await app?.close(); });
+
+test('catalogue panel: download now, then version, rows, result; mappings verified', async () => {
+  const page = await app.newPage();
+  await signIn(page, 'technician');
+  await page.getByTestId('nav-mappings').click();
+  await expectText(page, 'catalogues', '从未下载');
+  await expectText(page, 'mappings', '未核对');
+
+  await page.getByTestId('download-catalogues').click();
+  await expectText(page, 'catalogue-messages', '西药中成药目录下载完成');
+  const rows = page.getByTestId('catalogues').locator('tbody tr.ant-table-row');
+  await expect.poll(() => rows.first().innerText()).toMatch(/西药中成药目录[\s\S]*3[\s\S]*5[\s\S]*成功/);
+  await expect.poll(() => rows.nth(1).innerText()).toMatch(/医用耗材目录[\s\S]*4[\s\S]*2[\s\S]*成功/);
+  await expectText(page, 'catalogues', '已下载字典 3 类');
+  await expectText(page, 'mappings', '已核对');
+  await shot(page, 'technician-catalogues');
+  expect(page.errors()).toEqual([]);
+  await page.context().close();
+});
