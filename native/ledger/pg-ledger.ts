@@ -6,6 +6,7 @@
 // updates the projections and moves applied_seq — so a batch pushed again after a crash or a lost
 // COMMIT reply is applied once.
 import pg from 'pg';
+import { maskLedgerUrl } from '../../core/ledger/url';
 import { businessDate } from '../../core/checkout/business-date';
 import {
   LEDGER_SETTING, LedgerSetupError, type LedgerPort, type OutgoingFact, type Publication, type PushReport, TILL_ID_SETTING, type TillIdentity,
@@ -39,7 +40,7 @@ export function parseLedgerUrl(url: string): string {
 
 /** The URL without its password, for messages and logs. */
 export function redactedUrl(url: string): string {
-  try { const u = new URL(url); if (u.password) u.password = '***'; return u.toString(); } catch { return '(invalid)'; }
+  try { new URL(url); return maskLedgerUrl(url); } catch { return '(invalid)'; }
 }
 
 export interface PgLedgerOptions {

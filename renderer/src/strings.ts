@@ -522,7 +522,7 @@ export const zh = {
     centreTest: '连接测试（签到）',
     policyFeedUrl: '政策更新地址',
     ledgerUrl: '门店账本（多台收银/连锁）',
-    ledgerHint: '本店各收银台共用的 PostgreSQL 账本；单台收银留空',
+    ledgerHint: '本店各收银台共用的 PostgreSQL 账本；单台收银留空。已保存的密码显示为 ******，不改动即沿用',
     tillId: '收银台编号（T1–T9）',
     centreMode: '连接方式',
     centreSandbox: '模拟中心（培训）',

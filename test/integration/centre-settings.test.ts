@@ -4,7 +4,8 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm2 } from 'sm-crypto-v2';
-import { afterEach, describe, expect, test } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import national from '../../core/centre/editions/national.json';
 import { startTestBackend, type TestBackend } from '../support/backend';
 
@@ -103,5 +104,42 @@ describe('a province\'s own edition, imported', () => {
     tech = await api.login('3001', '3333');
     expect((await api.call('GET', '/api/status', { token: tech })).body.edition).toMatchObject({ id: 'hubei-test', name: '湖北（导入测试）' });
     expect((await api.call('POST', '/api/centre/online-test', { token: tech })).body).toMatchObject({ ok: true });
+  });
+});
+
+describe('the store ledger\'s password', () => {
+  test('is never returned or logged; saving with the mask keeps it, with no stored password to keep the save is refused naming ledgerUrl', async () => {
+    const secret = 's3cret-Ledger-pw';
+    const logged: string[] = [];
+    const spies = (['log', 'warn', 'error', 'info'] as const).map((level) => vi.spyOn(console, level).mockImplementation((...args: unknown[]) => { logged.push(args.map(String).join(' ')); }));
+    try {
+      api = await startTestBackend();
+      const tech = await api.login('3001', '3333');
+      const current = await settingsOf(api, tech);
+      const put = (body: Record<string, unknown>) => api!.call('PUT', '/api/centre/settings', { token: tech, body: { ...current, tillId: 'T1', ...body } });
+      // Nothing stored yet: the mask cannot stand for a password.
+      expect((await put({ ledgerUrl: 'postgres://yb:******@127.0.0.1:1/ledger' })).body).toMatchObject({ field: 'ledgerUrl' });
+
+      const saved = await put({ ledgerUrl: `postgres://yb:${secret}@127.0.0.1:1/ledger` });
+      expect(saved.status).toBe(200);
+      expect(saved.body.ledgerUrl).toBe('postgres://yb:******@127.0.0.1:1/ledger');
+      const shown = await settingsOf(api, tech);
+      expect(shown.ledgerUrl).toBe('postgres://yb:******@127.0.0.1:1/ledger');
+      // Saved again as shown (the technician changed something else): the stored password stays.
+      expect((await put({ ...shown, timeoutMs: 4000 })).status).toBe(200);
+      const dataDir = api.dataDir;
+      await api.close(); api = undefined;
+      const db = new Database(join(dataDir, 'store.db'), { readonly: true });
+      const stored = JSON.parse((db.prepare("SELECT value_json FROM terminal_setting WHERE key = 'centre'").get() as { value_json: string }).value_json) as { ledgerUrl: string; timeoutMs: number };
+      db.close();
+      expect(stored).toMatchObject({ ledgerUrl: `postgres://yb:${secret}@127.0.0.1:1/ledger`, timeoutMs: 4000 });
+      // The restarted till tries the (unreachable) ledger with it: its status and logs name the setting, never the password.
+      api = await startTestBackend({ dataDir });
+      const again = await api.login('3001', '3333');
+      const status = (await api.call('GET', '/api/status', { token: again })).body;
+      expect(JSON.stringify(status)).not.toContain(secret);
+      expect(JSON.stringify(await settingsOf(api, again))).not.toContain(secret);
+    } finally { for (const spy of spies) spy.mockRestore(); }
+    expect(logged.join('\n')).not.toContain(secret);
   });
 });

@@ -20,6 +20,7 @@ import { type EventBus } from '../http/events';
 import { route } from '../http/routes';
 import { EditionError, supportedSecurityModes } from '../../../core/centre/editions/schema';
 import { importEdition } from '../../../native/centre/edition-files';
+import { keepLedgerPassword, LedgerPasswordError, maskLedgerUrl } from '../../../core/ledger/url';
 import { CentreKeyError, hasSecret, writeSecret } from '../../../native/centre/security/keys';
 import { availableEditions, editionAndSecurity } from '../centre-connection';
 import { mappingVerdict, mappingView } from '../catalogue';
@@ -207,9 +208,14 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
     route({
       method: 'GET', path: '/api/centre/settings', tag: 'technician', summary: 'Centre connection settings', roles: TECH,
       response: CentreSettings,
-      handler: async () => rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings) ?? {
-        mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000, policyFeedUrl: null,
-        edition: 'national', security: null, paasId: null, oauth: null,
+      handler: async () => {
+        const stored = rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings);
+        // The ledger's password is a secret: shown masked, kept on save while the mask is unchanged.
+        if (stored) return { ...stored, ledgerUrl: stored.ledgerUrl === null ? null : maskLedgerUrl(stored.ledgerUrl) };
+        return {
+          mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000, policyFeedUrl: null,
+          edition: 'national', security: null, paasId: null, oauth: null, ledgerUrl: null, tillId: null,
+        };
       },
     }),
     route({
@@ -223,7 +229,13 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
           throw new ApiError(400, 'INVALID_REQUEST', `body field ${text}`, text.startsWith('edition') ? 'edition' : 'security');
         }
         if (chosen.security === 'tif-headers' && !body.paasId) throw new ApiError(400, 'INVALID_REQUEST', 'body field paasId: x-tif 网关需要 paasId', 'paasId');
-        return rt.store.settings.set(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings, body);
+        let ledgerUrl: string | null;
+        try { ledgerUrl = keepLedgerPassword(body.ledgerUrl, rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings)?.ledgerUrl ?? null); } catch (error) {
+          if (error instanceof LedgerPasswordError) throw new ApiError(400, 'INVALID_REQUEST', `body field ${error.message}`, 'ledgerUrl');
+          throw error;
+        }
+        const saved = rt.store.settings.set(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings, { ...body, ledgerUrl });
+        return { ...saved, ledgerUrl: saved.ledgerUrl === null ? null : maskLedgerUrl(saved.ledgerUrl) };
       },
     }),
     route({

@@ -8,13 +8,17 @@ import { PgLedger } from '../../../native/ledger/pg-ledger';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { startPostgres, type TestPostgres } from '../../support/postgres';
 import { ledgerQuery, Pos, sellOne, tillDataDir, waitFor } from './support';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { repoRoot, tsxBin } from '../../support/serve-process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let server: TestPostgres;
 let sandbox: RunningSandbox;
 const running: TestBackend[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'ybjs-hq-'));
+const cli = (...args: string[]) => spawnSync(tsxBin(), ['electron/cli/ledger.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -82,14 +86,28 @@ describe('ledger replication', () => {
     await waitFor('refund in the ledger', async () => (await ledgerQuery<{ r: string | null }>(url, "SELECT source->>'refundedAt' AS r FROM ledger_settlement WHERE sale_id = $1", [during[0]!.id]))[0]?.r);
 
     // Head office publishes a SKU-mapping change: the till applies it at its next sync, once, and says so.
-    await ledgerQuery(url, "INSERT INTO ledger_publication (kind, payload, published_by) VALUES ('sku_mapping', $1, 'hq')", [JSON.stringify({ sku: '6909999999999', catalogueCode: 'TRAIN-D-A01', note: '总部' })]);
+    // Through the head-office CLI, which refuses a bad mapping or an unsigned package before storing anything.
+    expect(cli('publish', '--url', url, '--mapping', '6909999999999:').stderr).toMatch(/--mapping: payload.catalogueCode/);
+    writeFileSync(join(dir, 'unsigned.json'), JSON.stringify({ package: { id: 'x' } }));
+    const unsigned = cli('publish', '--url', url, '--policy', join(dir, 'unsigned.json'));
+    expect(unsigned.status).toBe(2);
+    expect(unsigned.stderr).toMatch(/--policy: policy package: .*\(not published\)/);
+    expect(cli('publish', '--url', url, '--mapping', '6909999999999:TRAIN-D-A01', '--store', 'H99999999999').stderr).toMatch(/scope: store H99999999999 is not in this ledger/);
+    expect(await ledgerQuery(url, 'SELECT id FROM ledger_publication')).toEqual([]);
+    const published = cli('publish', '--url', url, '--mapping', '6909999999999:TRAIN-D-A01:总部', '--by', '总部采购');
+    expect(published.status, published.stderr).toBe(0);
+    expect(published.stdout).toMatch(/published #\d+/);
     const ack = await waitFor('acknowledged', async () => (await ledgerQuery<{ ok: boolean; message: string }>(url, "SELECT ok, message FROM ledger_publication_ack WHERE till_id = 'T2'"))[0]);
     expect(ack).toEqual({ ok: true, message: 'sku 6909999999999 → TRAIN-D-A01' });
     expect(t.api.runtime.sales.mappings().find((m) => m.sku === '6909999999999')).toMatchObject({ catalogueCode: 'TRAIN-D-A01' });
+    const acks = cli('acks', '--url', url).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(acks).toEqual([expect.objectContaining({ kind: 'sku_mapping', publishedBy: '总部采购', tills: expect.arrayContaining([expect.objectContaining({ tillId: 'T2', state: 'applied', message: 'sku 6909999999999 → TRAIN-D-A01' })]) })]);
     // A policy package that is not signed by a trusted key is refused, and the refusal is reported.
     await ledgerQuery(url, "INSERT INTO ledger_publication (kind, payload, published_by) VALUES ('policy_package', $1, 'hq')", [JSON.stringify({ package: { id: 'x' }, signature: 'AAAA', keyId: 'nobody' })]);
     const refused = await waitFor('refusal acknowledged', async () => (await ledgerQuery<{ ok: boolean }>(url, "SELECT ok FROM ledger_publication_ack a JOIN ledger_publication p ON p.id = a.publication_id WHERE p.kind = 'policy_package'"))[0]);
     expect(refused.ok).toBe(false);
+    const after = cli('acks', '--url', url).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(after[1]).toMatchObject({ kind: 'policy_package', tills: expect.arrayContaining([expect.objectContaining({ tillId: 'T2', state: 'refused' })]) });
   });
 });
 
