@@ -140,7 +140,7 @@ export const DISCREPANCY_KIND_LABELS: Record<DiscrepancyKind, string> = {
 export const RESOLUTION_ACTIONS = [
   /** 2601 at the centre: undo a settlement the store does not stand behind. */
   'reverse_at_centre',
-  /** The centre is right: book its version in the store (5203 for our own msgid, else as an adjustment). */
+  /** The centre is right: book its version in the store (5203 by the setl_id + mdtrt_id the 3202 named: on our own settlement, else as an adjustment). */
   'record_locally',
   /** Settle a sale the centre lacks: a NEW settlement only when nothing was ever sent for it; a rejected one is re-queued under its own msgid. */
   'resettle',

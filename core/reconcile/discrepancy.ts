@@ -9,7 +9,11 @@
 //   provisional_difference  sync: centre ≠ provisional    collect_from_patient or refund_to_patient (by the cash sign) · write_off
 //   not_at_centre           self-pay fallback, rejected    resettle (new only if nothing was ever sent; a rejected one is
 //                           or reversed settlement          re-queued under its msgid) · collect_from_patient · write_off
-//   outcome_unknown         settlement still unknown       record_locally (5203 by its msgid)
+//   outcome_unknown         settlement still unknown       reverse_at_centre (2601 by its msgid, through its outbox)
+//
+// An unconfirmed settlement of ours is never looked up by our msgid (no public 5203 defines that):
+// it is reversed by the original msgid (2601 omsgid), or — once the centre's 3202 detail has named
+// its setl_id and mdtrt_id (centre_only) — read by 5203 with those and booked on the settlement.
 import {
   DISCREPANCY_KIND_LABELS, type Difference, type Discrepancy, type DiscrepancyKind, type GroupKey, type ResolutionAction, type ResolutionView,
 } from '../contracts/reconciliation';
@@ -88,7 +92,7 @@ export function allowedResolutions(f: DiscrepancyFacts): ResolutionAction[] {
     case 'not_at_centre':
       return f.origin === 'selfpay' ? ['resettle', 'write_off'] : f.origin === 'parked' ? ['resettle', 'collect_from_patient', 'write_off'] : ['collect_from_patient', 'write_off'];
     case 'outcome_unknown':
-      return ['record_locally'];
+      return ['reverse_at_centre'];
   }
 }
 
@@ -131,7 +135,7 @@ export function detailDiscrepancies(date: string, rows: readonly ClassifiedRow[]
 
 function centreOnlyCause(standing: LocalStanding): string {
   switch (standing) {
-    case 'unconfirmed': return '中心已结算，但本店未收到结果（应答丢失或超时）：可按中心记账（5203 查询确认），或在中心冲正';
+    case 'unconfirmed': return '中心已结算，但本店未收到结果（应答丢失或超时）：可按中心记账（按中心对账明细中的结算ID查询 5203 后记账），或在中心冲正（2601）';
     case 'confirmed': return '中心的这笔结算本店已确认，但记在另一个营业日';
     case 'gone': return '本店认为这笔结算已被拒绝、冲正或撤销，但中心仍有记录';
     case 'foreign': return '中心有一笔本店没有任何记录的结算（报文ID不是本店发出的）';
@@ -218,7 +222,7 @@ export interface UnknownSource {
 export function unknownDiscrepancy(s: UnknownSource): DiscrepancyFacts {
   return {
     kind: 'outcome_unknown', subject: `settlement:${s.settlementId}`, date: s.saleDay,
-    cause: `结算结果未明（同步状态 ${s.state}）：可向中心查询（5203，按原报文ID）确认`,
+    cause: `结算结果未明（同步状态 ${s.state}）：中心对账明细中没有它；可在中心冲正（2601，按原报文ID），冲正后按“中心无此结算”处理`,
     saleId: s.saleId, settlementId: s.settlementId, msgid: s.msgid, setlId: null, mdtrtId: null, psnNo: s.psnNo, insuplcAdmdvs: s.insuplcAdmdvs,
     group: s.group, patient: s.patient, store: s.provisional, centre: null, standing: 'unconfirmed', mismatch: null, centreRefunded: false, origin: null,
   };
@@ -242,10 +246,13 @@ export type ResolutionPlan =
   | { readonly type: 'refuse'; readonly status: 409 | 422; readonly code: string; readonly message: string; readonly field?: string }
   /** 2601 by the original msgid; through the settlement's outbox when it is ours and unconfirmed. */
   | { readonly type: 'reverse'; readonly omsgid: string; readonly psnNo: string; readonly viaOutbox: number | null }
-  /** 5203 by our msgid and, if booked, record the centre's result on the settlement. */
-  | { readonly type: 'confirm'; readonly settlementId: number }
-  /** 5203 by setl_id, then book the centre's settlement (and its refund) as adjustments. */
-  | { readonly type: 'book_centre_settlement'; readonly setlId: string; readonly psnNo: string }
+  /**
+   * Ours and unconfirmed, and the centre's 3202 named it: 5203 by setl_id + mdtrt_id, then record
+   * the centre's result on the settlement (an entry never sent again waits for its own resend).
+   */
+  | { readonly type: 'confirm'; readonly settlementId: number; readonly setlId: string; readonly mdtrtId: string; readonly psnNo: string }
+  /** 5203 by setl_id + mdtrt_id, then book the centre's settlement (and its refund) as adjustments. */
+  | { readonly type: 'book_centre_settlement'; readonly setlId: string; readonly mdtrtId: string; readonly psnNo: string }
   | { readonly type: 'resettle'; readonly saleId: string; readonly requeue: number | null }
   /** Ledger lines and/or money with the patient; nothing at the centre. */
   | { readonly type: 'book'; readonly adjustments: readonly AdjustmentDraft[]; readonly amount: string; readonly detail: string };
@@ -270,9 +277,10 @@ export function planResolution(f: DiscrepancyFacts, status: 'open' | 'resolved',
         return { type: 'reverse', omsgid: f.msgid, psnNo: f.psnNo, viaOutbox: f.standing === 'unconfirmed' ? f.settlementId : null };
       }
       if (action === 'record_locally') {
-        if (f.standing === 'unconfirmed' && f.settlementId !== null) return { type: 'confirm', settlementId: f.settlementId };
-        if (!f.setlId || !f.psnNo) return { type: 'refuse', status: 422, code: 'NOT_RECORDABLE', message: '中心结果缺少结算ID或人员编号' };
-        return { type: 'book_centre_settlement', setlId: f.setlId, psnNo: f.psnNo };
+        // 5203 needs psn_no, setl_id and mdtrt_id (S1 JS5203.cs): all three come from the 3202 row.
+        if (!f.setlId || !f.mdtrtId || !f.psnNo) return { type: 'refuse', status: 422, code: 'NOT_RECORDABLE', message: '中心对账明细缺少结算ID、就诊ID或人员编号，无法查询（5203）' };
+        if (f.standing === 'unconfirmed' && f.settlementId !== null) return { type: 'confirm', settlementId: f.settlementId, setlId: f.setlId, mdtrtId: f.mdtrtId, psnNo: f.psnNo };
+        return { type: 'book_centre_settlement', setlId: f.setlId, mdtrtId: f.mdtrtId, psnNo: f.psnNo };
       }
       return { type: 'book', adjustments: [], amount: '0.00', detail: '已确认：记在另一个营业日' };
     case 'store_only': {
@@ -317,8 +325,8 @@ export function planResolution(f: DiscrepancyFacts, status: 'open' | 'resolved',
       return { type: 'book', adjustments: [], amount: owed, detail: f.origin === 'selfpay' ? '患者已全额自费，不再补结算' : `核销 ${owed} 元（中心不支付）` };
     }
     case 'outcome_unknown':
-      if (f.settlementId === null) return { type: 'refuse', status: 422, code: 'NOT_RECORDABLE', message: '没有对应的结算记录' };
-      return { type: 'confirm', settlementId: f.settlementId };
+      if (f.settlementId === null || !f.msgid || !f.psnNo) return { type: 'refuse', status: 422, code: 'NOT_REVERSIBLE', message: '没有对应的结算记录（原报文ID、人员编号），无法冲正' };
+      return { type: 'reverse', omsgid: f.msgid, psnNo: f.psnNo, viaOutbox: f.settlementId };
   }
 }
 

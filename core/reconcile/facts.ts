@@ -11,6 +11,11 @@ import { negateTotals, type Totals } from './totals';
  * is not one: the store has given up on it (too many useless queries, or the sale was voided).
  */
 export const LIVE_UNCONFIRMED_STATES = ['pending', 'sending', 'unknown', 'querying'] as const;
+/**
+ * Ours and not given up: still live, or being reversed because its outcome stayed unknown (a 2601
+ * not yet answered). The centre may hold it; a 3202 that lists it makes it 中心多, still ours.
+ */
+export const OURS_UNCONFIRMED_STATES = [...LIVE_UNCONFIRMED_STATES, 'reversing'] as const;
 
 /** 41 定点药店购药: the clearing type of every pharmacy purchase. */
 export const PHARMACY_CLEARING_TYPE = '41';

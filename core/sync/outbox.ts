@@ -15,6 +15,8 @@
 //   crash_recovered: sending/querying ▶ unknown (the process died mid-call: the outcome is unknown).
 //   withdrawn (the sale is voided while still pending): never sent ▶ reversed at once; sent before
 //     (every send came back not delivered) ▶ reversing, so a late copy can never be booked.
+//   settled from reversing: the manager read the centre's settlement (5203 by the setl_id its 3202
+//     named) while the reversal had not gone through; it is booked and never reversed.
 //   `reversed` is terminal and means: the centre holds nothing for this sale.
 //
 // Exactly once: a settlement is sent only from `pending`, always under its one msgid; it reaches
@@ -87,7 +89,7 @@ export function transition(entry: OutboxEntry, event: OutboxEvent, limits: Outbo
       return entry.state === 'pending' ? to('sending', { sends: entry.sends + 1, note: '' }) : illegal();
     case 'settled':
       // A late answer is welcome in any unresolved state: the centre booked it, under our msgid.
-      return entry.state === 'sending' || entry.state === 'querying' || entry.state === 'unknown'
+      return entry.state === 'sending' || entry.state === 'querying' || entry.state === 'unknown' || entry.state === 'reversing'
         ? to('confirmed', { queryFailures: 0, note: '' }) : illegal();
     case 'rejected':
       return entry.state === 'sending' ? to('parked', { note: event.message }) : illegal();

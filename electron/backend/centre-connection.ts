@@ -3,7 +3,7 @@
 // security the in-process sandbox demands (it plays the centre, so it holds the other half of the keys).
 // A missing or malformed key file does not stop the backend: every call is then "not delivered" with
 // the message that names the file, which the technician sees in the connection test.
-import { DEFAULT_EDITION_ID, editionById, editionIds } from '../../core/centre/editions';
+import { currentEditionId, DEFAULT_EDITION_ID, editionById, editionIds } from '../../core/centre/editions';
 import { type EditionProfile, type SecurityMode, supportedSecurityModes } from '../../core/centre/editions/schema';
 import { type CentreTransport } from '../../core/centre/port';
 import { type CentreSettings } from '../../core/contracts/technician';
@@ -31,7 +31,7 @@ export function availableEditions(dataDir: string): Array<EditionProfile & { rea
 
 /** The settings' edition and security, checked against each other (a message naming the field). */
 export function editionAndSecurity(settings: Pick<CentreSettings, 'edition' | 'security'> | null | undefined, dataDir: string): { edition: EditionProfile; security: SecurityMode } {
-  const id = settings?.edition ?? DEFAULT_EDITION_ID;
+  const id = currentEditionId(settings?.edition ?? DEFAULT_EDITION_ID);
   const edition = availableEditions(dataDir).find((e) => e.id === id);
   if (!edition) throw new Error(`edition: 没有接口版本 ${id}（可选 ${availableEditions(dataDir).map((e) => e.id).join('、')}）`);
   const security = settings?.security ?? edition.security;

@@ -3,7 +3,7 @@
 // by its key path). An import is refused whole, and written whole (temp file + rename).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { editionFromFile, editionIds } from '../../core/centre/editions';
+import { currentEditionId, editionFromFile, editionIds } from '../../core/centre/editions';
 import { EditionError, type EditionProfile } from '../../core/centre/editions/schema';
 
 export const EDITION_FOLDER = 'editions';
@@ -34,7 +34,7 @@ export function readLocalEditions(dataDir: string): LocalEditions {
 /** Validates and stores a profile; throws EditionError naming what is wrong. */
 export function importEdition(dataDir: string, json: unknown): EditionProfile {
   const edition = editionFromFile(json, 'import');
-  if (editionIds().includes(edition.id)) throw new EditionError(`edition import: id: ${edition.id} is a shipped edition; give the province's edition an id of its own`);
+  if (editionIds().includes(currentEditionId(edition.id))) throw new EditionError(`edition import: id: ${edition.id} is a shipped edition; give the province's edition an id of its own`);
   const folder = join(dataDir, EDITION_FOLDER);
   mkdirSync(folder, { recursive: true });
   const target = join(folder, `${edition.id}.json`);

@@ -5,7 +5,7 @@
 import { businessDayRange, maskIdNumber, maskName } from '../../core/checkout/business-date';
 import { type CheckRun, type DetailRowView, type GroupView, type ResolutionView, type DiscrepancyStatus } from '../../core/contracts/reconciliation';
 import { type AdjustmentDraft, type DiscrepancyFacts, type LocalSettlement, type NotAtCentreSource, type PartsText, type ProvisionalSource, type UnknownSource } from '../../core/reconcile/discrepancy';
-import { type AdjustmentSource, PHARMACY_CLEARING_TYPE, type SettlementSource } from '../../core/reconcile/facts';
+import { type AdjustmentSource, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, type SettlementSource } from '../../core/reconcile/facts';
 import { type DetailEffect, type LedgerEntry, type MaskedPatient } from '../../core/reconcile/ledger';
 import { amountsOf } from '../../core/reconcile/totals';
 import { fmt, money, sum } from '../../core/money/money';
@@ -173,7 +173,7 @@ export class ReconStore {
     const row = this.db.prepare(`${SETTLEMENT_SELECT} WHERE s.msgid = ?`).get(msgid) as SettlementRow | undefined;
     if (!row) return undefined;
     const source = toSettlementSource(row);
-    const unconfirmed = ['pending', 'sending', 'unknown', 'querying'].includes(row.outbox_state);
+    const unconfirmed = (OURS_UNCONFIRMED_STATES as readonly string[]).includes(row.outbox_state);
     const standing: LocalSettlement['standing'] = row.outbox_state === 'confirmed'
       ? (row.sale_state === 'refunded' || row.sale_state === 'cancelled' ? 'gone' : 'confirmed')
       : unconfirmed ? 'unconfirmed' : 'gone';
@@ -240,9 +240,9 @@ export class ReconStore {
     return out;
   }
 
-  /** Settlements recorded up to `upTo` whose outcome at the centre is still unknown. */
+  /** Settlements recorded up to `upTo` whose outcome at the centre is still unknown (also while a reversal of one is unanswered). */
   unknownOutcomes(upTo: string): UnknownSource[] {
-    const rows = this.db.prepare(`${SETTLEMENT_SELECT} WHERE o.state IN ('unknown', 'querying')`).all() as SettlementRow[];
+    const rows = this.db.prepare(`${SETTLEMENT_SELECT} WHERE o.state IN ('unknown', 'querying', 'reversing')`).all() as SettlementRow[];
     return rows.map(toSettlementSource).filter((s) => s.saleDay <= upTo).map((s) => ({
       settlementId: s.settlementId, saleId: s.saleId, saleDay: s.saleDay, msgid: s.msgid, psnNo: s.psnNo, insuplcAdmdvs: s.insuplcAdmdvs,
       group: { insutype: s.insutype, clrType: PHARMACY_CLEARING_TYPE, setlOptins: s.insuplcAdmdvs }, patient: s.patient,

@@ -212,6 +212,25 @@ export class SyncEngine {
     return store.get(id)!;
   }
 
+  /**
+   * Runs `task` with the entry claimed, as the loop and syncOne claim it: nothing else calls the
+   * centre for it meanwhile (the manager's 5203 before booking an entry that is being reversed).
+   */
+  async exclusive<T>(id: number, task: (record: SettlementRecord) => Promise<T>): Promise<T> {
+    for (let busy = this.inFlight.get(id); busy; busy = this.inFlight.get(id)) await busy;
+    const record = this.options.store.get(id);
+    if (!record) throw new Error(`settlement ${id} does not exist`);
+    let release = (): void => {};
+    this.inFlight.set(id, new Promise<void>((resolve) => { release = resolve; }));
+    try {
+      return await task(record);
+    } finally {
+      this.inFlight.delete(id);
+      release();
+      this.emit();
+    }
+  }
+
   private concurrency(): number {
     const configured = typeof this.options.concurrency === 'function' ? this.options.concurrency() : this.options.concurrency;
     const n = configured ?? DEFAULT_SYNC_CONCURRENCY;

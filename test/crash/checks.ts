@@ -32,6 +32,15 @@ function centreSettlements(centre: Db): CentreSettlement[] {
 
 const saleOf = (saleRef: string): string => saleRef.split('/')[0]!;
 
+/**
+ * A provisional sale whose settlement's outcome became unknown (a kill mid-call, a lost reply) is
+ * reversed by its msgid: national's 5203 cannot look it up. That is an accepted end (the centre
+ * holds nothing for it; the manager sees 中心无此结算), never a loss of what the POS was told.
+ */
+function reversedAfterUnknown(db: Db, s: StoreSettlement): boolean {
+  return s.state === 'reversed' && db.prepare("SELECT 1 FROM settlement_outbox_log WHERE settlement_id = ? AND event = 'escalate'").get(s.id) !== undefined;
+}
+
 /** Nothing the POS was told succeeded is lost or rolled back; a sale has one live settlement at most. */
 export function checkAcknowledged(db: Db, acknowledged: Acknowledged): string[] {
   const problems: string[] = [];
@@ -47,7 +56,7 @@ export function checkAcknowledged(db: Db, acknowledged: Acknowledged): string[] 
     if (told !== 'selfpay') {
       const own = settlements.find((s) => String(s.id) === row.settlement_id);
       if (!own) problems.push(`sale ${id}: told "${told}" but it has no settlement record`);
-      else if (!LIVE.has(own.state)) problems.push(`sale ${id}: told "${told}" but its settlement ${own.msgid} is ${own.state}`);
+      else if (!LIVE.has(own.state) && !(told === 'provisional' && reversedAfterUnknown(db, own))) problems.push(`sale ${id}: told "${told}" but its settlement ${own.msgid} is ${own.state}`);
     }
   }
   for (const [id, list] of bySale) {
@@ -79,12 +88,14 @@ export function openEntries(db: Db): number {
 
 /**
  * Once the queue is empty: the store's confirmed settlements are exactly the centre's booked ones,
- * with the same ids and amounts, and every acknowledged insured sale is among them.
+ * with the same ids and amounts, and every acknowledged insured sale is among them — or, told
+ * provisional, was reversed by its msgid after its outcome became unknown (and the centre holds
+ * no booking for it: checked by "centre booked … but the store has not confirmed it").
  */
 export function checkSettledUp(db: Db, centre: Db, acknowledged: Acknowledged): string[] {
   const problems: string[] = [];
   const local = storeSettlements(db);
-  const stuck = local.filter((s) => s.state !== 'confirmed');
+  const stuck = local.filter((s) => s.state !== 'confirmed' && !reversedAfterUnknown(db, s));
   for (const s of stuck) problems.push(`settlement ${s.msgid} (${s.sale_ref}) ended ${s.state}, not confirmed`);
   const confirmed = local.filter((s) => s.state === 'confirmed');
   const booked = centreSettlements(centre).filter((c) => c.status === 'settled');
@@ -108,7 +119,7 @@ export function checkSettledUp(db: Db, centre: Db, acknowledged: Acknowledged): 
     if (told === 'selfpay') continue;
     const row = sale.get(id) as { settlement_id: string | null } | undefined;
     const s = row?.settlement_id ? byId.get(row.settlement_id) : undefined;
-    if (s?.state !== 'confirmed') problems.push(`sale ${id} (told "${told}") is not confirmed at the centre: ${s ? s.state : 'no settlement'}`);
+    if (s?.state !== 'confirmed' && !(told === 'provisional' && s && reversedAfterUnknown(db, s))) problems.push(`sale ${id} (told "${told}") is not confirmed at the centre: ${s ? s.state : 'no settlement'}`);
   }
   return problems;
 }

@@ -13,7 +13,9 @@
 //     (the sandbox centre's own database read directly),
 //   · a day close is all or nothing, and what it locked is what the store had confirmed.
 // Every few kills, and at the end, the queue is left to drain and the store's confirmed settlements
-// must equal the centre's booked ones, id for id and cent for cent.
+// must equal the centre's booked ones, id for id and cent for cent. A settlement a kill left with an
+// unknown outcome is reversed by its msgid (national's 5203 cannot look it up by msgid): the centre
+// then holds nothing for it, and a sale the POS was told is provisional may end that way.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +50,7 @@ export interface CrashReport {
     /** …of which the retry got 409 SALE_CLOSED because the sale had committed before the kill. */
     readonly retryFoundClosed: number;
   };
-  /** Outbox entries a kill left mid-call, resolved after the restart (5203 by the same msgid). */
+  /** Outbox entries a kill left mid-call, resolved after the restart (reversed by 2601 with the same msgid: national cannot look them up). */
   readonly recoveredInFlight: number;
   /** Day-close kills that landed before the close committed, and after. */
   readonly dayCloses: { readonly cutOff: number; readonly committed: number };

@@ -21,7 +21,7 @@ describe('centre edition and security settings', () => {
     api = await startTestBackend();
     const tech = await api.login('3001', '3333');
     const editions = (await api.call('GET', '/api/centre/editions', { token: tech })).body as Array<{ id: string; modes: string[] }>;
-    expect(editions.map((e) => e.id).sort()).toEqual(['jilin', 'national', 'national-strict', 'shenzhen']);
+    expect(editions.map((e) => e.id).sort()).toEqual(['jilin', 'national', 'shenzhen']);
     expect(editions.find((e) => e.id === 'jilin')!.modes).toContain('sm4-sm2');
     const current = await settingsOf(api, tech);
     expect(current).toMatchObject({ edition: 'national', security: null, paasId: null });
@@ -96,7 +96,7 @@ describe('a province\'s own edition, imported', () => {
     // A broken file dropped in by hand is not offered (and does not break the list).
     writeFileSync(join(dataDir, 'editions', 'broken.json'), '{"format":"ybjs-edition/1"');
     const listed = (await api.call('GET', '/api/centre/editions', { token: tech })).body as Array<{ id: string; origin: string }>;
-    expect(listed.map((e) => `${e.id}:${e.origin}`)).toEqual(['national:shipped', 'national-strict:shipped', 'jilin:shipped', 'shenzhen:shipped', 'hubei-test:local']);
+    expect(listed.map((e) => `${e.id}:${e.origin}`)).toEqual(['national:shipped', 'jilin:shipped', 'shenzhen:shipped', 'hubei-test:local']);
     const current = await settingsOf(api, tech);
     expect((await api.call('PUT', '/api/centre/settings', { token: tech, body: { ...current, edition: 'hubei-test' } })).status).toBe(200);
     await api.close();

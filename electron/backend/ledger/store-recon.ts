@@ -9,7 +9,7 @@ import { type StoreDayView } from '../../../core/contracts/ledger';
 import { type CloseDayRequest, type GroupKey, type GroupView } from '../../../core/contracts/reconciliation';
 import { classifyDetail, detailFileRows, detailRowView, overallResult, totalsRequest, totalsResult } from '../../../core/reconcile/compare';
 import { detailDiscrepancies, discrepancyId, type LocalSettlement } from '../../../core/reconcile/discrepancy';
-import { adjustmentFact, LIVE_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
+import { adjustmentFact, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
 import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
 import { sumTotals, totalsView } from '../../../core/reconcile/totals';
 import { fmt } from '../../../core/money/money';
@@ -58,7 +58,7 @@ export class StoreReconciliation {
     const localByMsgid = (msgid: string): LocalSettlement | undefined => {
       const s = tillOf.get(msgid)?.source;
       if (!s) return undefined;
-      const standing: LocalSettlement['standing'] = s.centre ? (s.refundedAt ? 'gone' : 'confirmed') : (LIVE_UNCONFIRMED_STATES as readonly string[]).includes(s.outboxState) ? 'unconfirmed' : 'gone';
+      const standing: LocalSettlement['standing'] = s.centre ? (s.refundedAt ? 'gone' : 'confirmed') : (OURS_UNCONFIRMED_STATES as readonly string[]).includes(s.outboxState) ? 'unconfirmed' : 'gone';
       return {
         settlementId: s.settlementId, saleId: s.saleId, insuplcAdmdvs: s.insuplcAdmdvs, standing, patient: s.patient,
         group: { insutype: s.centre?.insutype || s.insutype, clrType: s.centre?.clrType || PHARMACY_CLEARING_TYPE, setlOptins: s.centre?.clrOptins || s.insuplcAdmdvs },

@@ -29,7 +29,7 @@ export interface ResolveDeps {
   readonly centre: CentrePort;
   readonly settlements: SettlementStore;
   readonly sales: SaleStore;
-  readonly sync: Pick<SyncEngine, 'syncOne'>;
+  readonly sync: Pick<SyncEngine, 'syncOne' | 'exclusive'>;
   readonly journal: Journal;
   readonly identity: { readonly mdtrtareaAdmvs: string };
   readonly now: () => Date;
@@ -62,19 +62,24 @@ export class Resolver {
       case 'refuse': throw new ApiError(plan.status, plan.code, plan.message, plan.field);
       case 'book': return { amount: plan.amount, detail: plan.detail, adjustments: plan.adjustments };
       case 'reverse': return plan.viaOutbox !== null ? this.reverseViaOutbox(plan.viaOutbox, d) : this.reverseDirect(plan.omsgid, plan.psnNo, d.facts);
-      case 'confirm': return this.confirm(plan.settlementId, d.facts);
-      case 'book_centre_settlement': return this.bookCentreSettlement(plan.setlId, plan.psnNo, d.facts);
+      case 'confirm': return this.confirm(plan, d.facts);
+      case 'book_centre_settlement': return this.bookCentreSettlement(plan.setlId, plan.mdtrtId, plan.psnNo, d.facts);
       case 'resettle': return this.resettle(plan.saleId, plan.requeue, d.id);
     }
   }
 
-  /** Ours and unconfirmed: the outbox gives up on it (escalate) and the sync engine sends the 2601 by its msgid. */
+  /**
+   * Ours and unconfirmed: the outbox gives up on it (escalate) and the sync engine sends the 2601 by
+   * its msgid (omsgid). One the engine has already reversed is simply reported.
+   */
   private async reverseViaOutbox(settlementId: number, d: StoredDiscrepancy): Promise<Outcome> {
     const record = this.settlement(settlementId);
+    const done = (msgid: string): Outcome => ({ amount: '0.00', detail: `已在中心冲正（2601，原报文ID ${msgid}）`, adjustments: [] });
+    if (record.outbox.state === 'reversed') return done(record.msgid);
     if (record.outbox.state === 'unknown') this.deps.settlements.apply(settlementId, { type: 'escalate', reason: `店长在对账中冲正（差异 ${d.id}）` });
     else if (record.outbox.state !== 'reversing') throw new ApiError(409, 'SYNC_IN_PROGRESS', `这笔结算正在同步（${record.outbox.state}），请稍后再处理`);
     const after = await this.deps.sync.syncOne(settlementId);
-    if (after.outbox.state === 'reversed') return { amount: '0.00', detail: `已在中心冲正（2601，原报文ID ${after.msgid}）`, adjustments: [] };
+    if (after.outbox.state === 'reversed') return done(after.msgid);
     if (after.outbox.state === 'parked') throw new ApiError(422, 'CENTRE_REJECTED', `中心拒绝冲正：${after.outbox.note}`);
     throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心没有应答，冲正未完成；同步会继续重试，稍后再处理');
   }
@@ -86,20 +91,38 @@ export class Resolver {
     return { amount: '0.00', detail: `已在中心冲正（2601 报文ID ${msgid}，原报文ID ${omsgid}）`, adjustments: [] };
   }
 
-  /** Our own msgid: the sync engine settles it the only allowed way (5203 by msgid, or the same 2102 again). */
-  private async confirm(settlementId: number, f: DiscrepancyFacts): Promise<Outcome> {
-    this.settlement(settlementId);
-    const after = await this.deps.sync.syncOne(settlementId);
-    if (after.centre) return { amount: '0.00', detail: `已按中心结果记账（结算ID ${after.centre.setlId}，原报文ID ${after.msgid}）`, adjustments: [] };
-    if (f.kind === 'outcome_unknown' && (after.outbox.state === 'parked' || after.outbox.state === 'reversed')) {
-      return { amount: '0.00', detail: `中心没有这笔结算；按原报文ID处理后状态为 ${after.outbox.state}${after.outbox.note ? `：${after.outbox.note}` : ''}`, adjustments: [] };
+  /**
+   * Ours, unconfirmed, and the centre's 3202 names it: read it by 5203 (setl_id + mdtrt_id, what
+   * every public 5203 takes) with the entry claimed from the sync engine, and book the centre's result
+   * on the settlement — also when a reversal was pending (it is then never sent). An entry waiting to
+   * be sent again (pending) is sent under its own msgid instead; the centre deduplicates it.
+   */
+  private async confirm(plan: { settlementId: number; setlId: string; mdtrtId: string; psnNo: string }, f: DiscrepancyFacts): Promise<Outcome> {
+    const record = this.settlement(plan.settlementId);
+    const booked = (r: SettlementRecord): Outcome => ({ amount: '0.00', detail: `已按中心结果记账（结算ID ${r.centre!.setlId}，原报文ID ${r.msgid}）`, adjustments: [] });
+    if (record.outbox.state === 'pending') {
+      const after = await this.deps.sync.syncOne(plan.settlementId);
+      if (after.centre) return booked(after);
+      throw new ApiError(503, 'CENTRE_UNAVAILABLE', `医保中心没有给出结果（同步状态 ${after.outbox.state}）；稍后再处理`);
     }
-    throw new ApiError(503, 'CENTRE_UNAVAILABLE', `医保中心没有给出结果（同步状态 ${after.outbox.state}）；稍后再处理`);
+    return this.deps.sync.exclusive(plan.settlementId, async (now) => {
+      if (now.outbox.state === 'confirmed' && now.centre) return booked(now);
+      if (!['unknown', 'reversing'].includes(now.outbox.state)) throw new ApiError(409, 'SYNC_IN_PROGRESS', `这笔结算的同步状态是 ${now.outbox.state}，不能按中心记账：请重新对账`);
+      const outcome = await this.deps.centre.querySettlement({ data: { psn_no: plan.psnNo, setl_id: plan.setlId, mdtrt_id: plan.mdtrtId } }, { insuplcAdmdvs: this.admdvs(f) });
+      const output = this.failUnlessOk(outcome, '查询结算（5203）');
+      const info = output.setlinfo;
+      if (!info) throw new ApiError(409, 'CENTRE_HAS_NO_SETTLEMENT', `中心已没有结算 ${plan.setlId}（可能已被冲正）：请重新对账`);
+      if (info.setl_id && info.setl_id !== plan.setlId) throw new ApiError(502, 'CENTRE_REPLY_MISMATCH', `中心回复的结算ID ${info.setl_id} 不是所查询的 ${plan.setlId}`);
+      // The 3202 row tied this setl_id to our msgid; a 5203 reply that names another msgid is not ours.
+      if (info.medins_setl_id && info.medins_setl_id !== now.msgid) throw new ApiError(502, 'CENTRE_REPLY_MISMATCH', `中心回复的报文ID ${info.medins_setl_id} 不是本笔的 ${now.msgid}`);
+      const after = this.deps.settlements.confirm(now.id, { setlinfo: { ...info, setl_id: plan.setlId, mdtrt_id: info.mdtrt_id || plan.mdtrtId, medins_setl_id: now.msgid }, setldetail: output.setldetail, detlcutinfo: [] }, '5203');
+      return booked(after);
+    });
   }
 
   /** Not ours (or ours but given up): read the centre's settlement (5203) and book it as it stands there. */
-  private async bookCentreSettlement(setlId: string, psnNo: string, f: DiscrepancyFacts): Promise<Outcome> {
-    const outcome = await this.deps.centre.querySettlement({ data: { psn_no: psnNo, setl_id: setlId } }, { insuplcAdmdvs: this.admdvs(f) });
+  private async bookCentreSettlement(setlId: string, mdtrtId: string, psnNo: string, f: DiscrepancyFacts): Promise<Outcome> {
+    const outcome = await this.deps.centre.querySettlement({ data: { psn_no: psnNo, setl_id: setlId, mdtrt_id: mdtrtId } }, { insuplcAdmdvs: this.admdvs(f) });
     const output = this.failUnlessOk(outcome, '查询结算（5203）');
     const info = output.setlinfo;
     if (!info) throw new ApiError(409, 'CENTRE_HAS_NO_SETTLEMENT', `中心已没有结算 ${setlId}（可能已被冲正）：请重新对账`);

@@ -263,10 +263,18 @@ describe('URL layouts', () => {
 });
 
 describe('recovery follows what the edition\'s 5203 can do', () => {
-  test('national looks a lost 2102 up by msgid; national-strict and Shenzhen (5203 by setl_id only) reverse it with 2601 instead', async () => {
+  // A profile that defines 5203 by our msgid (medins_setl_id) — no public one does; a technician's
+  // import could. The capability is data: the same engine then queries instead of reversing.
+  const national = editionById('national');
+  const byMsgid = editionFromFile({
+    format: 'ybjs-edition/1', id: 'by-msgid', name: '5203 按报文ID（测试）', base: 'national', sources: {}, notes: [],
+    transactions: { 5203: { ...national.transactions['5203']!, source: 'test only', input: { nodes: { data: { kind: 'object', required: true, fields: { psn_no: { required: true, max: 30 }, setl_id: { max: 30 }, mdtrt_id: { max: 30 }, medins_setl_id: { max: 30 } } } } } } },
+  }, 'by-msgid.json');
+
+  test('national and Shenzhen (5203 by psn_no + setl_id + mdtrt_id) reverse a lost 2102 with 2601; a profile defining 5203 by msgid looks it up', async () => {
     const results: Record<string, unknown> = {};
-    for (const id of ['national', 'national-strict', 'shenzhen']) {
-      const edition = editionById(id);
+    for (const edition of [national, editionById('shenzhen'), byMsgid]) {
+      const id = edition.id;
       const sb = await startSandbox({ dataDir: tempDir('sandbox'), port: 0, clock: fixedClock, edition, faults: { dropAfterCommitRate: 1, infnos: ['2102'] } });
       const http = createCentreTransport({ url: sb.endpoint, security: 'plain', dataDir: tempDir('none'), edition, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
       const centre = createCentreClient({ transport: http, identity: TRAINING_IDENTITY, clock: () => new Date(), terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid: msgidGenerator(TRAINING_IDENTITY.fixmedinsCode, () => new Date()), edition });
@@ -278,14 +286,19 @@ describe('recovery follows what the edition\'s 5203 can do', () => {
         await engine.drainOnce();
         await new Promise((resolve) => setTimeout(resolve, 10)); // past the engine's short backoff
       }
-      results[id] = { state: store.get(rec.id)!.outbox.state, events: store.history(rec.id).map((h) => h.event), centre: sb.centre.summary().settled };
+      results[id] = { queriesByMsgid: centre.queriesByMsgid, state: store.get(rec.id)!.outbox.state, events: store.history(rec.id).map((h) => h.event), centre: sb.centre.summary().settled };
       await engine.stop(); db.close(); await http.close(); await sb.close();
     }
     expect(results).toEqual({
-      national: { state: 'confirmed', events: ['recorded', 'send_started', 'outcome_unknown', 'query_started', 'settled'], centre: 1 },
-      'national-strict': { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
-      shenzhen: { state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
+      national: { queriesByMsgid: false, state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
+      shenzhen: { queriesByMsgid: false, state: 'reversed', events: ['recorded', 'send_started', 'outcome_unknown', 'escalate', 'reversed'], centre: 0 },
+      'by-msgid': { queriesByMsgid: true, state: 'confirmed', events: ['recorded', 'send_started', 'outcome_unknown', 'query_started', 'settled'], centre: 1 },
     });
+  });
+
+  test('national sends only what S1 JS5203.cs defines; the retired national-strict id is national', () => {
+    expect(Object.keys(national.transactions['5203']!.input.nodes!['data']!.fields).sort()).toEqual(['mdtrt_id', 'psn_no', 'setl_id']);
+    expect(editionById('national-strict')).toBe(national);
   });
 });
 
@@ -338,7 +351,7 @@ describe('gateway security: bad keys and secrets', () => {
 
   test('each edition names the modes it can run; SM4/SM2 only where its envelope has cainfo, signtype and enc_type', () => {
     expect(Object.fromEntries(editionIds().map((id) => [id, supportedSecurityModes(editionById(id))]))).toEqual({
-      national: ['plain', 'tif-headers'], 'national-strict': ['plain', 'tif-headers'], jilin: ['plain', 'tif-headers', 'sm4-sm2'], shenzhen: ['plain', 'tif-headers'],
+      national: ['plain', 'tif-headers'], jilin: ['plain', 'tif-headers', 'sm4-sm2'], shenzhen: ['plain', 'tif-headers'],
     });
   });
 

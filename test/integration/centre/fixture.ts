@@ -6,6 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCentreClient } from '../../../core/centre/client';
+import { editionFromFile } from '../../../core/centre/editions';
+import { type EditionProfile } from '../../../core/centre/editions/schema';
+import byMsgidFile from '../../fixtures/editions/by-msgid.json';
 import { settleInputFromBasket, type BasketLine } from '../../../core/centre/build';
 import { msgidGenerator } from '../../../core/centre/msgid';
 import { type CentreOutcome } from '../../../core/centre/outcome';
@@ -30,16 +33,23 @@ export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `y
 export const SALE_TIME = new Date('2025-06-16T02:00:00Z');
 export const fixedClock = (): Date => new Date(SALE_TIME);
 
-export async function sandbox(faults: FaultConfigInput = {}, options: { clock?: () => Date; dataDir?: string } = {}): Promise<RunningSandbox> {
-  return startSandbox({ dataDir: options.dataDir ?? tempDir('sandbox'), port: 0, faults, clock: options.clock ?? fixedClock });
+/**
+ * A test-only profile: national plus 5203 by our msgid (medins_setl_id). No public 5203 defines that
+ * lookup, so no shipped edition has it; it drives the sync engine's query-by-msgid recovery (the
+ * path an imported profile that defines it would take). Give it to both sandbox() and client().
+ */
+export const BY_MSGID: EditionProfile = editionFromFile(byMsgidFile, 'test/fixtures/editions/by-msgid.json');
+
+export async function sandbox(faults: FaultConfigInput = {}, options: { clock?: () => Date; dataDir?: string; edition?: EditionProfile } = {}): Promise<RunningSandbox> {
+  return startSandbox({ dataDir: options.dataDir ?? tempDir('sandbox'), port: 0, faults, clock: options.clock ?? fixedClock, ...(options.edition ? { edition: options.edition } : {}) });
 }
 
-export function client(sb: Pick<RunningSandbox, 'endpoint'>, options: Partial<HttpTransportOptions> & { nextMsgid?: () => string; clock?: () => Date } = {}) {
+export function client(sb: Pick<RunningSandbox, 'endpoint'>, options: Partial<HttpTransportOptions> & { nextMsgid?: () => string; clock?: () => Date; edition?: EditionProfile } = {}) {
   const transport = new HttpJsonTransport({ url: sb.endpoint, connectTimeoutMs: 1000, responseTimeoutMs: 3000, ...options });
   const clock = options.clock ?? (() => new Date());
   // One generator for the client's own calls and the test's settlements, so msgids never collide.
   const nextMsgid = options.nextMsgid ?? msgidGenerator(TRAINING_IDENTITY.fixmedinsCode, clock);
-  const centre = createCentreClient({ transport, identity: TRAINING_IDENTITY, clock, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid });
+  const centre = createCentreClient({ transport, identity: TRAINING_IDENTITY, clock, terminal: TRAINING_TERMINAL, files: zipFileCodec, nextMsgid, ...(options.edition ? { edition: options.edition } : {}) });
   return { centre, transport, nextMsgid };
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningSandbox } from '../../../native/sandbox/server';
 import { SyncEngine } from '../../../native/sync/engine';
 import { HttpJsonTransport } from '../../../native/centre/http-transport';
-import { client, person, sale, sandbox, storeDb } from './fixture';
+import { BY_MSGID, client, person, sale, sandbox, storeDb } from './fixture';
 
 let sb: RunningSandbox;
 beforeAll(async () => { sb = await sandbox(); });
@@ -39,9 +39,10 @@ describe('hostile replies to a read (1101)', () => {
 });
 
 describe('hostile replies to a settlement (2102) through the outbox', () => {
+  // The query-by-msgid recovery (test profile BY_MSGID); national reverses instead (test/integration/centre/editions.test.ts).
   test.each(['wrong_types', 'missing_fields', 'huge_body', 'non_json', 'truncated', 'wrong_echo'] as const)('%s: nothing half-recorded; the queried result is stored later', async (kind) => {
-    const fresh = await sandbox();
-    const c = client(fresh, { nextMsgid: undefined });
+    const fresh = await sandbox({}, { edition: BY_MSGID });
+    const c = client(fresh, { nextMsgid: undefined, edition: BY_MSGID });
     const { store, db } = storeDb();
     const engine = new SyncEngine({ store, centre: c.centre, backoff: { baseMs: 1, maxMs: 5, jitter: 0 } });
     const s = sale(p, [{ medListCodg: 'TRAIN-D-A01', qty: '2', price: '30.00' }]);

@@ -1,7 +1,7 @@
 // Every transaction against the sandbox centre over loopback HTTP, with the real client.
 import { describe, expect, test } from 'vitest';
 import { type SettleOutput } from '../../../core/centre/tx/settle';
-import { ok, useSandboxClient, client, person, sale, sandbox } from './fixture';
+import { BY_MSGID, ok, useSandboxClient, client, person, sale, sandbox } from './fixture';
 
 const env = useSandboxClient();
 
@@ -95,16 +95,33 @@ describe('2101 / 2102 / 2103 / 5203 / 2601', () => {
     expect(await env.c.centre.settle(changed.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/已使用，且内容与原报文不同/) });
   });
 
-  test('5203 finds a settlement by setl_id or by our msgid, and says so when there is none', async () => {
+  test('5203 finds a settlement by psn_no + setl_id + mdtrt_id (national), and says so when there is none', async () => {
     const s = sale(p, basket);
     const msgid = env.c.nextMsgid();
     const booked = ok(await env.c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
-    const bySetl = ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, setl_id: booked.setlinfo.setl_id } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
+    const key = { psn_no: p.psnNo, setl_id: booked.setlinfo.setl_id, mdtrt_id: booked.setlinfo.mdtrt_id };
+    const bySetl = ok(await env.c.centre.querySettlement({ data: key }, { insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(bySetl.setlinfo?.medins_setl_id).toBe(msgid);
-    const byMsgid = ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
-    expect(byMsgid.setlinfo?.setl_id).toBe(booked.setlinfo.setl_id);
-    const none = ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: env.c.nextMsgid() } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
-    expect(none.setlinfo).toBeNull();
+    expect(ok(await env.c.centre.querySettlement({ data: { ...key, mdtrt_id: 'NO-SUCH-MDTRT' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo).toBeNull();
+    // National defines no lookup by our msgid: the client refuses to send one (mdtrt_id and setl_id are required).
+    await expect(env.c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs })).rejects.toThrow(/setl_id|mdtrt_id/);
+  });
+
+  test('(a profile with 5203 by msgid) 5203 finds a settlement by our msgid, and says so when there is none', async () => {
+    const sb = await sandbox({}, { edition: BY_MSGID });
+    const c = client(sb, { edition: BY_MSGID });
+    try {
+      const s = sale(p, basket);
+      const msgid = c.nextMsgid();
+      const booked = ok(await c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
+      const byMsgid = ok(await c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
+      expect(byMsgid.setlinfo?.setl_id).toBe(booked.setlinfo.setl_id);
+      const none = ok(await c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: c.nextMsgid() } }, { insuplcAdmdvs: s.insuplcAdmdvs }));
+      expect(none.setlinfo).toBeNull();
+    } finally {
+      await c.transport.close();
+      await sb.close();
+    }
   });
 
   test('2103 refunds: negative amounts, the account and totals restored; twice is refused', async () => {
@@ -122,10 +139,10 @@ describe('2101 / 2102 / 2103 / 5203 / 2601', () => {
     const s = sale(p, basket);
     const before = personRow(p.psnNo);
     const msgid = env.c.nextMsgid();
-    ok(await env.c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
+    const booked = ok(await env.c.centre.settle(s.request, { msgid, insuplcAdmdvs: s.insuplcAdmdvs }));
     expect(ok(await env.c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: msgid, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs }))).toEqual({ reversed: true });
     expect(personRow(p.psnNo)).toEqual(before);
-    expect(ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, medins_setl_id: msgid } }, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo).toBeNull();
+    expect(ok(await env.c.centre.querySettlement({ data: { psn_no: p.psnNo, setl_id: booked.setlinfo.setl_id, mdtrt_id: booked.setlinfo.mdtrt_id } }, { insuplcAdmdvs: s.insuplcAdmdvs })).setlinfo).toBeNull();
     // Again: harmless.
     expect((await env.c.centre.reverse({ data: { psn_no: p.psnNo, omsgid: msgid, oinfno: '2102' } }, { insuplcAdmdvs: s.insuplcAdmdvs })).kind).toBe('ok');
     const never = env.c.nextMsgid();

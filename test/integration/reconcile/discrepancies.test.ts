@@ -2,7 +2,9 @@
 // sale priced with stale totals, replies dropped after the centre committed, a refund and a
 // reversal made only at the centre, a self-pay fallback, a settlement the centre rejected, a
 // settlement whose outcome stayed unknown), each resolved through the API by the manager, ending
-// with a balanced, closed day whose xlsx export reads back with the screen's totals.
+// with a balanced, closed day whose xlsx export reads back with the screen's totals. National's 5203
+// cannot look a settlement up by our msgid: an unconfirmed one is reversed by its msgid (2601) or,
+// once the centre's 3202 names its setl_id and mdtrt_id, read by 5203 with those and booked.
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { SKU, today, useTill } from '../../support/checkout';
@@ -87,14 +89,20 @@ describe('every discrepancy kind, created for real and resolved through the API'
     await till.centreOnline(true);
     sales.H = await waitForSyncState(till, h.id, ['parked']);
 
-    // B, C · online, the centre commits and the reply is lost (queries lost too, so they stay unknown).
-    sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2102', '5203'] });
+    // B, C · online, the centre commits and the reply is lost.
+    sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2102'] });
     sales.B = await onlineSale('nanchang-active', SKU.A01, '30.00');
     sales.C = await onlineSale('jincheng-active', SKU.A01, '20.00');
     // F · online, the centre fails before doing anything: unknown to the store, absent at the centre.
-    sandbox.setFaults({ error5xxRate: 1, infnos: ['2102', '5203'] });
+    // The sync engine reverses unknown ones (2601): the centre fails those too, so they stay unresolved.
+    sandbox.setFaults({ error5xxRate: 1, infnos: ['2102', '2601'] });
     sales.F = await onlineSale('nanchang-active', SKU.A01, '15.00');
     for (const k of ['B', 'C', 'F']) expect(sales[k]).toMatchObject({ state: 'provisional', syncState: 'unknown' });
+    // What the sync engine does next under national: give up looking (no 5203 by msgid) and reverse — which fails.
+    for (const k of ['B', 'C', 'F']) {
+      const id = api.runtime.settlements.bySaleRef(`${sales[k].id}/1`)!.id;
+      expect((await api.runtime.sync.syncOne(id)).outbox.state).toBe('reversing');
+    }
   });
 
   test('the check finds each kind, and 3201 does not balance until they are resolved', async () => {
@@ -111,7 +119,11 @@ describe('every discrepancy kind, created for real and resolved through the API'
     expect(byKind('store_only', sales.E.id)).toMatchObject({ label: '本地多', allowed: ['collect_from_patient', 'write_off'] });
     expect(byKind('not_at_centre', sales.G.id).allowed).toEqual(['resettle', 'write_off']);
     expect(byKind('not_at_centre', sales.H.id).allowed).toEqual(['resettle', 'collect_from_patient', 'write_off']);
-    expect(byKind('outcome_unknown', sales.F.id).allowed).toEqual(['record_locally']);
+    expect(byKind('outcome_unknown', sales.F.id).allowed).toEqual(['reverse_at_centre']);
+    // Nothing promises a lookup by our msgid; the 3202 row gave B's setl_id and mdtrt_id.
+    expect(found.map((x) => x.cause).join()).not.toContain('按原报文ID）确认');
+    expect(byKind('outcome_unknown', sales.F.id).cause).toContain('2601');
+    expect(byKind('centre_only', sales.B.id).cause).toContain('5203');
     expect(found).toHaveLength(8);
     // The 3202 rows carry the per-settlement results.
     const results = day.detail.map((r: any) => r.result).sort();
@@ -138,13 +150,12 @@ describe('every discrepancy kind, created for real and resolved through the API'
     expect(noReason.body).toMatchObject({ error: 'REASON_REQUIRED', field: 'reason' });
   });
 
-  test('resolutions that work while the centre still loses replies', async () => {
-    const runtime = env.api.runtime;
-    // C · reversed at the centre through its own outbox entry (2601 by its msgid).
+  test('resolutions that work while the centre still fails reversals', async () => {
+    // C · a reversal the centre does not answer leaves the discrepancy open (safe to retry).
     const c = await manager.resolve(byKind('centre_only', sales.C.id).id, 'reverse_at_centre');
-    expect(c.status).toBe(200);
-    expect(c.body.resolution).toMatchObject({ action: 'reverse_at_centre', by: '2001', bookedOn: date });
-    expect(runtime.settlements.bySaleRef(`${sales.C.id}/1`)!.outbox.state).toBe('reversed');
+    expect(c.status).toBe(503);
+    expect(c.body.error).toBe('CENTRE_UNAVAILABLE');
+    expect((await manager.ok('GET', `/api/reconciliation/discrepancies/${byKind('centre_only', sales.C.id).id}`)).status).toBe('open');
     // A · the centre's cash share is lower than what the patient paid offline: refund the difference.
     const aDiff = byKind('provisional_difference', sales.A.id).difference.cash;
     const a = await manager.resolve(byKind('provisional_difference', sales.A.id).id, 'refund_to_patient', '患者到店领取');
@@ -164,19 +175,32 @@ describe('every discrepancy kind, created for real and resolved through the API'
   test('resolutions that need the centre answering again, never resending under a new msgid', async () => {
     const { api } = env;
     const runtime = api.runtime;
-    runtime.sandbox!.setFaults({});
+    // Reversals still fail (so the sync engine cannot reverse B meanwhile); 2102 and 5203 answer.
+    runtime.sandbox!.setFaults({ error5xxRate: 1, infnos: ['2601'] });
     const msgidsBefore = new Set(runtime.sandbox!.centre.summary().msgids);
-    const bMsgid = runtime.settlements.bySaleRef(`${sales.B.id}/1`)!.msgid;
-    expect(msgidsBefore.has(bMsgid)).toBe(true);
-    // B · the centre's settlement under our own msgid is recorded (5203), not booked again.
+    const bRecord = runtime.settlements.bySaleRef(`${sales.B.id}/1`)!;
+    expect(msgidsBefore.has(bRecord.msgid)).toBe(true);
+    const queriesBefore = runtime.sandbox!.stats().byInfno['5203'] ?? 0;
+    // B · the centre's settlement under our own msgid is read by 5203 with the setl_id + mdtrt_id of
+    // its 3202 row and recorded on the settlement (its pending reversal is never sent), not booked again.
     const b = await manager.resolve(byKind('centre_only', sales.B.id).id, 'record_locally');
     expect(b.status).toBe(200);
-    expect(runtime.settlements.bySaleRef(`${sales.B.id}/1`)!.outbox.state).toBe('confirmed');
-    // F · 5203 finds nothing; the same msgid is sent again and booked once.
+    const bAfter = runtime.settlements.bySaleRef(`${sales.B.id}/1`)!;
+    expect(bAfter.outbox.state).toBe('confirmed');
+    expect(bAfter.centre?.setlId).toBe(byKind('centre_only', sales.B.id).setlId);
+    expect(runtime.settlements.history(bAfter.id).at(-1)).toMatchObject({ event: 'settled', detail: expect.stringContaining('via 5203') });
+    expect(runtime.sandbox!.stats().byInfno['5203']).toBe(queriesBefore + 1);
+    // C, F · reversed by their msgids through their own outbox entries (2601), once the centre answers.
+    runtime.sandbox!.setFaults({});
+    const c = await manager.resolve(byKind('centre_only', sales.C.id).id, 'reverse_at_centre');
+    expect(c.status).toBe(200);
+    expect(c.body.resolution).toMatchObject({ action: 'reverse_at_centre', by: '2001', bookedOn: date });
+    expect(runtime.settlements.bySaleRef(`${sales.C.id}/1`)!.outbox.state).toBe('reversed');
     const fMsgid = runtime.settlements.bySaleRef(`${sales.F.id}/1`)!.msgid;
-    const f = await manager.resolve(byKind('outcome_unknown', sales.F.id).id, 'record_locally');
+    const f = await manager.resolve(byKind('outcome_unknown', sales.F.id).id, 'reverse_at_centre');
     expect(f.status).toBe(200);
-    expect(runtime.settlements.bySaleRef(`${sales.F.id}/1`)!.msgid).toBe(fMsgid);
+    expect(f.body.resolution.detail).toContain(fMsgid);
+    expect(runtime.settlements.bySaleRef(`${sales.F.id}/1`)!.outbox.state).toBe('reversed');
     // H · the rejected settlement is re-queued under its own msgid.
     const hBefore = runtime.settlements.bySaleRef(`${sales.H.id}/1`)!;
     const h = await manager.resolve(byKind('not_at_centre', sales.H.id).id, 'resettle');
@@ -198,14 +222,16 @@ describe('every discrepancy kind, created for real and resolved through the API'
     expect(new Set(msgids).size).toBe(msgids.length);
   });
 
-  test('the reversed sale surfaces as not at the centre; once resolved the day balances and closes', async () => {
+  test('the reversed sales surface as not at the centre; once resolved the day balances and closes', async () => {
     let day = await manager.check(date);
     const open = day.discrepancies.filter((d: any) => d.status === 'open');
-    expect(open.map((d: any) => [d.kind, d.saleId])).toEqual([['not_at_centre', sales.C.id]]);
-    expect(open[0].cause).toContain('冲正');
-    const c = await manager.resolve(open[0].id, 'collect_from_patient');
-    expect(c.status).toBe(200);
-    expect(c.body.resolution.amount).toBe('20.00');
+    expect(open.map((d: any) => [d.kind, d.saleId]).sort()).toEqual([['not_at_centre', sales.C.id], ['not_at_centre', sales.F.id]].sort());
+    expect(open.every((d: any) => d.cause.includes('冲正'))).toBe(true);
+    for (const d of open) {
+      const r = await manager.resolve(d.id, 'collect_from_patient');
+      expect(r.status).toBe(200);
+      if (d.saleId === sales.C.id) expect(r.body.resolution.amount).toBe('20.00');
+    }
 
     day = await manager.check(date);
     expect(day.lastCheck.result).toBe('balanced');
@@ -213,14 +239,14 @@ describe('every discrepancy kind, created for real and resolved through the API'
     expect(day.balanced).toBe(true);
     expect(day.groups.every((g: any) => g.result === 'balanced')).toBe(true);
     expect(day.discrepancies.every((d: any) => d.status === 'resolved')).toBe(true);
-    expect(day.discrepancies).toHaveLength(9);
+    expect(day.discrepancies).toHaveLength(10);
 
     const closed = await manager.ok('POST', `/api/reconciliation/days/${date}/close`, { note: '日结' });
     expect(closed).toMatchObject({ state: 'closed', balanced: true, closedBy: '2001' });
     expect(closed.totals).toEqual(day.totals);
     // Every resolution is in the journal, and the chain verifies.
     const kinds = [...env.api.runtime.store.journal.entries()].map((e) => e.kind);
-    expect(kinds.filter((k) => k === 'reconciliation.resolved')).toHaveLength(9);
+    expect(kinds.filter((k) => k === 'reconciliation.resolved')).toHaveLength(10);
     expect(kinds).toContain('reconciliation.day_closed');
     expect(env.api.runtime.store.journal.verify().ok).toBe(true);
   });
@@ -249,8 +275,8 @@ describe('every discrepancy kind, created for real and resolved through the API'
     const sumCol = (i: number): string => addAmounts(...entries.map((e) => e[i]!.toFixed(2)));
     expect([sumCol(1), sumCol(2), sumCol(3), sumCol(4)]).toEqual([day.totals.all.medfee, day.totals.all.fund, day.totals.all.account, day.totals.all.cash]);
     expect(entries.reduce((n, e) => n + e[0]!, 0)).toBe(day.totals.all.count);
-    expect(book.getWorksheet('差异')!.rowCount).toBe(10);
-    expect(book.getWorksheet('差额处理')!.rowCount).toBe(10);
+    expect(book.getWorksheet('差异')!.rowCount).toBe(11);
+    expect(book.getWorksheet('差额处理')!.rowCount).toBe(11);
 
     const csv = await env.api.call('GET', `/api/reconciliation/export?from=${date}&to=${date}&format=csv`, { token: manager.token });
     expect(csv.status).toBe(200);

@@ -1,5 +1,6 @@
 // A sync process SIGKILLed at random moments while draining, restarted each time: the same
-// exactly-once result. Bounded: a fixed number of kills, then one run to the end.
+// exactly-once result — with national (5203 cannot look a lost reply up by msgid) each settlement is
+// booked once or, when a kill or a lost reply left it unknown, reversed by its msgid; never twice. Bounded: a fixed number of kills, then one run to the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -9,7 +10,7 @@ import { SettlementStore } from '../../../native/sync/settlement-store';
 import { TRAINING_IDENTITY } from '../../../core/centre/training';
 import { repoRoot } from '../../support/serve-process';
 import { sandbox, storeDb } from '../centre/fixture';
-import { expectExactlyOnce, varietyOfSales } from './exactly-once';
+import { expectOnceOrReversed, varietyOfSales } from './exactly-once';
 
 const N = 400;
 const KILLS = 25;
@@ -71,7 +72,7 @@ describe('exactly once across SIGKILLs', () => {
     expect(kills).toBe(KILLS);
     // Some kills landed mid-call and were recovered as unknown outcomes.
     expect(reopened.prepare("SELECT count(*) FROM settlement_outbox_log WHERE event = 'crash_recovered'").pluck().get()).toBeGreaterThan(0);
-    expectExactlyOnce(reopened, check, sb, N);
+    expect(expectOnceOrReversed(reopened, check, sb, N).reversed).toBeGreaterThan(0);
     reopened.close();
     await sb.close();
   }, 120_000);

@@ -1,19 +1,22 @@
 // The sync engine against the sandbox centre over loopback: order, offline/online, parking,
 // recovery by 5203, resending under the same msgid, reversal, and the recorded differences.
+// National's 5203 takes setl_id + mdtrt_id only, so a lost 2102 is reversed (2601 by its msgid);
+// the query-by-msgid recovery runs with the test profile BY_MSGID (national + that lookup).
 import { afterEach, describe, expect, test } from 'vitest';
 import { type RunningSandbox } from '../../../native/sandbox/server';
 import { SyncEngine } from '../../../native/sync/engine';
 import { type SettlementStore } from '../../../native/sync/settlement-store';
 import { type Db } from '../../../native/db/open';
-import { client, person, sale, sandbox, storeDb } from '../centre/fixture';
+import { type EditionProfile } from '../../../core/centre/editions/schema';
+import { BY_MSGID, client, person, sale, sandbox, storeDb } from '../centre/fixture';
 
 const fast = { baseMs: 5, maxMs: 40, jitter: 0 };
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function setup(faults = {}, backoff = fast, concurrency?: number) {
-  const sb = await sandbox(faults);
-  const c = client(sb);
+async function setup(faults = {}, backoff = fast, concurrency?: number, edition?: EditionProfile) {
+  const sb = await sandbox(faults, edition ? { edition } : {});
+  const c = client(sb, edition ? { edition } : {});
   const { store, db } = storeDb();
   const engine = new SyncEngine({ store, centre: c.centre, backoff, entryBackoff: { baseMs: 1, maxMs: 2, jitter: 0 }, concurrency });
   cleanups.push(() => sb.close(), () => c.transport.close(), () => { db.close(); }, () => engine.stop());
@@ -127,8 +130,8 @@ describe('draining the outbox', () => {
     expect(store.list({ state: 'parked' }).map((r) => r.saleRef)).toEqual(['bad']);
   });
 
-  test('a reply dropped after the centre committed: 5203 by msgid finds it; nothing is booked twice', async () => {
-    const { sb, store, engine } = await setup({ dropAfterCommitRate: 1, infnos: ['2102'] });
+  test('(a profile with 5203 by msgid) a reply dropped after the centre committed: 5203 by msgid finds it; nothing is booked twice', async () => {
+    const { sb, store, engine } = await setup({ dropAfterCommitRate: 1, infnos: ['2102'] }, fast, undefined, BY_MSGID);
     const rec = store.record({ saleRef: 'drop', ...sale(person('jincheng-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '80.00' }]) });
     await engine.drainOnce();
     expect(store.get(rec.id)!.outbox.state).toBe('unknown');
@@ -140,8 +143,8 @@ describe('draining the outbox', () => {
     expect(sb.centre.summary().settled).toBe(1);
   });
 
-  test('a 5xx before the centre did anything: 5203 finds nothing, so it is sent again under the SAME msgid', async () => {
-    const { sb, store, engine } = await setup({ error5xxRate: 1, infnos: ['2102'] });
+  test('(a profile with 5203 by msgid) a 5xx before the centre did anything: 5203 finds nothing, so it is sent again under the SAME msgid', async () => {
+    const { sb, store, engine } = await setup({ error5xxRate: 1, infnos: ['2102'] }, fast, undefined, BY_MSGID);
     const rec = store.record({ saleRef: '5xx', ...sale(person('jincheng-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '80.00' }]) });
     await engine.drainOnce();
     sb.setFaults({});
@@ -153,8 +156,8 @@ describe('draining the outbox', () => {
     expect(sb.stats().byInfno['2102']).toBe(2);
   });
 
-  test('when 5203 keeps answering uselessly, the settlement is reversed by 2601 with its msgid', async () => {
-    const { sb, store, db, engine } = await setup({ dropAfterCommitRate: 1, infnos: ['2102'] });
+  test('(a profile with 5203 by msgid) when 5203 keeps answering uselessly, the settlement is reversed by 2601 with its msgid', async () => {
+    const { sb, store, db, engine } = await setup({ dropAfterCommitRate: 1, infnos: ['2102'] }, fast, undefined, BY_MSGID);
     const p = person('shiyan-retired');
     const before = sb.db.prepare('SELECT balance FROM person WHERE psn_no = ?').pluck().get(p.psnNo);
     const rec = store.record({ saleRef: 'rev', ...sale(p, [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '60.00' }]) });
@@ -203,7 +206,7 @@ describe('draining the outbox', () => {
     expect(sb.stats().byInfno['2102']).toBe(1);
   });
 
-  test('start() recovers a settlement a dead process left mid-send and resolves it', async () => {
+  test('start() recovers a settlement a dead process left mid-send: national cannot look it up, so it is reversed by its msgid', async () => {
     const { sb, c, store } = await setup();
     const rec = store.record({ saleRef: 'crash', ...sale(person('nanchang-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '12.00' }]) });
     // What a process killed right after the centre committed leaves behind.
@@ -213,8 +216,8 @@ describe('draining the outbox', () => {
     cleanups.push(() => engine.stop());
     engine.start();
     const until = Date.now() + 5000;
-    while (store.get(rec.id)!.outbox.state !== 'confirmed' && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    expect(events(store, rec.id)).toEqual(['recorded', 'send_started', 'crash_recovered', 'query_started', 'settled']);
-    expect(sb.centre.summary().settled).toBe(1);
+    while (store.get(rec.id)!.outbox.state !== 'reversed' && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(events(store, rec.id)).toEqual(['recorded', 'send_started', 'crash_recovered', 'escalate', 'reversed']);
+    expect(sb.centre.summary()).toMatchObject({ settled: 0, reversed: 1 });
   });
 });

@@ -3,7 +3,7 @@ import { DISCREPANCY_KINDS } from '../../../core/contracts/reconciliation';
 import { money } from '../../../core/money/money';
 import { classifyDetail } from '../../../core/reconcile/compare';
 import {
-  allowedResolutions, detailDiscrepancies, difference, DISCREPANCY_ID, discrepancyId, type DiscrepancyFacts, notAtCentreDiscrepancy, planResolution, provisionalDiscrepancy,
+  allowedResolutions, detailDiscrepancies, difference, DISCREPANCY_ID, discrepancyId, type DiscrepancyFacts, notAtCentreDiscrepancy, planResolution, provisionalDiscrepancy, unknownDiscrepancy,
 } from '../../../core/reconcile/discrepancy';
 import { GROUP } from './fixtures';
 
@@ -55,6 +55,15 @@ describe('discrepancies', () => {
     expect(planResolution(base, 'open', 'write_off', '患者联系不上')).toMatchObject({ type: 'book', amount: '48.00' });
   });
 
+  test('an unknown outcome of ours is reversed by its msgid (2601 through its outbox), never looked up by it', () => {
+    const u = unknownDiscrepancy({ settlementId: 9, saleId: 'SU', saleDay: '2026-06-01', msgid: 'U-msg', psnNo: 'P', insuplcAdmdvs: '360100', group: GROUP, patient: null, provisional: { medfee: '10.00', fund: '5.00', account: '0.00', cash: '5.00' }, state: 'reversing' });
+    expect(allowedResolutions(u)).toEqual(['reverse_at_centre']);
+    expect(u.cause).toContain('2601');
+    expect(u.cause).not.toContain('5203');
+    expect(planResolution(u, 'open', 'reverse_at_centre', '')).toEqual({ type: 'reverse', omsgid: 'U-msg', psnNo: 'P', viaOutbox: 9 });
+    expect(planResolution(u, 'open', 'record_locally', '')).toMatchObject({ type: 'refuse', code: 'RESOLUTION_NOT_ALLOWED' });
+  });
+
   test('plans for the 3202 kinds: reverse or record a centre-only one, give up a store-only one, book a centre refund', () => {
     const rows = classifyDetail([
       { setlId: 'E', mdtrtId: 'ME', psnNo: 'P', msgid: 'ME-msg', saleId: 'SE', setlOptins: '360100', refunded: false, totals: { count: 1, medfee: money('25.00'), fund: money('0.00'), account: money('25.00'), cash: money('0.00') } },
@@ -68,11 +77,14 @@ describe('discrepancies', () => {
     const local = (m: string) => m === 'B-msg' ? { settlementId: 7, saleId: 'SB', insuplcAdmdvs: '360100', standing: 'unconfirmed' as const, patient: null, group: GROUP } : undefined;
     const [b, x, e, d] = detailDiscrepancies('2026-06-01', rows, local, '360100');
     expect([b!.kind, x!.kind, e!.kind, d!.kind]).toEqual(['centre_only', 'centre_only', 'store_only', 'mismatch']);
-    expect(planResolution(b!, 'open', 'record_locally', '')).toEqual({ type: 'confirm', settlementId: 7 });
+    // Ours and unconfirmed: 5203 by the setl_id + mdtrt_id the 3202 row gave (never by our msgid).
+    expect(planResolution(b!, 'open', 'record_locally', '')).toEqual({ type: 'confirm', settlementId: 7, setlId: 'B', mdtrtId: 'MB', psnNo: 'P' });
+    expect(planResolution({ ...b!, mdtrtId: null }, 'open', 'record_locally', '')).toMatchObject({ type: 'refuse', code: 'NOT_RECORDABLE' });
+    expect(b!.cause).not.toContain('按原报文ID');
     expect(planResolution(b!, 'open', 'reverse_at_centre', '')).toEqual({ type: 'reverse', omsgid: 'B-msg', psnNo: 'P', viaOutbox: 7 });
     expect(x!.standing).toBe('foreign');
     expect(planResolution(x!, 'open', 'reverse_at_centre', '')).toEqual({ type: 'reverse', omsgid: 'X-msg', psnNo: 'P', viaOutbox: null });
-    expect(planResolution(x!, 'open', 'record_locally', '')).toEqual({ type: 'book_centre_settlement', setlId: 'X', psnNo: 'P' });
+    expect(planResolution(x!, 'open', 'record_locally', '')).toEqual({ type: 'book_centre_settlement', setlId: 'X', mdtrtId: 'MX', psnNo: 'P' });
     const giveUp = planResolution(e!, 'open', 'collect_from_patient', '');
     expect(giveUp).toMatchObject({ type: 'book', amount: '25.00', adjustments: [{ effect: 'remove', count: -1, parts: { medfee: '-25.00', fund: '0.00', account: '-25.00', cash: '0.00' } }] });
     expect(d!.mismatch).toBe('refunded_at_centre');

@@ -29,7 +29,7 @@ const ALLOWED: Record<OutboxState, Partial<Record<OutboxEventType, OutboxState>>
   sending: { settled: 'confirmed', rejected: 'parked', not_delivered: 'pending', outcome_unknown: 'unknown', crash_recovered: 'unknown' },
   unknown: { query_started: 'querying', settled: 'confirmed', escalate: 'reversing' },
   querying: { settled: 'confirmed', query_not_found: 'pending', query_failed: 'unknown', crash_recovered: 'unknown' },
-  reversing: { reversed: 'reversed', reverse_failed: 'reversing', reverse_rejected: 'parked' },
+  reversing: { settled: 'confirmed', reversed: 'reversed', reverse_failed: 'reversing', reverse_rejected: 'parked' },
   confirmed: {},
   parked: { requeue: 'pending' },
   reversed: {},
