@@ -17,6 +17,14 @@ export const StoreDayView = z.object({
   discrepancies: z.array(z.object({
     id: z.string(), kind: z.string(), tillId: z.string().nullable(), saleId: z.string().nullable(), msgid: z.string().nullable(),
     status: z.enum(['open', 'resolved']), cause: z.string(),
+    /**
+     * The manager's resolution, carried out by the till that owns the settlement (through its own
+     * outbox, at its next ledger sync): pending shows "等待收银台 T2", then its result.
+     */
+    request: z.object({
+      action: z.string(), tillId: z.string(), status: z.enum(['pending', 'done', 'refused']), requestedBy: z.string(), requestedFrom: z.string(),
+      requestedAt: z.string(), attempts: z.number().int(), message: z.string(), doneAt: z.string().nullable(),
+    }).nullable(),
   })),
 });
 export type StoreDayView = z.infer<typeof StoreDayView>;

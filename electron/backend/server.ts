@@ -11,6 +11,7 @@ import { makeShellTokenCheck } from './http/shell-token';
 import { openApiDocument, registerRoutes, type RouteSpec } from './http/routes';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
+import { reconciliationFor } from './reconcile/compose';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { storeLedgerRoutes } from './routes/store-ledger';
 import { systemRoutes } from './routes/system';
@@ -61,13 +62,15 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
   }
   // Training mode (the in-process sandbox centre) keeps the documented training PINs usable.
   const pinChangeEnforced = (): boolean => deps.runtime.sandbox === null;
+  // One reconciliation (store, resolver) for the per-till routes and the ledger's resolution requests.
+  const reconciliation = reconciliationFor(deps.runtime);
   const groups: unknown[][] = [
     systemRoutes({ mode: config.mode, journal: store.journal, bus: deps.bus, openApi }),
     accessRoutes(store.access, pinChangeEnforced, async (principal) => { await deps.runtime.centre.signOut(centreOperatorOf(principal)); }),
     checkoutRoutes(deps.runtime.checkout),
     terminalRoutes(deps.runtime, deps.bus),
-    reconciliationRoutes(deps.runtime),
-    storeLedgerRoutes(deps.runtime),
+    reconciliationRoutes(deps.runtime, reconciliation),
+    storeLedgerRoutes(deps.runtime, undefined, reconciliation),
     traceRoutes(deps.runtime),
     catalogueRoutes(deps.runtime),
     inventoryRoutes(deps.runtime),

@@ -15,6 +15,9 @@
 //   ledger_discrepancy what a store-wide check found, naming till and sale
 //   ledger_publication / ledger_publication_ack  head office's signed policy packages and SKU
 //                      mapping changes, and which till applied each
+//   ledger_resolution  (v2) a manager's resolution of a store-level discrepancy, for the till that
+//                      owns the settlement to carry out: one row per store, day, discrepancy and
+//                      action (the idempotency key), pending until that till writes its result
 // Money is numeric(14,2), never float.
 
 export interface LedgerMigration {
@@ -154,6 +157,32 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         acked_at       timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (publication_id, fixmedins_code, till_id)
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'resolution requests carried out by the owning till',
+    sql: `
+      CREATE TABLE ledger_resolution (
+        fixmedins_code text NOT NULL REFERENCES ledger_store,
+        date           date NOT NULL,
+        discrepancy_id text NOT NULL,
+        action         text NOT NULL,
+        till_id        text NOT NULL,
+        reason         text NOT NULL,
+        facts          jsonb NOT NULL,
+        requested_by   text NOT NULL,
+        requested_from text NOT NULL,
+        requested_at   timestamptz NOT NULL DEFAULT now(),
+        status         text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'refused')),
+        attempts       integer NOT NULL DEFAULT 0,
+        note           text NOT NULL DEFAULT '',
+        result         jsonb,
+        done_at        timestamptz,
+        PRIMARY KEY (fixmedins_code, date, discrepancy_id, action),
+        FOREIGN KEY (fixmedins_code, till_id) REFERENCES ledger_till
+      );
+      CREATE INDEX ledger_resolution_pending ON ledger_resolution (fixmedins_code, till_id) WHERE status = 'pending';
     `,
   },
 ];

@@ -43,6 +43,32 @@ export interface StoreDiscrepancyRow {
   readonly facts: unknown;
 }
 
+/**
+ * A manager's resolution of a store-level discrepancy, for the till that owns the settlement: one
+ * per store, day, discrepancy and action (a second submission is the same request).
+ */
+export interface ResolutionRequest {
+  readonly date: string;
+  readonly discrepancyId: string;
+  readonly action: string;
+  /** The till that carries it out (its own outbox, its own resolution code). */
+  readonly tillId: string;
+  readonly reason: string;
+  readonly facts: unknown;
+  readonly requestedBy: string;
+  readonly requestedFrom: string;
+  readonly requestedAt: string;
+  readonly status: 'pending' | 'done' | 'refused';
+  /** Tries that got no answer from the centre (the request stays pending). */
+  readonly attempts: number;
+  readonly note: string;
+  /** What the owning till did (its resolution), once done. */
+  readonly result: unknown;
+  readonly doneAt: string | null;
+}
+
+type RequestKey = Pick<ResolutionRequest, 'date' | 'discrepancyId' | 'action'>;
+
 const day = (d: Date | string): string => (typeof d === 'string' ? d.slice(0, 10) : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
 
 export class StoreDays {
@@ -111,15 +137,82 @@ export class StoreDays {
     return r ? closeOf(r) : null;
   }
 
+  async discrepancy(id: string): Promise<StoreDiscrepancyRow | null> {
+    const r = (await this.ledger.pool.query(`SELECT * FROM ledger_discrepancy WHERE fixmedins_code = $1 AND id = $2`, [this.fixmedinsCode, id])).rows[0];
+    return r ? { id: r.id, date: day(r.date), kind: r.kind, tillId: r.till_id, saleId: r.sale_id, msgid: r.msgid, status: r.status, facts: r.facts } : null;
+  }
+
+  /**
+   * Files a resolution for the owning till, once: the same store, day, discrepancy and action again
+   * returns the request already filed (pending or done); one the till refused is filed afresh. Refused ('closed') when the store's day is closed — checked
+   * in the same transaction, under a lock on the day's close row key.
+   */
+  async requestResolution(r: Omit<ResolutionRequest, 'requestedAt' | 'status' | 'attempts' | 'note' | 'result' | 'doneAt'>): Promise<'closed' | { request: ResolutionRequest; created: boolean }> {
+    return this.ledger.transaction(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('ledger day ' || $1 || ' ' || $2))", [this.fixmedinsCode, r.date]);
+      if ((await c.query('SELECT 1 FROM ledger_day_close WHERE fixmedins_code = $1 AND date = $2', [this.fixmedinsCode, r.date])).rowCount) return 'closed';
+      const inserted = (await c.query(`INSERT INTO ledger_resolution (fixmedins_code, date, discrepancy_id, action, till_id, reason, facts, requested_by, requested_from)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (fixmedins_code, date, discrepancy_id, action) DO UPDATE
+          SET status = 'pending', attempts = 0, note = '', result = NULL, done_at = NULL, reason = excluded.reason, facts = excluded.facts,
+              requested_by = excluded.requested_by, requested_from = excluded.requested_from, requested_at = now()
+          WHERE ledger_resolution.status = 'refused' RETURNING *`,
+      [this.fixmedinsCode, r.date, r.discrepancyId, r.action, r.tillId, r.reason, JSON.stringify(r.facts), r.requestedBy, r.requestedFrom])).rows[0];
+      if (inserted) return { request: requestOf(inserted), created: true };
+      const existing = (await c.query('SELECT * FROM ledger_resolution WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4',
+        [this.fixmedinsCode, r.date, r.discrepancyId, r.action])).rows[0]!;
+      return { request: requestOf(existing), created: false };
+    });
+  }
+
+  async resolutions(date: string): Promise<ResolutionRequest[]> {
+    const rows = (await this.ledger.pool.query('SELECT * FROM ledger_resolution WHERE fixmedins_code = $1 AND date = $2 ORDER BY requested_at, discrepancy_id', [this.fixmedinsCode, date])).rows;
+    return rows.map(requestOf);
+  }
+
+  /** What a till still has to carry out, oldest first. */
+  async pendingResolutions(tillId: string): Promise<ResolutionRequest[]> {
+    const rows = (await this.ledger.pool.query("SELECT * FROM ledger_resolution WHERE fixmedins_code = $1 AND till_id = $2 AND status = 'pending' ORDER BY requested_at, discrepancy_id", [this.fixmedinsCode, tillId])).rows;
+    return rows.map(requestOf);
+  }
+
+  /** A try that got no answer (the centre did not reply): stays pending, the note says why. */
+  async resolutionAttempted(key: RequestKey, note: string): Promise<void> {
+    await this.ledger.pool.query("UPDATE ledger_resolution SET attempts = attempts + 1, note = $5 WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status = 'pending'",
+      [this.fixmedinsCode, key.date, key.discrepancyId, key.action, note]);
+  }
+
+  /** The owning till's result, written once (a second write of a finished request changes nothing); done resolves the discrepancy. */
+  async finishResolution(key: RequestKey, status: 'done' | 'refused', result: unknown, note: string): Promise<boolean> {
+    return this.ledger.transaction(async (c) => {
+      const updated = (await c.query(`UPDATE ledger_resolution SET status = $5, result = $6, note = $7, done_at = now()
+        WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status = 'pending'`,
+      [this.fixmedinsCode, key.date, key.discrepancyId, key.action, status, JSON.stringify(result), note])).rowCount ?? 0;
+      if (updated > 0 && status === 'done') await c.query("UPDATE ledger_discrepancy SET status = 'resolved' WHERE fixmedins_code = $1 AND id = $2", [this.fixmedinsCode, key.discrepancyId]);
+      return updated > 0;
+    });
+  }
+
   /** Closes the day unless another till already did: returns null when this close lost. */
   async close(close: Omit<StoreDayClose, 'closedAt'>): Promise<StoreDayClose | null> {
-    const r = (await this.ledger.pool.query(`INSERT INTO ledger_day_close (fixmedins_code, date, closed_by, closed_from, result, acknowledged, totals, entries)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (fixmedins_code, date) DO NOTHING RETURNING *`,
-    [this.fixmedinsCode, close.date, close.closedBy, close.closedFrom, close.result, close.acknowledged, JSON.stringify(close.totals), JSON.stringify(close.entries)])).rows[0];
-    return r ? closeOf(r) : null;
+    return this.ledger.transaction(async (c) => {
+      // The same lock as requestResolution: no request is filed for a day while it closes.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('ledger day ' || $1 || ' ' || $2))", [this.fixmedinsCode, close.date]);
+      const r = (await c.query(`INSERT INTO ledger_day_close (fixmedins_code, date, closed_by, closed_from, result, acknowledged, totals, entries)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (fixmedins_code, date) DO NOTHING RETURNING *`,
+      [this.fixmedinsCode, close.date, close.closedBy, close.closedFrom, close.result, close.acknowledged, JSON.stringify(close.totals), JSON.stringify(close.entries)])).rows[0];
+      return r ? closeOf(r) : null;
+    });
   }
 }
 
 function closeOf(r: pg.QueryResultRow): StoreDayClose {
   return { date: day(r.date), closedAt: r.closed_at.toISOString(), closedBy: r.closed_by, closedFrom: r.closed_from, result: r.result, acknowledged: r.acknowledged, totals: r.totals, entries: r.entries };
+}
+
+function requestOf(r: pg.QueryResultRow): ResolutionRequest {
+  return {
+    date: day(r.date), discrepancyId: r.discrepancy_id, action: r.action, tillId: r.till_id, reason: r.reason, facts: r.facts, requestedBy: r.requested_by,
+    requestedFrom: r.requested_from, requestedAt: r.requested_at.toISOString(), status: r.status, attempts: Number(r.attempts), note: r.note, result: r.result,
+    doneAt: r.done_at ? r.done_at.toISOString() : null,
+  };
 }

@@ -24,6 +24,8 @@ export interface ReplicatorOptions {
   readonly till: Omit<TillIdentity, 'instanceId'>;
   /** Applies a head-office publication to this till; returns what it did, throws to refuse it. */
   readonly applyPublication?: (publication: Publication) => string;
+  /** After each successful pass: work the ledger has for this till (resolutions filed for it). A throw backs off like a failed push. */
+  readonly afterPass?: () => Promise<void>;
   readonly batchSize?: number;
   /** How often an idle till looks for new facts and publications. */
   readonly idleMs?: number;
@@ -99,6 +101,7 @@ export class LedgerReplicator {
         this.lastPushAt = new Date().toISOString();
       }
       await this.pickUpPublications();
+      await this.options.afterPass?.();
       this.failures = 0;
       if (this.lastError) this.options.log?.('ledger: replication resumed');
       this.lastError = null;

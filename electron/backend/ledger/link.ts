@@ -21,6 +21,8 @@ export interface LedgerLink {
   readonly replicator: LedgerReplicator | null;
   status(): { tillId: string; pending: number; error: string | null };
   replicationStatus(): ReplicatorStatus;
+  /** Work to do after each ledger sync (the owning till's pending resolutions), set once the reconciliation is composed. */
+  onSync(work: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export interface LedgerLinkOptions {
 
 export function startLedgerLink(options: LedgerLinkOptions): LedgerLink {
   const outbox = new TillOutbox(options.db);
+  let afterSync: (() => Promise<void>) | null = null;
   let ledger: PgLedger | null = null;
   let setupError: LedgerSetupError | null = null;
   try {
@@ -50,6 +53,7 @@ export function startLedgerLink(options: LedgerLinkOptions): LedgerLink {
     outbox, ledger,
     till: { fixmedinsCode: options.identity.fixmedinsCode, fixmedinsName: options.identity.fixmedinsName, areaCode: options.identity.mdtrtareaAdmvs, tillId: options.tillId },
     applyPublication: (p) => applyPublication(p, options),
+    afterPass: async () => { await afterSync?.(); },
     log: options.log,
     onStatus: options.onStatus,
   });
@@ -60,6 +64,7 @@ export function startLedgerLink(options: LedgerLinkOptions): LedgerLink {
   };
   return {
     tillId: options.tillId, ledger, replicator, replicationStatus,
+    onSync: (work) => { afterSync = work; replicator?.kick(); },
     status: () => { const s = replicationStatus(); return { tillId: options.tillId, pending: s.pending, error: s.lastError?.message ?? null }; },
     close: async () => { await replicator?.stop(); await ledger?.close(); },
   };

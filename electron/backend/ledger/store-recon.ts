@@ -2,18 +2,20 @@
 // 3202 over the store's whole detail when a group does not balance, discrepancies naming the till
 // and sale, and one close per store and day (the ledger's primary key decides which close wins).
 // Without a ledger the per-till reconciliation (../reconcile) is unchanged.
+// A resolution is filed in the ledger for the till that owns the settlement (resolve()); that till
+// carries it out through its own resolution code at its next ledger sync (./remote-resolve.ts).
 import { businessDate } from '../../../core/checkout/business-date';
 import { type CentrePort } from '../../../core/centre/port';
 import { type Principal } from '../../../core/contracts/auth';
 import { type StoreDayView } from '../../../core/contracts/ledger';
-import { type CloseDayRequest, type GroupKey, type GroupView } from '../../../core/contracts/reconciliation';
+import { type CloseDayRequest, type GroupKey, type GroupView, type ResolveRequest } from '../../../core/contracts/reconciliation';
 import { classifyDetail, detailFileRows, detailRowView, overallResult, totalsRequest, totalsResult } from '../../../core/reconcile/compare';
-import { detailDiscrepancies, discrepancyId, type LocalSettlement } from '../../../core/reconcile/discrepancy';
+import { detailDiscrepancies, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution } from '../../../core/reconcile/discrepancy';
 import { adjustmentFact, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
 import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
 import { sumTotals, totalsView } from '../../../core/reconcile/totals';
 import { fmt } from '../../../core/money/money';
-import { type StoreDays, type TillSettlement } from '../../../native/ledger/pg-store-days';
+import { type ResolutionRequest, type StoreDays, type TillSettlement } from '../../../native/ledger/pg-store-days';
 import { ApiError } from '../http/errors';
 
 export interface StoreReconDeps {
@@ -22,6 +24,8 @@ export interface StoreReconDeps {
   readonly tillId: string;
   readonly areaCode: string;
   readonly now: () => Date;
+  /** Carries out this till's own pending requests now (a resolution filed from its own seat). */
+  readonly carryOutOwn?: () => Promise<void>;
 }
 
 interface StoreFacts { facts: LedgerFact[]; tillOf: Map<string, TillSettlement> }
@@ -94,6 +98,33 @@ export class StoreReconciliation {
     return this.day(date);
   }
 
+  /**
+   * The manager resolves a store-level discrepancy from any till's seat: the request goes into the
+   * ledger for the till that owns the settlement (idempotent per store, day, discrepancy, action),
+   * never carried out here for another till. A closed day takes no new request.
+   */
+  async resolve(id: string, request: ResolveRequest, principal: Principal): Promise<StoreDayView> {
+    const row = await this.deps.days.discrepancy(id);
+    if (!row) throw new ApiError(404, 'DISCREPANCY_NOT_FOUND', `全店没有差异 ${id}`, 'id');
+    const already = await this.deps.days.closed(row.date);
+    if (already) throw closedBy(already.date, already.closedFrom, already.closedBy);
+    const filed = (await this.deps.days.resolutions(row.date)).find((r) => r.discrepancyId === id && r.action === request.action);
+    if (!filed || filed.status === 'refused') {
+      const plan = planResolution(row.facts as DiscrepancyFacts, row.status, request.action, request.reason);
+      if (plan.type === 'refuse') throw new ApiError(plan.status, plan.code, plan.message, plan.field);
+      const owner = row.tillId ?? this.deps.tillId;
+      const outcome = await this.deps.days.requestResolution({
+        date: row.date, discrepancyId: id, action: request.action, tillId: owner, reason: request.reason, facts: row.facts, requestedBy: principal.id, requestedFrom: this.deps.tillId,
+      });
+      if (outcome === 'closed') {
+        const closed = await this.deps.days.closed(row.date);
+        throw closedBy(row.date, closed?.closedFrom ?? '?', closed?.closedBy ?? '?');
+      }
+    }
+    if ((row.tillId ?? this.deps.tillId) === this.deps.tillId) await this.deps.carryOutOwn?.();
+    return this.day(row.date);
+  }
+
   async close(date: string, request: CloseDayRequest, principal: Principal): Promise<StoreDayView> {
     const already = await this.deps.days.closed(date);
     if (already) throw closedBy(already.date, already.closedFrom, already.closedBy);
@@ -101,8 +132,10 @@ export class StoreReconciliation {
     const open = view.discrepancies.filter((d) => d.status === 'open').length;
     // A till that has not pushed everything yet may hold sales of this day: the manager sees which.
     const awaited = view.tills.filter((t) => t.pending > 0).map((t) => t.tillId);
-    if ((view.result !== 'balanced' || open > 0 || awaited.length > 0) && !request.acknowledgeUnbalanced) {
-      throw new ApiError(409, 'DAY_NOT_BALANCED', `${date} 全店未对平（${view.message}${open ? `；${open} 条差异未处理` : ''}${awaited.length ? `；等待收银台 ${awaited.join('、')} 上传账本` : ''}）`, 'acknowledgeUnbalanced');
+    // A resolution filed but not yet carried out: closing now means it is never carried out.
+    const resolving = [...new Set(view.discrepancies.filter((d) => d.request?.status === 'pending').map((d) => d.request!.tillId))];
+    if ((view.result !== 'balanced' || open > 0 || awaited.length > 0 || resolving.length > 0) && !request.acknowledgeUnbalanced) {
+      throw new ApiError(409, 'DAY_NOT_BALANCED', `${date} 全店未对平（${view.message}${open ? `；${open} 条差异未处理` : ''}${awaited.length ? `；等待收银台 ${awaited.join('、')} 上传账本` : ''}${resolving.length ? `；等待收银台 ${resolving.join('、')} 执行差异处理` : ''}）`, 'acknowledgeUnbalanced');
     }
     const won = await this.deps.days.close({
       date, closedBy: principal.id, closedFrom: this.deps.tillId, result: view.result, acknowledged: request.acknowledgeUnbalanced,
@@ -116,8 +149,8 @@ export class StoreReconciliation {
   }
 
   async day(date: string): Promise<StoreDayView> {
-    const [closed, check, discrepancies, tills, { facts }] = await Promise.all([
-      this.deps.days.closed(date), this.deps.days.lastCheck(date), this.deps.days.discrepancies(date), this.deps.days.tills(), this.facts(date),
+    const [closed, check, discrepancies, tills, { facts }, requests] = await Promise.all([
+      this.deps.days.closed(date), this.deps.days.lastCheck(date), this.deps.days.discrepancies(date), this.deps.days.tills(), this.facts(date), this.deps.days.resolutions(date),
     ]);
     const ofDay = facts.filter((f) => f.day === date);
     const byTill = new Map<string, number>();
@@ -133,9 +166,20 @@ export class StoreReconciliation {
       // A closed day shows what it was closed with, for ever.
       totals: closed ? closed.totals as StoreDayView['totals'] : liveTotals,
       tills: closed ? closed.entries as StoreDayView['tills'] : tills.map((t) => ({ ...t, sales: byTill.get(t.tillId) ?? 0 })),
-      discrepancies: discrepancies.map((d) => ({ id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: (d.facts as { cause?: string }).cause ?? '' })),
+      discrepancies: discrepancies.map((d) => {
+        // The latest request for it (a refused one may be followed by another action).
+        const r = requests.filter((q) => q.discrepancyId === d.id).at(-1);
+        return { id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: (d.facts as { cause?: string }).cause ?? '', request: r ? requestView(r) : null };
+      }),
     };
   }
+}
+
+function requestView(r: ResolutionRequest): NonNullable<StoreDayView['discrepancies'][number]['request']> {
+  const detail = (r.result as { detail?: string } | null)?.detail ?? '';
+  const message = r.status === 'pending' ? `等待收银台 ${r.tillId}${r.attempts > 0 ? `（已尝试 ${r.attempts} 次：${r.note}）` : ''}`
+    : r.status === 'done' ? `收银台 ${r.tillId} 已处理：${detail}` : `收银台 ${r.tillId} 未执行：${r.note}`;
+  return { action: r.action, tillId: r.tillId, status: r.status, requestedBy: r.requestedBy, requestedFrom: r.requestedFrom, requestedAt: r.requestedAt, attempts: r.attempts, message, doneAt: r.doneAt };
 }
 
 function closedBy(date: string, till: string, by: string): ApiError {

@@ -9,6 +9,7 @@ import { Resolver } from './resolve';
 import { ReconcileService } from './service';
 
 export interface Reconciliation {
+  readonly recon: ReconStore;
   readonly service: ReconcileService;
   readonly resolver: Resolver;
   readonly exports: ReconcileExports;
@@ -25,5 +26,5 @@ export function reconciliationFor(runtime: Runtime, now: () => Date = () => new 
   });
   const exports = new ReconcileExports(service, recon, { code: identity.fixmedinsCode, name: identity.fixmedinsName }, now,
     (date) => reportDay(runtime.reports.store, date), (date) => inventoryDay(runtime.inventory, date));
-  return { service, resolver, exports };
+  return { recon, service, resolver, exports };
 }

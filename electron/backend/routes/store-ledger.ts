@@ -3,24 +3,39 @@
 import { z } from 'zod';
 import { DateText } from '../../../core/contracts/common';
 import { StoreDayView } from '../../../core/contracts/ledger';
-import { CloseDayRequest } from '../../../core/contracts/reconciliation';
+import { CloseDayRequest, ResolveRequest } from '../../../core/contracts/reconciliation';
+import { DISCREPANCY_ID } from '../../../core/reconcile/discrepancy';
 import { StoreDays } from '../../../native/ledger/pg-store-days';
 import { ApiError } from '../http/errors';
 import { route } from '../http/routes';
+import { RemoteResolutions } from '../ledger/remote-resolve';
 import { StoreReconciliation } from '../ledger/store-recon';
+import { reconciliationFor, type Reconciliation } from '../reconcile/compose';
 import { type Runtime } from '../runtime';
 
 const MANAGER = ['manager'] as const;
 const DayParam = z.object({ date: DateText }).strict();
+const DiscrepancyParam = z.object({ id: z.string().regex(DISCREPANCY_ID, 'id: a discrepancy id such as 20260601.centre_only.centre-S1') }).strict();
 const TAG = 'store ledger';
 
-export function storeLedgerRoutes(runtime: Runtime, now: () => Date = () => new Date()) {
+export function storeLedgerRoutes(runtime: Runtime, now: () => Date = () => new Date(), reconciliation?: Reconciliation) {
   let recon: StoreReconciliation | null = null;
+  // This till's side of resolutions filed in the ledger for it: carried out at each ledger sync.
+  const pgLedger = runtime.ledger?.ledger;
+  const remote = pgLedger ? (() => {
+    const own = reconciliation ?? reconciliationFor(runtime, now);
+    const r = new RemoteResolutions({
+      days: new StoreDays(pgLedger, runtime.identity.fixmedinsCode), tillId: runtime.ledger!.tillId, recon: own.recon, resolver: own.resolver, now, log: (line) => console.log(line),
+    });
+    runtime.ledger!.onSync(() => r.carryOut());
+    return r;
+  })() : null;
   const service = (): StoreReconciliation => {
     const pg = runtime.ledger?.ledger;
     if (!pg) throw new ApiError(409, 'NO_LEDGER', '本收银台没有配置门店账本（中心连接 → 门店账本 ledgerUrl），请使用本机对账', 'ledgerUrl');
     recon ??= new StoreReconciliation({
       days: new StoreDays(pg, runtime.identity.fixmedinsCode), centre: runtime.centre, tillId: runtime.ledger!.tillId, areaCode: runtime.identity.mdtrtareaAdmvs, now,
+      carryOutOwn: () => remote?.carryOut() ?? Promise.resolve(),
     });
     return recon;
   };
@@ -36,6 +51,11 @@ export function storeLedgerRoutes(runtime: Runtime, now: () => Date = () => new 
     route({
       method: 'POST', path: '/api/store-ledger/days/:date/close', tag: TAG, summary: 'Close the store day (only one close per store and day wins, from whichever till)', roles: MANAGER,
       params: DayParam, body: CloseDayRequest, response: StoreDayView, handler: async ({ params, body, principal }) => service().close(params.date, body, principal!),
+    }),
+    route({
+      method: 'POST', path: '/api/store-ledger/discrepancies/:id/resolve', tag: TAG,
+      summary: "Resolve a store-level discrepancy from any till: filed in the ledger for the till that owns it (once per discrepancy and action), carried out by that till at its next sync; the day view shows 等待收银台 Tn, then the result. A closed day takes none",
+      roles: MANAGER, params: DiscrepancyParam, body: ResolveRequest, response: StoreDayView, handler: async ({ params, body, principal }) => service().resolve(params.id, body, principal!),
     }),
   ];
 }

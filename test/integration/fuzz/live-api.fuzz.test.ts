@@ -75,6 +75,7 @@ function targets(): Record<string, Target> {
     // Without a ledger these answer a clear 4xx naming the setting; the fuzz checks no input makes them fail otherwise.
     'POST /api/store-ledger/days/{date}/check': { token: manager, params: { date: yesterday() } },
     'POST /api/store-ledger/days/{date}/close': { token: manager, params: { date: yesterday() }, body: { acknowledgeUnbalanced: false, note: '' } },
+    'POST /api/store-ledger/discrepancies/{id}/resolve': { token: manager, params: { id: `${yesterday().replace(/-/g, '')}.centre_only.centre-S0000` }, body: { action: 'record_locally', reason: '' } },
     'POST /api/reconciliation/discrepancies/{id}/resolve': { token: manager, params: { id: `${yesterday().replace(/-/g, '')}.centre_only.centre-S0000` }, body: { action: 'write_off', reason: '模糊测试核销' } },
   };
 }
