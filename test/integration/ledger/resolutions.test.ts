@@ -12,9 +12,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
+import { settleInputFromBasket } from '../../../core/centre/build';
+import { createCentreClient } from '../../../core/centre/client';
+import { msgidGenerator } from '../../../core/centre/msgid';
+import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../../core/centre/training';
+import { HttpJsonTransport } from '../../../native/centre/http-transport';
 import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
 import { startPostgres, type TestPostgres } from '../../support/postgres';
 import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
+import { paperRx } from '../../support/paper-rx';
+import { PERSONS } from '../../crash/pos';
 import { ledgerQuery, Pos, sellOne, tillDataDir, waitFor } from './support';
 
 let server: TestPostgres;
@@ -53,7 +60,22 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   const pos = { T1: await launch('T1', dirs.T1), T2: await launch('T2', dirs.T2) };
   const today = businessDate(new Date());
 
-  expect((await sellOne(pos.T1, 1)).state).toBe('settled');
+  // T1 sells to the Nanchang person (so the store deals with that group); another system books a
+  // settlement at the centre for the same person under a msgid no till of this store issued.
+  let n = 7;
+  const own = await pos.T1.identify(PERSONS[0], false);
+  await pos.T1.fill(own.id, PERSONS[0], (k) => { n = (n * 1103515245 + 12345) % 2147483648; return n % k; });
+  expect((await pos.T1.settle(own.id, { acceptSelfPay: true })).body.state).toBe('settled');
+  const elsewhere = createCentreClient({
+    transport: new HttpJsonTransport({ url: sandbox.endpoint, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 }), identity: TRAINING_IDENTITY,
+    clock: () => new Date(), terminal: TRAINING_TERMINAL, nextMsgid: msgidGenerator(`${TRAINING_IDENTITY.fixmedinsCode}`, () => new Date()),
+  });
+  const foreignMsgid = `${TRAINING_IDENTITY.fixmedinsCode}${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}0999`;
+  const foreign = await elsewhere.settle(settleInputFromBasket({
+    psnNo: 'PSN36010002', certType: '02', certNo: PERSONS[0].idNumber, insutype: '310', saleTime: new Date(), useAccount: true, rx: paperRx(null),
+    lines: [{ medListCodg: 'TRAIN-D-A01', medinsListCodg: 'OTHER-POS', qty: '1', price: '7.50' }],
+  }), { msgid: foreignMsgid, insuplcAdmdvs: '360100' });
+  expect(foreign.kind).toBe('ok');
   // T2: the centre books it, the reply is lost; the reversal the sync engine tries next fails too.
   sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2102'] });
   const lost = await sellOne(pos.T2, 2);
@@ -71,6 +93,8 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   expect(checked.result).toBe('unbalanced');
   const found = checked.discrepancies.find((d: any) => d.kind === 'centre_only' && d.msgid === msgid);
   expect(found).toMatchObject({ tillId: 'T2', status: 'open', request: null });
+  const notOurs = checked.discrepancies.find((d: any) => d.kind === 'centre_only' && d.msgid === foreignMsgid);
+  expect(notOurs).toMatchObject({ tillId: null, status: 'open' });
 
   // T2 switched off; the manager resolves from T1's seat.
   await procs.get('T2')!.stop('SIGTERM');
@@ -94,6 +118,9 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   const refusedClose = await pos.T1.call('POST', `/api/store-ledger/days/${today}/close`, { token: pos.T1.manager, body: {} });
   expect(refusedClose.status).toBe(409);
   expect(refusedClose.body.message).toContain('等待收银台 T2 执行差异处理');
+  // A switched-off till delays only what needs it: a discrepancy no till owns is carried out by the seat it is resolved from, at once.
+  const mine = await pos.T1.call('POST', `/api/store-ledger/discrepancies/${notOurs.id}/resolve`, { token: pos.T1.manager, body: { action: 'record_locally' } });
+  expect(mine.body.discrepancies.find((d: any) => d.id === notOurs.id)).toMatchObject({ status: 'resolved', request: { tillId: 'T1', status: 'done', message: expect.stringContaining('收银台 T1 已处理：已按中心记录补记') } });
   const queriesBefore = sandbox.stats().byInfno['5203'] ?? 0;
 
   // T2 back: it carries the request out at its next ledger sync, through its own resolver.
@@ -133,5 +160,5 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   const late = await resolve(pos.T1, 'reverse_at_centre');
   expect(late.status).toBe(409);
   expect(late.body.error).toBe('DAY_CLOSED');
-  expect((await ledgerQuery(url, 'SELECT 1 FROM ledger_resolution')).length).toBe(1);
+  expect((await ledgerQuery(url, 'SELECT 1 FROM ledger_resolution')).length).toBe(2);
 }, 240_000);
