@@ -2,6 +2,10 @@
 // tills pushed — sales, the centre-confirmed total, the provisional fund/account money at risk
 // (sold offline, not yet confirmed by the centre), what tills still have to push, open
 // discrepancies, whether the day is closed and how. One aggregate query, by index.
+//
+// Every store registered in the ledger (ledger_store) is expected on every day of the range: a
+// store that sold nothing, or whose tills pushed nothing that day, is a row with zeros and
+// hasData false (shown as 无数据), never missing from the table.
 import { type PgLedger } from './pg-ledger';
 
 export interface HeadOfficeDay {
@@ -19,11 +23,34 @@ export interface HeadOfficeDay {
   /** The result the day was closed with, or of its last check; null: never checked. */
   readonly result: string | null;
   readonly balanced: boolean;
+  /** False: nothing of this store for the day is in the ledger (no sale, check, close or discrepancy). */
+  readonly hasData: boolean;
 }
 
-export async function headOfficeDays(ledger: PgLedger, from: string, to: string): Promise<HeadOfficeDay[]> {
+/** At most a year per query: the table is store × day. */
+export const MAX_RANGE_DAYS = 366;
+
+export class HeadOfficeRangeError extends Error {}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Checks from..to (YYYY-MM-DD, from ≤ to, at most MAX_RANGE_DAYS days); the message names the field. */
+export function checkRange(from: string, to: string): void {
+  if (!DAY.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`))) throw new HeadOfficeRangeError('from: YYYY-MM-DD');
+  if (!DAY.test(to) || Number.isNaN(Date.parse(`${to}T00:00:00Z`))) throw new HeadOfficeRangeError('to: YYYY-MM-DD');
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+  if (days < 1) throw new HeadOfficeRangeError(`to: ${to} is before from ${from}`);
+  if (days > MAX_RANGE_DAYS) throw new HeadOfficeRangeError(`to: at most ${MAX_RANGE_DAYS} days from ${from}`);
+}
+
+export async function headOfficeDays(ledger: PgLedger, from: string, to: string, store?: string): Promise<HeadOfficeDay[]> {
+  checkRange(from, to);
   const rows = (await ledger.pool.query(`
-    WITH sales AS (
+    WITH grid AS (
+      SELECT st.fixmedins_code, st.name, d::date AS date
+      FROM ledger_store st CROSS JOIN generate_series($1::date, $2::date, interval '1 day') AS d
+      WHERE $3::text IS NULL OR st.fixmedins_code = $3),
+    sales AS (
       SELECT fixmedins_code, sale_day AS date, count(*) AS sales,
         coalesce(sum(centre_medfee) FILTER (WHERE outbox_state = 'confirmed'), 0)::numeric(14,2) AS confirmed_medfee,
         coalesce(sum(prov_fund + prov_account) FILTER (WHERE live), 0)::numeric(14,2) AS at_risk
@@ -31,17 +58,20 @@ export async function headOfficeDays(ledger: PgLedger, from: string, to: string)
     pending AS (SELECT fixmedins_code, sum(pending) AS unsynced FROM ledger_till GROUP BY 1),
     open AS (SELECT fixmedins_code, date, count(*) AS n FROM ledger_discrepancy WHERE status = 'open' AND date BETWEEN $1 AND $2 GROUP BY 1, 2),
     checks AS (SELECT DISTINCT ON (fixmedins_code, date) fixmedins_code, date, result FROM ledger_check WHERE date BETWEEN $1 AND $2 ORDER BY fixmedins_code, date, id DESC)
-    SELECT st.fixmedins_code, st.name, s.date, s.sales, s.confirmed_medfee::text AS confirmed_medfee, s.at_risk::text AS at_risk,
-      coalesce(p.unsynced, 0) AS unsynced, coalesce(o.n, 0) AS open_n, c.date IS NOT NULL AS closed, coalesce(c.result, k.result) AS result
-    FROM sales s JOIN ledger_store st USING (fixmedins_code)
+    SELECT g.fixmedins_code, g.name, g.date, coalesce(s.sales, 0) AS sales,
+      coalesce(s.confirmed_medfee, 0)::numeric(14,2)::text AS confirmed_medfee, coalesce(s.at_risk, 0)::numeric(14,2)::text AS at_risk,
+      coalesce(p.unsynced, 0) AS unsynced, coalesce(o.n, 0) AS open_n, c.date IS NOT NULL AS closed, coalesce(c.result, k.result) AS result,
+      (s.sales IS NOT NULL OR c.date IS NOT NULL OR k.date IS NOT NULL OR o.n IS NOT NULL) AS has_data
+    FROM grid g
+      LEFT JOIN sales s USING (fixmedins_code, date)
       LEFT JOIN pending p USING (fixmedins_code)
       LEFT JOIN open o USING (fixmedins_code, date)
       LEFT JOIN ledger_day_close c USING (fixmedins_code, date)
       LEFT JOIN checks k USING (fixmedins_code, date)
-    ORDER BY s.date, st.fixmedins_code`, [from, to])).rows;
+    ORDER BY g.date, g.fixmedins_code`, [from, to, store ?? null])).rows;
   return rows.map((r) => ({
     fixmedinsCode: r.fixmedins_code, storeName: r.name, date: r.date, sales: Number(r.sales), confirmedMedfee: r.confirmed_medfee,
     provisionalAtRisk: r.at_risk, unsynced: Number(r.unsynced), openDiscrepancies: Number(r.open_n), closed: r.closed, result: r.result,
-    balanced: r.result === 'balanced' && Number(r.open_n) === 0,
+    balanced: r.result === 'balanced' && Number(r.open_n) === 0, hasData: r.has_data,
   }));
 }
