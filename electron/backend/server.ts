@@ -12,6 +12,7 @@ import { openApiDocument, registerRoutes, type RouteSpec } from './http/routes';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
 import { reconciliationRoutes } from './routes/reconciliation';
+import { headOfficeRoutes } from './routes/head-office';
 import { storeLedgerRoutes } from './routes/store-ledger';
 import { systemRoutes } from './routes/system';
 import { catalogueRoutes } from './routes/catalogue';
@@ -68,6 +69,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime),
     storeLedgerRoutes(deps.runtime),
+    headOfficeRoutes(deps.runtime),
     traceRoutes(deps.runtime),
     catalogueRoutes(deps.runtime),
     inventoryRoutes(deps.runtime),

@@ -75,3 +75,61 @@ export async function headOfficeDays(ledger: PgLedger, from: string, to: string,
     balanced: r.result === 'balanced' && Number(r.open_n) === 0, hasData: r.has_data,
   }));
 }
+
+/** The chain's (or the single store's) name as the ledger was created with. */
+export async function ledgerName(ledger: PgLedger): Promise<string> {
+  return (await ledger.pool.query<{ name: string }>('SELECT name FROM ledger_meta WHERE id = 1')).rows[0]?.name ?? '';
+}
+
+export interface HeadOfficeStoreDay {
+  readonly row: HeadOfficeDay;
+  readonly checks: Array<{ id: number; at: string; by: string; fromTill: string; result: string; message: string }>;
+  readonly closed: { at: string; by: string; fromTill: string; result: string; acknowledged: boolean } | null;
+  readonly discrepancies: Array<{ id: string; kind: string; tillId: string | null; saleId: string | null; msgid: string | null; status: 'open' | 'resolved' }>;
+  readonly tills: Array<{ tillId: string; pending: number; lastPushAt: string | null; sales: number }>;
+  readonly unsyncedSales: Array<{ tillId: string; saleId: string | null; msgid: string; state: string; fund: string; account: string; total: string }>;
+}
+
+/** One store's day in detail; null when the store is not in the ledger. */
+export async function headOfficeStoreDay(ledger: PgLedger, code: string, date: string): Promise<HeadOfficeStoreDay | null> {
+  const [row] = await headOfficeDays(ledger, date, date, code);
+  if (!row) return null;
+  const q = ledger.pool;
+  const [checks, closed, discrepancies, tills, unsynced] = await Promise.all([
+    q.query('SELECT id, at, by_whom, from_till, result, message FROM ledger_check WHERE fixmedins_code = $1 AND date = $2 ORDER BY id DESC', [code, date]),
+    q.query('SELECT closed_at, closed_by, closed_from, result, acknowledged FROM ledger_day_close WHERE fixmedins_code = $1 AND date = $2', [code, date]),
+    q.query('SELECT id, kind, till_id, sale_id, msgid, status FROM ledger_discrepancy WHERE fixmedins_code = $1 AND date = $2 ORDER BY status, till_id, id', [code, date]),
+    q.query(`SELECT t.till_id, t.pending, t.last_push_at, (SELECT count(*) FROM ledger_settlement s WHERE s.fixmedins_code = t.fixmedins_code AND s.till_id = t.till_id AND s.sale_day = $2) AS sales
+      FROM ledger_till t WHERE t.fixmedins_code = $1 ORDER BY t.till_id`, [code, date]),
+    q.query(`SELECT till_id, sale_id, msgid, outbox_state, prov_fund::text AS fund, prov_account::text AS account, prov_total::text AS total
+      FROM ledger_settlement WHERE fixmedins_code = $1 AND sale_day = $2 AND live ORDER BY till_id, settlement_id`, [code, date]),
+  ]);
+  const c = closed.rows[0];
+  return {
+    row,
+    checks: checks.rows.map((r) => ({ id: Number(r.id), at: (r.at as Date).toISOString(), by: r.by_whom, fromTill: r.from_till, result: r.result, message: r.message })),
+    closed: c ? { at: (c.closed_at as Date).toISOString(), by: c.closed_by, fromTill: c.closed_from, result: c.result, acknowledged: c.acknowledged } : null,
+    discrepancies: discrepancies.rows.map((r) => ({ id: r.id, kind: r.kind, tillId: r.till_id, saleId: r.sale_id, msgid: r.msgid, status: r.status })),
+    tills: tills.rows.map((r) => ({ tillId: r.till_id, pending: Number(r.pending), lastPushAt: r.last_push_at ? (r.last_push_at as Date).toISOString() : null, sales: Number(r.sales) })),
+    unsyncedSales: unsynced.rows.map((r) => ({ tillId: r.till_id, saleId: r.sale_id, msgid: r.msgid, state: r.outbox_state, fund: r.fund, account: r.account, total: r.total })),
+  };
+}
+
+export interface HeadOfficeDiscrepancy {
+  readonly fixmedinsCode: string;
+  readonly storeName: string;
+  readonly date: string;
+  readonly kind: string;
+  readonly tillId: string | null;
+  readonly saleId: string | null;
+  readonly msgid: string | null;
+  readonly status: 'open' | 'resolved';
+}
+
+/** Every store's discrepancies of a range (for the export), naming till and sale. */
+export async function headOfficeDiscrepancies(ledger: PgLedger, from: string, to: string): Promise<HeadOfficeDiscrepancy[]> {
+  checkRange(from, to);
+  const rows = (await ledger.pool.query(`SELECT d.fixmedins_code, st.name, d.date, d.kind, d.till_id, d.sale_id, d.msgid, d.status
+    FROM ledger_discrepancy d JOIN ledger_store st USING (fixmedins_code) WHERE d.date BETWEEN $1 AND $2 ORDER BY d.date, d.fixmedins_code, d.till_id, d.id`, [from, to])).rows;
+  return rows.map((r) => ({ fixmedinsCode: r.fixmedins_code, storeName: r.name, date: r.date, kind: r.kind, tillId: r.till_id, saleId: r.sale_id, msgid: r.msgid, status: r.status }));
+}
