@@ -15,7 +15,7 @@ import { SANDBOX_SIGNING_KEY_ID, TRAINING_PRIVATE_KEY_PEM } from '../../../nativ
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { startPostgres, type TestPostgres } from '../../support/postgres';
 import { settlementFact } from './chain';
-import { ledgerQuery, Pos, tillDataDir } from './support';
+import { ledgerQuery, Pos, tillDataDir, waitFor } from './support';
 
 let server: TestPostgres;
 let sandbox: RunningSandbox;
@@ -131,6 +131,19 @@ it('head office sees every store\'s day, drills into one, exports the range and 
     ['policy_package', 'H36010200002', ['H36010200002/T1 refused']],
   ]);
   expect(list.body.publications[1].tills[0].message).toBe('policy package: not a package');
+
+  // A real till of store B joins: at its next sync it applies the mapping, refuses the package it cannot
+  // import, and head office sees both answers.
+  const tillB = await startTestBackend({ dataDir: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T2', institution: { code: B.fixmedinsCode, name: B.fixmedinsName, areaCode: '360102' } }) });
+  running.push(tillB);
+  const answered = await waitFor('till B/T2 answered both', async () => {
+    const pubs = (await get('/api/head-office/publications')).body.publications as any[];
+    const mine = pubs.map((p) => p.tills.find((x: any) => x.fixmedinsCode === B.fixmedinsCode && x.tillId === 'T2'));
+    return mine.every((x) => x && x.state !== 'waiting') ? mine : null;
+  });
+  expect(answered.map((x: any) => x.state)).toEqual(['applied', 'refused']);
+  expect(answered[0].message).toBe('sku 6909999999999 → TRAIN-D-A01');
+  expect(tillB.runtime.sales.mappings().find((m) => m.sku === '6909999999999')).toMatchObject({ catalogueCode: 'TRAIN-D-A01' });
 
   // Cashiers and managers are refused every head-office route.
   const routes = [`/api/head-office/days?date=${DAY}`, `/api/head-office/stores/${A.fixmedinsCode}/days/${DAY}`, `/api/head-office/export?from=${DAY}&to=${DAY}`, '/api/head-office/publications'];
