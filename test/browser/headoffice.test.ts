@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { initChainLedger, PgLedger } from '../../native/ledger/pg-ledger';
+import { signPackage } from '../../native/policy-update/signed-package';
+import { SANDBOX_SIGNING_KEY_ID, TRAINING_PRIVATE_KEY_PEM } from '../../native/sandbox/training-signing-key';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 import { settlementFact } from '../integration/ledger/chain';
 import { ledgerQuery } from '../integration/ledger/support';
@@ -36,7 +38,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => { await app?.close(); await server?.destroy(); });
 
-test('head office signs in, sees both stores\' day, drills into one, exports the range and publishes a mapping', async () => {
+test('head office signs in, sees both stores\' day, drills into one, exports the range, publishes a mapping and a policy package', async () => {
   const page = await app.newPage();
   await signIn(page, 'headoffice');
   expect(new URL(page.url()).hash).toBe('#/head-office/days');
@@ -73,8 +75,16 @@ test('head office signs in, sees both stores\' day, drills into one, exports the
   await page.getByTestId('ho-publish-mapping').click();
   await expectText(page, 'ho-publication-list', `${A.fixmedinsCode}/T1 待同步`);
   await expectText(page, 'ho-publication-list', `${B.fixmedinsCode}/T1 待同步`);
+  // A policy package file: an unsigned one is refused with the backend's reason, a signed one is published.
+  await page.getByTestId('ho-policy-file').setInputFiles({ name: 'unsigned.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ package: { id: 'x' } })) });
+  await page.getByTestId('ho-publish-policy').click();
+  await expectText(page, 'ho-publish-error', 'not published');
+  const signed = signPackage({ id: 'demo' }, TRAINING_PRIVATE_KEY_PEM, SANDBOX_SIGNING_KEY_ID);
+  await page.getByTestId('ho-policy-file').setInputFiles({ name: 'signed.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(signed)) });
+  await page.getByTestId('ho-publish-policy').click();
+  await expectText(page, 'ho-publication-list', '政策包');
   const listed = (await app.api('headoffice', 'GET', '/api/head-office/publications')).body.publications;
-  expect(listed).toEqual([expect.objectContaining({ kind: 'sku_mapping', scope: null, publishedBy: '总部' })]);
+  expect(listed.map((p: any) => [p.kind, p.scope, p.publishedBy])).toEqual([['sku_mapping', null, '总部'], ['policy_package', null, '总部']]);
   await shot(page, 'headoffice-publications');
   expect(page.errors()).toEqual([]);
   await page.context().close();
