@@ -1,8 +1,8 @@
 // The 总部 (headoffice) workspace in headless Chromium against a real serve process on a chain's
-// ledger (real PostgreSQL): the day table shows both stores (and 无数据 for a store with nothing),
-// the drill-down names till and sale, the range export downloads an xlsx, a mapping change is
-// published and listed as waiting for each till; a cashier has no such menu item and is refused
-// the page; without a ledger the page says 未配置账本.
+// ledger (real PostgreSQL): the day table shows both stores, the drill-down names till and sale,
+// the range export downloads an xlsx, a mapping change is published and listed as waiting for each
+// till, a policy package file is uploaded (unsigned: refused with the reason; signed: published); a
+// cashier has no such menu item and is refused the page; without a ledger the page says 未配置账本.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { initChainLedger, PgLedger } from '../../native/ledger/pg-ledger';
