@@ -10,9 +10,10 @@ export const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }, 'not a real calendar date');
 
-export const Role = z.enum(['cashier', 'manager', 'technician']);
+/** headoffice (总部): a chain's head office, over the store ledger (every store's days, publications). */
+export const Role = z.enum(['cashier', 'manager', 'technician', 'headoffice']);
 export type Role = z.infer<typeof Role>;
-export const ROLE_LABELS: Record<Role, string> = { cashier: '收银员', manager: '店长', technician: '技术员' };
+export const ROLE_LABELS: Record<Role, string> = { cashier: '收银员', manager: '店长', technician: '技术员', headoffice: '总部' };
 
 export const ErrorResponse = z.object({
   error: z.string(),

@@ -13,6 +13,7 @@ import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
 import { reconciliationFor } from './reconcile/compose';
 import { reconciliationRoutes } from './routes/reconciliation';
+import { headOfficeRoutes } from './routes/head-office';
 import { storeLedgerRoutes } from './routes/store-ledger';
 import { systemRoutes } from './routes/system';
 import { catalogueRoutes } from './routes/catalogue';
@@ -71,6 +72,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime, reconciliation),
     storeLedgerRoutes(deps.runtime, undefined, reconciliation),
+    headOfficeRoutes(deps.runtime),
     traceRoutes(deps.runtime),
     catalogueRoutes(deps.runtime),
     inventoryRoutes(deps.runtime),

@@ -21,6 +21,7 @@ export const TRAINING_OPERATORS = [
   { operatorId: '1001', name: '收银员', role: 'cashier', pin: '1111' },
   { operatorId: '2001', name: '店长', role: 'manager', pin: '2222' },
   { operatorId: '3001', name: '技术员', role: 'technician', pin: '3333' },
+  { operatorId: '4001', name: '总部', role: 'headoffice', pin: '4444' },
 ] as const;
 
 export function openStore(dataDir: string): Store {

@@ -6,7 +6,7 @@
 //   acks --url URL                  each publication with the tills that applied it, refused it, or have not yet
 // Exit 2 on bad arguments (naming the argument), 1 when the ledger refuses or cannot be reached.
 import { LedgerSetupError } from '../../core/ledger/port';
-import { headOfficeDays } from '../../native/ledger/pg-headoffice';
+import { checkRange, HeadOfficeRangeError, headOfficeDays } from '../../native/ledger/pg-headoffice';
 import { initChainLedger, PgLedger } from '../../native/ledger/pg-ledger';
 import { readFileSync } from 'node:fs';
 import { publicationStatus, publish, PublishError } from '../../native/ledger/pg-publish';
@@ -36,6 +36,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const to = values.to as string | undefined;
     if (!from || !DAY.test(from)) throw new UsageError('--from: YYYY-MM-DD');
     if (!to || !DAY.test(to)) throw new UsageError('--to: YYYY-MM-DD');
+    try { checkRange(from, to); } catch (error) { if (error instanceof HeadOfficeRangeError) throw new UsageError(`--${error.message}`); throw error; }
     const ledger = new PgLedger({ url });
     try {
       for (const row of await headOfficeDays(ledger, from, to)) console.log(JSON.stringify(row));

@@ -9,6 +9,7 @@ import { createInventoryUploadTables } from '../trace-report/inventory-schema';
 import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
+import { addHeadOfficeRole } from './headoffice-role-schema';
 import { createTillLedgerTables } from '../ledger/till-schema';
 
 export const storeMigrations: Migration[] = [
@@ -143,5 +144,15 @@ export const storeMigrations: Migration[] = [
     name: 'inventory uploads (3501–3504, 3507) under the POS\'s key, their log and calls',
     // Defined in native/trace-report/inventory-schema.ts next to the code that uses it.
     up: (db) => createInventoryUploadTables(db),
+  },
+  // 13 and 14 are assigned to other branches. PLACEHOLDERS so this branch's numbering has no gap:
+  // at merge they are replaced by those branches' real migrations (and these two entries dropped).
+  { version: 13, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  { version: 14, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  {
+    version: 15,
+    name: 'operators: the 总部 (headoffice) role',
+    // Defined in native/store/headoffice-role-schema.ts next to the code that uses it.
+    up: (db) => addHeadOfficeRole(db),
   },
 ];

@@ -12,6 +12,9 @@ import {
 import { ErrorResponse } from '../../core/contracts/common';
 import { HealthResponse } from '../../core/contracts/health';
 import {
+  HeadOfficeDaysView, HeadOfficeStoreDay, PublicationsView, Published, type PublishMappingRequest,
+} from '../../core/contracts/headoffice';
+import {
   DayChart, DaySummary, DayView, Discrepancy, MonthChart, RangeView, type ResolutionAction,
 } from '../../core/contracts/reconciliation';
 import { StatusView } from '../../core/contracts/status';
@@ -238,6 +241,20 @@ export const api = {
     const response = await send('GET', '/api/reconciliation/export', { query: { from, to, format } }, '*/*');
     const disposition = response.headers.get('content-disposition') ?? '';
     const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `reconciliation-${from}_${to}.${format}`;
+    return { name, blob: await response.blob() };
+  },
+
+  // ── head office (总部) ─────────────────────────────────────────────────────────────────────
+  headOfficeDays: (date: string) => call('GET', '/api/head-office/days', HeadOfficeDaysView, { query: { date } }),
+  headOfficeStoreDay: (code: string, date: string) => call('GET', `/api/head-office/stores/${enc(code)}/days/${enc(date)}`, HeadOfficeStoreDay),
+  publications: () => call('GET', '/api/head-office/publications', PublicationsView),
+  publishMapping: (body: { sku: string; catalogueCode: string; note?: string; scope: string | null }) =>
+    call('POST', '/api/head-office/publications/mapping', Published, { body: body satisfies Partial<PublishMappingRequest>, idempotent: true }),
+  /** The signed package file's text as chosen; the backend verifies it before storing anything. */
+  publishPolicy: (packageText: string, scope: string | null) => call('POST', '/api/head-office/publications/policy', Published, { body: { packageText, scope }, idempotent: true }),
+  async headOfficeExport(from: string, to: string): Promise<{ name: string; blob: Blob }> {
+    const response = await send('GET', '/api/head-office/export', { query: { from, to } }, '*/*');
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `headoffice-${from}_${to}.xlsx`;
     return { name, blob: await response.blob() };
   },
 

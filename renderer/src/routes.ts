@@ -7,7 +7,8 @@ import { zh } from './strings';
 export type PageId =
   | 'checkout' | 'today'
   | 'sales' | 'dayClose' | 'discrepancies' | 'charts' | 'operators' | 'posTokens' | 'traceReports'
-  | 'reader' | 'mappings' | 'policies' | 'centre';
+  | 'reader' | 'mappings' | 'policies' | 'centre'
+  | 'headOffice';
 
 export interface PageSpec {
   readonly id: PageId;
@@ -31,6 +32,7 @@ export const PAGES: readonly PageSpec[] = [
   { id: 'mappings', path: '/technician/mappings', label: zh.nav.mappings, roles: ['technician'] },
   { id: 'policies', path: '/technician/policies', label: zh.nav.policies, roles: ['technician'] },
   { id: 'centre', path: '/technician/centre', label: zh.nav.centre, roles: ['technician'] },
+  { id: 'headOffice', path: '/head-office/days', label: zh.nav.headOffice, roles: ['headoffice'] },
 ];
 
 /** Pages not yet wired to an API the backend offers are left out of the menu (see docs/ui.md). */

@@ -8,7 +8,7 @@ import { route } from '../http/routes';
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 const OperatorParam = z.object({ id: OperatorId });
 
-const ANY_OPERATOR = ['cashier', 'manager', 'technician'] as const;
+const ANY_OPERATOR = ['cashier', 'manager', 'technician', 'headoffice'] as const;
 
 /**
  * `pinChangeEnforced`: outside training mode, an operator whose PIN someone else set signs in to a

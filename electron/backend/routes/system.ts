@@ -23,7 +23,7 @@ export function systemRoutes(deps: { mode: 'browser' | 'electron'; journal: Jour
     }),
     route({
       method: 'GET', path: '/api/events', tag: 'system', summary: 'Server-sent events: card, sync and online state (token may be passed as ?access_token=)',
-      roles: ['cashier', 'manager', 'technician'], raw: true,
+      roles: ['cashier', 'manager', 'technician', 'headoffice'], raw: true,
       response: z.string(), handler: async ({ reply }) => { streamEvents(deps.bus, reply); return ''; },
     }),
     route({

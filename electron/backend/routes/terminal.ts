@@ -41,7 +41,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
   const publishStatus = (): void => bus.publish('status', rt.status());
   return [
     route({
-      method: 'GET', path: '/api/status', tag: 'terminal', summary: 'Online/offline, sync queue, training mode, reader', roles: ANY,
+      method: 'GET', path: '/api/status', tag: 'terminal', summary: 'Online/offline, sync queue, training mode, reader', roles: [...ANY, 'headoffice'],
       response: StatusView, handler: async () => rt.status(),
     }),
     // ── training mode ──

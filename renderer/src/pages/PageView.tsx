@@ -9,6 +9,7 @@ import { Operators } from './manager/Operators';
 import { PosTokens } from './manager/PosTokens';
 import { SalesList } from './manager/SalesList';
 import { TraceReports } from './manager/TraceReports';
+import { HeadOffice } from './headoffice/HeadOffice';
 import { CentrePage } from './technician/CentrePage';
 import { MappingsPage } from './technician/MappingsPage';
 import { PoliciesPage } from './technician/PoliciesPage';
@@ -29,5 +30,6 @@ export function PageView({ id }: { id: PageId }): React.JSX.Element {
     case 'discrepancies': return <Discrepancies />;
     case 'charts': return <Charts />;
     case 'traceReports': return <TraceReports />;
+    case 'headOffice': return <HeadOffice />;
   }
 }

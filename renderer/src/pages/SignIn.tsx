@@ -9,7 +9,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { asApiError } from '../hooks/useLoad';
 import { zh } from '../strings';
 
-const ROLES: Role[] = ['cashier', 'manager', 'technician'];
+const ROLES: Role[] = ['cashier', 'manager', 'technician', 'headoffice'];
 const LAST_ROLE = 'ybjs.lastRole';
 
 function lastRole(): Role {

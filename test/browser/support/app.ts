@@ -12,6 +12,7 @@ export const OPERATORS = {
   cashier: { id: '1001', pin: '1111', label: '收银员' },
   manager: { id: '2001', pin: '2222', label: '店长' },
   technician: { id: '3001', pin: '3333', label: '技术员' },
+  headoffice: { id: '4001', pin: '4444', label: '总部' },
 } as const;
 export type RoleName = keyof typeof OPERATORS;
 
@@ -47,10 +48,10 @@ export function ensureRenderer(): void {
   built = true;
 }
 
-/** `dataDir`: a data folder prepared beforehand (e.g. configured for a real centre); a fresh one by default. */
-export async function startApp(options: { dataDir?: string } = {}): Promise<AppUnderTest> {
+/** `dataDir`: a data folder prepared beforehand (e.g. configured for a real centre); a fresh one by default. `args`: serve's flags (e.g. --ledger-url). */
+export async function startApp(options: { dataDir?: string; args?: string[] } = {}): Promise<AppUnderTest> {
   ensureRenderer();
-  const serve = await startServe([], {}, options.dataDir);
+  const serve = await startServe(options.args ?? [], {}, options.dataDir);
   const browser = await launchChromium();
   const tokens = new Map<RoleName, string>();
   const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {

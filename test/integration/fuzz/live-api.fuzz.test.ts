@@ -22,7 +22,7 @@ interface Target { token: () => string; params: Record<string, string>; body?: u
 
 let api: TestBackend;
 let db: Db;
-let tokens: Record<'cashier' | 'manager' | 'technician' | 'throwaway', string>;
+let tokens: Record<'cashier' | 'manager' | 'technician' | 'headoffice' | 'throwaway', string>;
 let openSale: string;
 let settledSale: string;
 let decoyTokenId: string;
@@ -76,6 +76,8 @@ function targets(): Record<string, Target> {
     'POST /api/store-ledger/days/{date}/check': { token: manager, params: { date: yesterday() } },
     'POST /api/store-ledger/days/{date}/close': { token: manager, params: { date: yesterday() }, body: { acknowledgeUnbalanced: false, note: '' } },
     'POST /api/store-ledger/discrepancies/{id}/resolve': { token: manager, params: { id: `${yesterday().replace(/-/g, '')}.centre_only.centre-S0000` }, body: { action: 'record_locally', reason: '' } },
+    'POST /api/head-office/publications/policy': { token: () => tokens.headoffice, params: {}, body: { packageText: '{"format":"ybjs-signed-policy-package/1"}', scope: null } },
+    'POST /api/head-office/publications/mapping': { token: () => tokens.headoffice, params: {}, body: { sku: '6901999999997', catalogueCode: 'TRAIN-D-A01', note: '模糊测试', scope: null } },
     'POST /api/reconciliation/discrepancies/{id}/resolve': { token: manager, params: { id: `${yesterday().replace(/-/g, '')}.centre_only.centre-S0000` }, body: { action: 'write_off', reason: '模糊测试核销' } },
   };
 }
@@ -147,7 +149,7 @@ beforeAll(async () => {
   api = await startTestBackend();
   db = api.runtime.store.db;
   const manager = await api.login('2001', '2222');
-  tokens = { cashier: await api.login('1001', '1111'), manager, technician: await api.login('3001', '3333'), throwaway: await api.login('1001', '1111') };
+  tokens = { cashier: await api.login('1001', '1111'), manager, technician: await api.login('3001', '3333'), headoffice: await api.login('4001', '4444'), throwaway: await api.login('1001', '1111') };
   const made = await api.call('POST', '/api/operators', { token: manager, body: { operatorId: '9001', name: '诱饵', role: 'cashier', pin: '9999' } });
   expect(made.status).toBe(201);
   decoyTokenId = (await api.call('POST', '/api/pos-tokens', { token: manager, body: { name: '诱饵POS' } })).body.id;

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { type z } from 'zod';
 import * as auth from '../../../core/contracts/auth';
 import * as checkout from '../../../core/contracts/checkout';
+import * as headoffice from '../../../core/contracts/headoffice';
 import * as reconciliation from '../../../core/contracts/reconciliation';
 import * as technician from '../../../core/contracts/technician';
 import { validationError } from '../../../electron/backend/http/errors';
@@ -15,7 +16,7 @@ import { hostileJson, mutationOf, type Path } from './mutate';
 const RUNS = 250;
 
 /** Request bodies and queries: the exports named …Request/…Query, and the bodies the technician PUTs. */
-const contractModules: Record<string, Record<string, unknown>> = { auth, checkout, reconciliation, technician };
+const contractModules: Record<string, Record<string, unknown>> = { auth, checkout, headoffice, reconciliation, technician };
 const BODY_SCHEMAS = new Set(['ReaderSettings', 'SkuMapping', 'CentreSettings', 'StoreSettings']);
 const requestSchemas = Object.entries(contractModules).flatMap(([file, mod]) => Object.entries(mod)
   .filter(([name, value]) => (/(Request|Query)$/.test(name) || BODY_SCHEMAS.has(name)) && typeof (value as z.ZodType)?.safeParse === 'function')
@@ -47,6 +48,10 @@ const EXAMPLES: Record<string, unknown[]> = {
   'technician.SkuMapping': [{ sku: '6901000000011', catalogueCode: 'TRAIN-D-A01', note: '培训' }],
   'technician.CatalogueDownloadRequest': [{}, { infnos: ['1301'], dictionaries: ['chrgitm_lv'] }],
   'technician.CentreSettings': [{ mode: 'http', url: 'http://127.0.0.1:17660/fsi/api/rsfComIfsService/callService', institutionCode: 'P42030200001', institutionName: '示例药店', areaCode: '420302', timeoutMs: 3000 }],
+  'headoffice.HeadOfficeDaysQuery': [{ date: '2026-12-01' }],
+  'headoffice.HeadOfficeExportQuery': [{ from: '2026-11-01', to: '2026-11-30' }],
+  'headoffice.PublishPolicyRequest': [{ packageText: '{"package":{},"signature":"AA=="}', scope: null }, { packageText: '{}', scope: 'H36010200001' }],
+  'headoffice.PublishMappingRequest': [{ sku: '6901000000011', catalogueCode: 'TRAIN-D-A01', note: '总部调整', scope: null }, { sku: '6901000000035', catalogueCode: 'TRAIN-D-B01', scope: 'H36010200002' }],
   'reconciliation.CloseDayRequest': [{ acknowledgeUnbalanced: true, note: '中心对账不平，已电话确认' }, {}],
   'reconciliation.ResolveRequest': [{ action: 'write_off', reason: '盘点差异核销' }, { action: 'reverse_at_centre' }],
   'reconciliation.DiscrepancyQuery': [{ date: '2026-11-23', status: 'open' }, { from: '2026-11-01', to: '2026-11-30' }],

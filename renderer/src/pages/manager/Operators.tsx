@@ -10,7 +10,7 @@ import { asApiError, useLoad } from '../../hooks/useLoad';
 import { zh } from '../../strings';
 
 type Operator = z.infer<typeof OperatorInfo>;
-const ROLES: Role[] = ['cashier', 'manager', 'technician'];
+const ROLES: Role[] = ['cashier', 'manager', 'technician', 'headoffice'];
 
 export function Operators(): React.JSX.Element {
   const operators = useLoad(() => api.operators());
