@@ -24,6 +24,16 @@ export interface IssuedMsgid {
   readonly state: MsgidState;
 }
 
+/** The last 4-digit sequence a lane may use in one second (9999 without lanes). */
+export function lastSequenceOf(lane?: number): number {
+  return lane === undefined ? MAX_SEQUENCE : lane * 1000 + 999;
+}
+
+/** Whether msgid state `a` comes after `b` (stamp first, then sequence). */
+export function msgidStateAfter(a: MsgidState, b: MsgidState): boolean {
+  return a.stamp > b.stamp || (a.stamp === b.stamp && a.seq > b.seq);
+}
+
 /**
  * The next msgid after `last`. The stamp never goes backwards (a clock stepped back keeps the last
  * stamp and counts on), and when a second's 9,999 sequences are used up it borrows the next second.
@@ -34,7 +44,7 @@ export function nextMsgid(fixmedinsCode: string, now: Date, last: MsgidState | n
   // Several tills of one pharmacy share its fixmedins_code: each counts in its own thousand
   // (lane 2: 2001…2999), so two tills can never issue the same msgid in the same second.
   const first = lane === undefined ? 1 : lane * 1000 + 1;
-  const lastOfRange = lane === undefined ? MAX_SEQUENCE : lane * 1000 + 999;
+  const lastOfRange = lastSequenceOf(lane);
   const clockStamp = formatCompact(now);
   let state: MsgidState;
   if (!last || clockStamp > last.stamp) state = { stamp: clockStamp, seq: first };

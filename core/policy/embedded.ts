@@ -17,6 +17,11 @@ const files: Record<string, unknown> = {
 
 let cache: readonly PolicyPackage[] | undefined;
 
+/** The embedded package files as shipped (not yet validated): what a start-up fingerprint is taken of. */
+export function embeddedPackageSources(): Readonly<Record<string, unknown>> {
+  return files;
+}
+
 /** The embedded packages, validated once (a bad embedded package is a build error, so this throws). */
 export function embeddedPackages(): readonly PolicyPackage[] {
   cache ??= Object.entries(files).map(([file, json]) => parsePolicyPackage(json, `core/policy/packages/${file}`));

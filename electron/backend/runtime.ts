@@ -14,7 +14,11 @@ import { CentreSettings } from '../../core/contracts/technician';
 import { SqliteSignInBook } from '../../native/centre/sign-in-store';
 import { centreConnection, sandboxOAuthFor, sandboxSecurityFor } from './centre-connection';
 import { zipFileCodec } from '../../native/centre/zip';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { PolicyStore } from '../../native/policy-store/store';
+import { embeddedPackageSources } from '../../core/policy/embedded';
+import { trainingCatalogue, trainingInstitutions } from '../../core/policy/reference';
 import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/updater';
 import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
 import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
@@ -96,7 +100,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const policy = new PolicyStore(store.db);
   const centreSettings = store.settings.get(terminalId, CENTRE_SETTINGS_KEY, CentreSettings);
   const training = !centreSettings || centreSettings.mode === 'sandbox';
-  policy.seedEmbedded();
 
   const connection = centreConnection(centreSettings, options.dataDir);
   let sandbox: RunningSandbox | null = null;
@@ -115,7 +118,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Training terminals (the in-process sandbox, or the training pharmacy talking to a standalone
   // `npm run sandbox`) get the made-up institutions, catalogue and SKUs (codes TRAIN-…) to practise with.
   const trainingData = identity.fixmedinsCode === TRAINING_IDENTITY.fixmedinsCode;
-  if (trainingData) policy.seedTrainingData();
+  seedOnce(store, policy, terminalId, trainingData);
   const ledgerUrl = options.ledgerUrl ?? centreSettings?.ledgerUrl ?? null;
   const tillId = options.tillId ?? centreSettings?.tillId ?? 'T1';
   // With a ledger the store has several tills sharing its code: each issues msgids in its own lane.
@@ -233,6 +236,25 @@ export const TRAINING_SKUS: ReadonlyArray<{ sku: string; catalogueCode: string }
   { sku: '6901000000073', catalogueCode: 'TRAIN-M-A01' },
   { sku: '6901000000080', catalogueCode: 'TRAIN-O-C01' },
 ];
+
+const SEEDED_KEY = 'startup.seededFingerprint';
+
+/**
+ * The embedded policy packages (and, on a training terminal, the training institutions and
+ * catalogue) are validated and imported only when what ships differs from what was imported last
+ * time: a restart with the same app skips the work (it was ~15% of a restart). The fingerprint is a
+ * hash of the shipped data; a new app version with changed packages imports them as before.
+ */
+function seedOnce(store: Store, policy: PolicyStore, terminalId: string, trainingData: boolean): void {
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(embeddedPackageSources()))
+    .update(trainingData ? JSON.stringify([trainingInstitutions(), trainingCatalogue()]) : 'no training data')
+    .digest('hex');
+  if (store.settings.get(terminalId, SEEDED_KEY, z.string()) === fingerprint) return;
+  policy.seedEmbedded();
+  if (trainingData) policy.seedTrainingData();
+  store.settings.set(terminalId, SEEDED_KEY, z.string(), fingerprint);
+}
 
 function seedTrainingMappings(sales: SaleStore): void {
   sales.db.transaction(() => {

@@ -1,5 +1,5 @@
 // `npm run sandbox`: the sandbox insurance centre alone, for training and for testing a till against.
-//   npm run sandbox -- [--port 17660] [--data-dir DIR] [--seed N] [--latency-ms 5-50] [--refuse-rate 0.05]
+//   npm run sandbox -- [--port 17660] [--data-dir DIR] [--seed N] [--latency-ms 5-50] [--answer-ms 800] [--refuse-rate 0.05]
 //     [--refuse-ms 500] [--error-rate 0.05] [--error-after-commit-rate 0.05] [--business-error-rate 0.01]
 //     [--drop-rate 0.05] [--duplicate-rate 0.05] [--hostile wrong_types|missing_fields|huge_body|non_json|truncated|wrong_echo]
 //     [--hostile-rate 1] [--fault-infnos 2102,5203] [--publish PACKAGE.json] [--quiet]
@@ -22,7 +22,7 @@ import { parseFlags, UsageError } from './flags';
 export const DEFAULT_SANDBOX_PORT = 17660;
 
 const options = {
-  port: { type: 'string' }, 'data-dir': { type: 'string' }, seed: { type: 'string' }, 'latency-ms': { type: 'string' },
+  port: { type: 'string' }, 'data-dir': { type: 'string' }, seed: { type: 'string' }, 'latency-ms': { type: 'string' }, 'answer-ms': { type: 'string' },
   'refuse-rate': { type: 'string' }, 'refuse-ms': { type: 'string' }, 'error-rate': { type: 'string' },
   'error-after-commit-rate': { type: 'string' }, 'business-error-rate': { type: 'string' }, 'drop-rate': { type: 'string' },
   'duplicate-rate': { type: 'string' }, hostile: { type: 'string' }, 'hostile-rate': { type: 'string' }, 'fault-infnos': { type: 'string' },
@@ -53,15 +53,18 @@ export interface SandboxCliConfig {
   readonly security: SandboxSecurity;
 }
 
+/** N or MIN-MAX milliseconds. */
+function millisRange(value: string | undefined, flag: string): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(value);
+  if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new UsageError(`--${flag}: must be N or MIN-MAX milliseconds, got ${JSON.stringify(value)}`);
+  return [Number(m[1]), Number(m[2] ?? m[1])];
+}
+
 export function sandboxConfigFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SandboxCliConfig {
   const f = parseFlags(argv, options);
-  const latency = f['latency-ms'];
-  let latencyMs: [number, number] | undefined;
-  if (latency !== undefined) {
-    const m = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(latency);
-    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new UsageError(`--latency-ms: must be N or MIN-MAX milliseconds, got ${JSON.stringify(latency)}`);
-    latencyMs = [Number(m[1]), Number(m[2] ?? m[1])];
-  }
+  const latencyMs = millisRange(f['latency-ms'], 'latency-ms');
+  const answerMs = millisRange(f['answer-ms'], 'answer-ms');
   if (f.hostile !== undefined && !(HOSTILE_KINDS as readonly string[]).includes(f.hostile)) {
     throw new UsageError(`--hostile: must be one of ${HOSTILE_KINDS.join(', ')}, got ${JSON.stringify(f.hostile)}`);
   }
@@ -70,6 +73,7 @@ export function sandboxConfigFromArgs(argv: readonly string[], env: NodeJS.Proce
   const faults: FaultConfigInput = Object.fromEntries(Object.entries({
     seed: integer(f.seed, 'seed', 2 ** 31 - 1),
     latencyMs,
+    answerMs,
     refuseRate: rate(f['refuse-rate'], 'refuse-rate'),
     refuseMs: integer(f['refuse-ms'], 'refuse-ms', 600_000),
     error5xxRate: rate(f['error-rate'], 'error-rate'),
@@ -118,7 +122,7 @@ export function sandboxConfigFromArgs(argv: readonly string[], env: NodeJS.Proce
   return { port, dataDir: f['data-dir'] ?? join(defaultDataDir(env), 'sandbox'), faults, quiet: f.quiet ?? false, publish, edition, security };
 }
 
-const USAGE = `usage: npm run sandbox -- [--port ${DEFAULT_SANDBOX_PORT}] [--data-dir DIR] [--seed N] [--latency-ms MIN-MAX] [--refuse-rate P] [--refuse-ms MS]
+const USAGE = `usage: npm run sandbox -- [--port ${DEFAULT_SANDBOX_PORT}] [--data-dir DIR] [--seed N] [--latency-ms MIN-MAX] [--answer-ms MIN-MAX] [--refuse-rate P] [--refuse-ms MS]
   [--error-rate P] [--error-after-commit-rate P] [--business-error-rate P] [--drop-rate P] [--duplicate-rate P]
   [--hostile ${HOSTILE_KINDS.join('|')}] [--hostile-rate P] [--fault-infnos 2102,5203] [--publish PACKAGE.json] [--quiet]`;
 

@@ -23,6 +23,23 @@ export function statement(db: Db, sql: string): Database.Statement {
   return compiled;
 }
 
+/**
+ * Runs `write` committing without waiting for the disk (synchronous NORMAL), for writes whose loss
+ * in a power cut costs nothing but a re-scan: a sale still being put together (identify, basket,
+ * prescription, pre-settle). In WAL mode such a commit survives a crash of the app, and the next
+ * FULL commit (a settlement, the outbox, the journal) makes it durable too, since the WAL is written
+ * in order. Inside a caller's transaction it just runs: the outer commit decides.
+ */
+export function relaxedCommit<T>(db: Db, write: () => T): T {
+  if (db.inTransaction) return write();
+  db.pragma('synchronous = NORMAL');
+  try {
+    return db.transaction(write)();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
 export interface Migration {
   /** 1, 2, 3 … with no gaps; the database's user_version is the last one applied. */
   readonly version: number;

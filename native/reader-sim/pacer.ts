@@ -8,14 +8,21 @@ export type Segment =
   | { readonly kind: 'chunks'; readonly bytes: Uint8Array; readonly size: number; readonly gapMs: number }
   | { readonly kind: 'pause'; readonly ms: number };
 
+/** Below this, a timer cannot be trusted to fire on time (Node's timers have 1 ms granularity). */
+const TIMER_SLACK_MS = 1.5;
+
 export class Pacer {
   private readonly queue: Segment[] = [];
   private running = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
-  /** When the simulated line is free again (ms, performance clock). */
-  private lineFreeAt = 0;
+  /**
+   * The simulated line's own clock (ms, performance clock): when the segment before ended on the
+   * wire. Pauses and frames advance it by their exact length, so timer lateness does not add up
+   * from one segment to the next the way it would if each one started "now".
+   */
+  private lineAt = 0;
 
   constructor(private readonly send: (bytes: Uint8Array) => void, private readonly baud: number, private readonly pace = true) {}
 
@@ -49,15 +56,30 @@ export class Pacer {
     });
   }
 
+  /**
+   * Sleeps until `at` without arriving late: a timer for all but the last TIMER_SLACK_MS, then
+   * yielding turns of the event loop (setImmediate, so I/O still runs) until the moment. A real
+   * wire delivers the last byte of a frame at its time, not up to a timer tick later.
+   */
+  private async sleepUntil(at: number): Promise<void> {
+    const ahead = at - performance.now();
+    if (ahead > TIMER_SLACK_MS) await this.sleep(ahead - TIMER_SLACK_MS);
+    while (!this.stopped && performance.now() < at) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   private async run(): Promise<void> {
     this.running = true;
+    // After a silence the line starts now; within a burst, each segment follows the last one's end.
+    this.lineAt = Math.max(this.lineAt, performance.now());
     try {
       while (!this.stopped && this.queue.length > 0) {
         const segment = this.queue.shift()!;
-        if (segment.kind === 'pause') await this.sleep(segment.ms);
-        else if (segment.kind === 'chunks') await this.chunks(segment.bytes, segment.size, segment.gapMs);
+        if (segment.kind === 'pause') this.lineAt += segment.ms;
+        else if (segment.kind === 'chunks') { await this.sleepUntil(this.lineAt); await this.chunks(segment.bytes, segment.size, segment.gapMs); this.lineAt = performance.now(); }
         else await this.paced(segment.bytes);
       }
+      // A pause at the end of a burst (nothing after it) still holds the line.
+      await this.sleepUntil(this.lineAt);
     } finally {
       this.running = false;
     }
@@ -65,17 +87,22 @@ export class Pacer {
 
   private async paced(bytes: Uint8Array): Promise<void> {
     if (!this.pace) { this.send(bytes); return; }
-    const start = Math.max(performance.now(), this.lineFreeAt);
+    const start = this.lineAt;
+    const end = start + bytes.length * this.byteMs;
     let sent = 0;
     while (sent < bytes.length && !this.stopped) {
       // Byte i has fully left the wire at start + (i + 1) × byteMs; deliver every byte that has.
       const due = Math.min(bytes.length, Math.floor((performance.now() - start) / this.byteMs));
       if (due > sent) { this.send(bytes.subarray(sent, due)); sent = due; }
-      if (sent < bytes.length) await this.sleep(start + (sent + 1) * this.byteMs - performance.now());
+      if (sent >= bytes.length) break;
+      // Bytes in the middle of a frame may come a tick late (the host only acts on a whole frame);
+      // the last one must come on time.
+      const next = start + (sent + 1) * this.byteMs;
+      if (end - next < TIMER_SLACK_MS) await this.sleepUntil(end);
+      else await this.sleep(next - performance.now());
     }
-    this.lineFreeAt = start + bytes.length * this.byteMs;
+    this.lineAt = end;
   }
-
   private async chunks(bytes: Uint8Array, size: number, gapMs: number): Promise<void> {
     for (let at = 0; at < bytes.length && !this.stopped; at += size) {
       if (at > 0) await this.sleep(gapMs);

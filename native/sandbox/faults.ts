@@ -2,6 +2,8 @@
 // test run can be replayed with the same seed. Rates are probabilities per request.
 //
 //   latencyMs        [min, max] delay before the request is handled
+//   answerMs         [min, max] answer this long after the request arrived, the centre's own work
+//                    included (a platform that takes its ~0.8 s whatever the work); 0 = no wait
 //   refuseRate/Ms    after answering, stop listening for refuseMs (clients then get ECONNREFUSED)
 //   error5xxRate     answer 503 without doing anything
 //   error5xxAfterCommitRate  do the work, commit, then answer 502 (a gateway failing on the way back)
@@ -20,6 +22,7 @@ const rate = z.number().min(0).max(1);
 export const FaultConfig = z.strictObject({
   seed: z.number().int().default(1),
   latencyMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => a <= b, 'min must not exceed max').default([0, 0]),
+  answerMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => a <= b, 'min must not exceed max').default([0, 0]),
   refuseRate: rate.default(0),
   refuseMs: z.number().int().min(1).max(600_000).default(200),
   error5xxRate: rate.default(0),
@@ -58,17 +61,21 @@ export type AfterFault = 'none' | 'error5xx' | 'drop' | 'duplicate' | { hostile:
 
 export interface FaultPlan {
   readonly latencyMs: number;
+  /** The reply leaves no earlier than this long after the request arrived (ms; 0 = at once). */
+  readonly answerMs: number;
   readonly before: BeforeFault;
   readonly after: AfterFault;
   readonly refuseAfter: boolean;
 }
 
-export const CLEAN_PLAN: FaultPlan = { latencyMs: 0, before: 'none', after: 'none', refuseAfter: false };
+export const CLEAN_PLAN: FaultPlan = { latencyMs: 0, answerMs: 0, before: 'none', after: 'none', refuseAfter: false };
 
 export function planFaults(config: FaultConfig, infno: string, random: () => number): FaultPlan {
   if (config.infnos.length > 0 && !config.infnos.includes(infno)) return CLEAN_PLAN;
   const [lo, hi] = config.latencyMs;
   const latencyMs = hi > lo ? Math.round(lo + random() * (hi - lo)) : lo;
+  const [alo, ahi] = config.answerMs;
+  const answerMs = ahi > alo ? Math.round(alo + random() * (ahi - alo)) : alo;
   const hit = (p: number): boolean => p > 0 && random() < p;
   const before: BeforeFault = hit(config.error5xxRate) ? 'error5xx' : hit(config.businessErrorRate) ? 'business_error' : 'none';
   let after: AfterFault = 'none';
@@ -78,5 +85,5 @@ export function planFaults(config: FaultConfig, infno: string, random: () => num
     else if (hit(config.error5xxAfterCommitRate)) after = 'error5xx';
     else if (hit(config.duplicateReplyRate)) after = 'duplicate';
   }
-  return { latencyMs, before, after, refuseAfter: hit(config.refuseRate) };
+  return { latencyMs, answerMs, before, after, refuseAfter: hit(config.refuseRate) };
 }

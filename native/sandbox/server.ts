@@ -13,6 +13,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_EDITION_ID, editionById } from '../../core/centre/editions';
@@ -117,6 +118,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   const app = Fastify({ logger: false, bodyLimit: options.maxRequestBytes ?? 48 * 1024 * 1024, serverFactory: (handler) => http.createServer(handler) });
   // The centre answers malformed requests itself (infcode -1), so bodies arrive as raw text.
+  // answerMs: the reply waits until its time after the request's arrival (the centre's own work
+  // counts against it), so a bench sees a platform of a fixed answer time however busy we are.
+  const arrivedAt = new WeakMap<FastifyRequest, number>();
+  const answerDue = new WeakMap<FastifyRequest, number>();
+  app.addHook('onRequest', async (request) => { arrivedAt.set(request, performance.now()); });
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const due = answerDue.get(request);
+    if (due !== undefined && due > performance.now()) await sleep(due - performance.now());
+    return payload;
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -153,6 +164,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const infno = infnoOf(edition, code);
     stats.byInfno[infno ?? code] = (stats.byInfno[infno ?? code] ?? 0) + 1;
     const plan: FaultPlan = infno ? planFaults(faults, infno, random) : CLEAN_PLAN;
+    if (plan.answerMs > 0) answerDue.set(request, (arrivedAt.get(request) ?? performance.now()) + plan.answerMs);
     if (plan.latencyMs > 0) await sleep(plan.latencyMs);
     if (plan.refuseAfter) { count('refuse'); reply.raw.once('close', () => listener.refuseFor(faults.refuseMs)); }
     if (plan.before === 'error5xx') { count('error5xx'); return reply.code(503).type('text/plain').send('503 Service Unavailable (sandbox fault injection)'); }

@@ -51,8 +51,9 @@ function defaultHost(): { path: string; execArgv: string[] } {
   // Under tsx (development, tests, the CLIs) the host runs from source; the packaged app bundles it
   // as sscard-host.cjs beside the backend bundle (scripts/build-shell.mjs).
   const url = (import.meta as { url?: string }).url;
-  // tsx is resolved here, not in the child: the child runs in the library's folder.
-  if (url) return { path: fileURLToPath(new URL('./host.ts', url)), execArgv: ['--import', import.meta.resolve('tsx')] };
+  // tsx is resolved here, not in the child: the child runs in the library's folder. (In the bundle
+  // import.meta.url names backend-entry.cjs, scripts/build-shell.mjs.)
+  if (url?.endsWith('.ts')) return { path: fileURLToPath(new URL('./host.ts', url)), execArgv: ['--import', import.meta.resolve('tsx')] };
   return { path: join(__dirname, 'sscard-host.cjs'), execArgv: [] };
 }
 

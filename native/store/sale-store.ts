@@ -1,7 +1,7 @@
 // Sales (the checkout's working record), the SKU ↔ catalogue mapping, the person cache for offline
 // identification and the ledger of traceability codes sold. Settlements themselves live in the
 // settlement store (native/sync); a sale points at its settlement by `settlement_id`.
-import { statement, type Db } from '../db/open';
+import { relaxedCommit, statement, type Db } from '../db/open';
 import { sha256 } from './journal';
 
 export interface SaleRow {
@@ -46,6 +46,14 @@ export class SaleStore {
       .run({ ...patch, id, updated_at: this.now().toISOString() });
   }
 
+  /**
+   * A change to a sale still being put together (basket, prescription, pre-settle quote): committed
+   * without waiting for the disk (relaxedCommit). Never for a settled sale or anything money moved on.
+   */
+  updateDraft(id: string, patch: SalePatch): void {
+    relaxedCommit(this.db, () => this.update(id, patch));
+  }
+
   /** One page, newest first; `before` (a sale id) continues after the previous page's last sale. */
   list(filter: { date?: string; state?: string; before?: string; limit: number }): SaleRow[] {
     const where: string[] = [];
@@ -88,10 +96,11 @@ export class SaleStore {
   }
 
   // ── person cache ────────────────────────────────────────────────────────────
+  /** The person cache is a copy of the centre's answer, read again at the next visit: relaxedCommit. */
   cachePerson(psnNo: string, idNumber: string, cardNo: string | null, record: unknown, asOf: string): void {
-    statement(this.db, `INSERT INTO person_cache (psn_no, id_number_hash, card_no, record_json, as_of) VALUES (?, ?, ?, ?, ?)
+    relaxedCommit(this.db, () => statement(this.db, `INSERT INTO person_cache (psn_no, id_number_hash, card_no, record_json, as_of) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (psn_no) DO UPDATE SET id_number_hash = excluded.id_number_hash, card_no = COALESCE(excluded.card_no, person_cache.card_no),
-        record_json = excluded.record_json, as_of = excluded.as_of`).run(psnNo, sha256(`id:${idNumber}`), cardNo, JSON.stringify(record), asOf);
+        record_json = excluded.record_json, as_of = excluded.as_of`).run(psnNo, sha256(`id:${idNumber}`), cardNo, JSON.stringify(record), asOf));
   }
 
   cachedPerson(by: { idNumber?: string; cardNo?: string; psnNo?: string }): { record: unknown; asOf: string } | undefined {

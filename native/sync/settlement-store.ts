@@ -14,7 +14,8 @@
 // `record` may also be called inside the caller's own db.transaction(() => …): better-sqlite3 nests
 // it as a savepoint, so everything commits or nothing does.
 import { statement, type Db } from '../db/open';
-import { nextMsgid, type MsgidState } from '../../core/centre/msgid';
+import { lastSequenceOf, msgidStateAfter, nextMsgid, type MsgidState } from '../../core/centre/msgid';
+import { addSecondsToCompact } from '../../core/centre/time';
 import { describeIssues } from '../../core/centre/fields';
 import { SettleInput, type SettleInputDraft, type SettleOutput } from '../../core/centre/tx/settle';
 import { money } from '../../core/money/money';
@@ -84,9 +85,24 @@ export interface SettlementStoreOptions {
   readonly msgidLane?: number;
 }
 
+/**
+ * Msgids are reserved this many seconds ahead by one durable write and then handed out from memory,
+ * so the 1101, 5206 and 2101 of a sale do not each wait for the disk. The stored row always covers
+ * every msgid handed out, so none can repeat after a crash or in another process on the same store
+ * (each starts after the stored reservation). The cost: after a restart within the window, msgids
+ * carry a time up to this far ahead of the clock.
+ */
+export const MSGID_RESERVE_SECONDS = 10;
+
 export class SettlementStore {
   private readonly clock: () => Date;
   private readonly limits: OutboxLimits;
+  /** The last msgid state handed out by this instance. */
+  private lastIssued: MsgidState | null = null;
+  /** The stamp through which this instance's reservation is committed in centre_msgid_state. */
+  private reservedThrough: string | null = null;
+  /** A reservation written inside a transaction that has not committed yet. */
+  private pendingReservation: string | null = null;
 
   constructor(readonly db: Db, private readonly options: SettlementStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -104,7 +120,7 @@ export class SettlementStore {
     if (!money(provisional.data.total).equals(money(request.data.druginfo.medfee_sumamt))) {
       throw new SettlementInputError(`provisional.total: ${provisional.data.total} differs from request.druginfo.medfee_sumamt ${request.data.druginfo.medfee_sumamt}`);
     }
-    return this.db.transaction(() => {
+    const result = this.committing(() => this.db.transaction(() => {
       if (statement(this.db, 'SELECT 1 FROM settlement WHERE sale_ref = ?').get(input.saleRef)) throw new SettlementInputError(`saleRef: ${input.saleRef} is already recorded`);
       const msgid = this.allocateMsgidInTx();
       const now = this.clock().toISOString();
@@ -128,21 +144,61 @@ export class SettlementStore {
       };
       within?.(record, this.db);
       return record;
-    }).immediate();
+    }).immediate());
+    this.promoteReservation();
+    return result;
   }
 
-  /** A fresh msgid, persisted (for centre calls that are not settlements). */
+  /** A fresh msgid, covered by a durable reservation (for centre calls that are not settlements). */
   allocateMsgid(): string {
-    return this.db.transaction(() => this.allocateMsgidInTx()).immediate();
+    const reserved = this.issueWithinReservation();
+    if (reserved !== null) return reserved;
+    const msgid = this.committing(() => this.db.transaction(() => this.allocateMsgidInTx()).immediate());
+    this.promoteReservation();
+    return msgid;
   }
 
+  /** Inside a transaction: from the reservation if it covers it, else reserving anew (committed with the caller). */
   private allocateMsgidInTx(): string {
+    const reserved = this.issueWithinReservation();
+    if (reserved !== null) return reserved;
     const code = this.options.fixmedinsCode;
     const row = statement(this.db, 'SELECT stamp, seq FROM centre_msgid_state WHERE fixmedins_code = ?').get(code) as MsgidState | undefined;
-    const issued = nextMsgid(code, this.clock(), row ?? null, this.options.msgidLane);
+    // After whatever is stored (another process, an earlier run) and whatever this instance issued.
+    const base = row && this.lastIssued ? (msgidStateAfter(row, this.lastIssued) ? row : this.lastIssued) : row ?? this.lastIssued;
+    const issued = nextMsgid(code, this.clock(), base, this.options.msgidLane);
+    const through = addSecondsToCompact(issued.state.stamp, MSGID_RESERVE_SECONDS);
     statement(this.db, `INSERT INTO centre_msgid_state (fixmedins_code, stamp, seq) VALUES (?, ?, ?)
-      ON CONFLICT (fixmedins_code) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq`).run(code, issued.state.stamp, issued.state.seq);
+      ON CONFLICT (fixmedins_code) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq`).run(code, through, lastSequenceOf(this.options.msgidLane));
+    this.lastIssued = issued.state;
+    this.reservedThrough = null; // the old reservation is superseded; the new one counts once committed
+    this.pendingReservation = through;
     return issued.msgid;
+  }
+
+  private issueWithinReservation(): string | null {
+    if (this.reservedThrough === null || this.lastIssued === null) return null;
+    const issued = nextMsgid(this.options.fixmedinsCode, this.clock(), this.lastIssued, this.options.msgidLane);
+    if (issued.state.stamp > this.reservedThrough) return null;
+    this.lastIssued = issued.state;
+    return issued.msgid;
+  }
+
+  /** Runs our own transaction; a reservation it wrote is forgotten if it rolls back. */
+  private committing<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      this.pendingReservation = null;
+      throw error;
+    }
+  }
+
+  /** After our own transaction committed (not inside a caller's, which may still roll back). */
+  private promoteReservation(): void {
+    if (this.pendingReservation === null || this.db.inTransaction) return;
+    this.reservedThrough = this.pendingReservation;
+    this.pendingReservation = null;
   }
 
   get(id: number): SettlementRecord | undefined {

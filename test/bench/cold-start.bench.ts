@@ -1,6 +1,7 @@
 // Backend cold start: process spawn → first 200 from GET /api/health, against a bare `node -e` HTTP
 // server's spawn → first 200, measured in the same run. The backend runs as it ships: bundled by
-// esbuild (npm packages external, as scripts/build-shell.mjs bundles backend-entry.cjs) under plain
+// esbuild with the shell's backend options (scripts/backend-bundle.mjs: pure-JS packages in, native
+// ones external, as scripts/build-shell.mjs bundles backend-entry.cjs) under plain
 // Node with the shell's backend flags (BACKEND_EXEC_ARGV); the dev path (`node --import tsx`, what `npm run serve` uses) is shown too. Training mode,
 // so start-up includes the in-process sandbox centre.
 import { spawn } from 'node:child_process';
@@ -8,6 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+// @ts-expect-error a plain .mjs build script, without types
+import { backendBundleOptions } from '../../scripts/backend-bundle.mjs';
 import { repoRoot } from '../support/serve-process';
 import { BACKEND_EXEC_ARGV } from '../../electron/shell/layout';
 import { median, type BenchResult, type BenchSuite } from './harness';
@@ -20,8 +23,9 @@ export async function bundleBackend(): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, 'serve.mjs');
   await build({
-    entryPoints: [join(repoRoot, 'electron/backend/serve.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    packages: 'external', outfile, logLevel: 'warning', absWorkingDir: repoRoot,
+    ...(backendBundleOptions as object), entryPoints: [join(repoRoot, 'electron/backend/serve.ts')], format: 'esm', target: 'node20', outfile, absWorkingDir: repoRoot,
+    // Bundled CommonJS packages call require(): give the ES module bundle one.
+    banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
   });
   return outfile;
 }

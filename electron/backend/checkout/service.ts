@@ -24,7 +24,7 @@ import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
 import { decimal, fmt, money, sum } from '../../../core/money/money';
 import { type Split } from '../../../core/sync/split';
-import { type Db } from '../../../native/db/open';
+import { relaxedCommit, type Db } from '../../../native/db/open';
 import { type PolicyStore } from '../../../native/policy-store/store';
 import { type Journal } from '../../../native/store/journal';
 import { type SaleRow, type SaleStore, TraceCodeSoldError } from '../../../native/store/sale-store';
@@ -124,13 +124,14 @@ export class CheckoutService {
       else problems.push({ code: 'PERSON_UNKNOWN_OFFLINE', message: '当前离线，且本店没有此人的联网记录：不能离线暂估医保支付，只能按自费销售，联网后可补结算' });
     }
     const id = `S${businessDate(now).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
-    this.deps.db.transaction(() => {
+    // A new sale is a draft (nothing is owed on it yet): relaxedCommit, see native/db/open.ts.
+    relaxedCommit(this.deps.db, () => {
       this.deps.sales.insert({
         id, terminal_id: this.deps.terminalId, operator_id: principal.id, created_at: now.toISOString(), business_date: businessDate(now),
         state: 'open', online: online ? 1 : 0, psn_no: person?.record.psnNo ?? null, person_json: person ? JSON.stringify(person) : null,
       });
       this.deps.sales.update(id, { problems_json: JSON.stringify(problems) });
-    })();
+    });
     return this.view(id);
   }
 
@@ -218,7 +219,7 @@ export class CheckoutService {
       prescription = { entry, valid: problems.length === 0, issuer: check.issuer, validUntil, problems, source };
     }
     const lines = data.lines.length ? this.resolve(data.lines, prescription) : [];
-    this.deps.sales.update(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
+    this.deps.sales.updateDraft(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
     return this.view(id);
   }
 
@@ -251,7 +252,7 @@ export class CheckoutService {
       }
     });
     const lines = this.resolve(basket.lines.map((l) => ({ ...l, traceCodes: [...l.traceCodes] })), data.prescription);
-    this.deps.sales.update(row.id, { lines_json: JSON.stringify(lines), state: 'open', split_json: null });
+    this.deps.sales.updateDraft(row.id, { lines_json: JSON.stringify(lines), state: 'open', split_json: null });
     return this.view(id);
   }
 
@@ -265,7 +266,7 @@ export class CheckoutService {
     const { row, data } = this.editable(id);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
     const split = await this.price(data, useAccount);
-    this.deps.sales.update(row.id, { split_json: JSON.stringify(split), state: 'presettled', online: split.mode === 'online' ? 1 : 0 });
+    this.deps.sales.updateDraft(row.id, { split_json: JSON.stringify(split), state: 'presettled', online: split.mode === 'online' ? 1 : 0 });
     return this.view(id);
   }
 

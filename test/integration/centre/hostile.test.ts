@@ -1,6 +1,7 @@
 // Malformed and hostile centre replies, and transport trouble: the client answers with a clear
 // outcome naming what was wrong, and the settlement store never holds a half-recorded result.
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningSandbox } from '../../../native/sandbox/server';
 import { SyncEngine } from '../../../native/sync/engine';
@@ -90,6 +91,25 @@ describe('transport trouble', () => {
     expect(outcome).toMatchObject({ kind: 'unknown', reason: 'timeout' });
     expect(Date.now() - started).toBeLessThan(1200);
     await c.transport.close();
+  });
+
+  test('a fixed answer time (answerMs): the reply leaves no earlier than that after the request arrived', async () => {
+    const c = client(sb);
+    await c.centre.signIn();
+    sb.setFaults({ answerMs: [400, 400], infnos: ['1101'] });
+    try {
+      const started = performance.now();
+      const outcome = await c.centre.personInfo(lookup);
+      expect(outcome.kind).toBe('ok');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+      sb.setFaults({ answerMs: [3000, 3000], infnos: ['2101'] }); // other transactions answer at once
+      const quick = performance.now();
+      expect((await c.centre.personInfo(lookup)).kind).toBe('ok');
+      expect(performance.now() - quick).toBeLessThan(3000);
+    } finally {
+      sb.setFaults({});
+      await c.transport.close();
+    }
   });
 
   test('5xx before or after the work is UNKNOWN (http_status)', async () => {

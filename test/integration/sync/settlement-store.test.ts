@@ -3,7 +3,9 @@
 import { describe, expect, test } from 'vitest';
 import { openDatabase } from '../../../native/db/open';
 import { storeMigrations } from '../../../native/store/migrations';
-import { SettlementInputError, SettlementStore } from '../../../native/sync/settlement-store';
+import fc from 'fast-check';
+import { MSGID_RESERVE_SECONDS, SettlementInputError, SettlementStore } from '../../../native/sync/settlement-store';
+import { addSecondsToCompact } from '../../../core/centre/time';
 import { TRAINING_IDENTITY } from '../../../core/centre/training';
 import { person, sale, storeDb } from '../centre/fixture';
 
@@ -28,7 +30,8 @@ describe('recording a settlement', () => {
     expect(rec.request.druginfo.medfee_sumamt).toBe('50.00');
     expect(rec.provisional).toEqual(s.provisional);
     expect(rec.quote).toEqual({ explain: ['测试'] });
-    expect(db.prepare('SELECT stamp || printf(\'%04d\', seq) FROM centre_msgid_state').pluck().get()).toBe(rec.msgid.slice(12));
+    // The stored state is a reservation covering the msgid (MSGID_RESERVE_SECONDS ahead).
+    expect(db.prepare('SELECT stamp || printf(\'%04d\', seq) FROM centre_msgid_state').pluck().get()).toBe(`${addSecondsToCompact(rec.msgid.slice(12, 26), MSGID_RESERVE_SECONDS)}9999`);
     expect(store.history(rec.id)).toEqual([expect.objectContaining({ from: 'new', to: 'pending', event: 'recorded' })]);
     db.close();
   });
@@ -84,6 +87,64 @@ describe('recording a settlement', () => {
     expect(second > first).toBe(true);
     expect(third > second).toBe(true);
     again.close();
+  });
+});
+
+describe('msgids from a durable reservation', () => {
+  const stored = (db: ReturnType<typeof storeDb>['db']): string => db.prepare("SELECT stamp || printf('%04d', seq) FROM centre_msgid_state").pluck().get() as string;
+
+  test('within the reservation no write is made; past it, one write reserves the next window', () => {
+    const { db } = storeDb();
+    let now = Date.parse('2026-12-03T04:00:00Z');
+    const store = new SettlementStore(db, { fixmedinsCode: TRAINING_IDENTITY.fixmedinsCode, clock: () => new Date(now) });
+    const first = store.allocateMsgid();
+    const reservation = stored(db);
+    now += (MSGID_RESERVE_SECONDS - 1) * 1000;
+    const within = [store.allocateMsgid(), store.record({ saleRef: 'W', ...aSale() }).msgid, store.allocateMsgid()];
+    expect(stored(db)).toBe(reservation); // nothing written for these
+    for (const m of within) expect(m.slice(12) <= reservation).toBe(true);
+    now += 2000;
+    const past = store.allocateMsgid();
+    expect(stored(db) > reservation).toBe(true);
+    expect(past.slice(12) <= stored(db)).toBe(true);
+    expect(new Set([first, ...within, past]).size).toBe(5);
+    db.close();
+  });
+
+  test('a reservation written in a transaction that rolls back is not used', () => {
+    const { db, store } = storeDb();
+    db.exec('CREATE TABLE sale_row (ref TEXT)');
+    expect(() => db.transaction(() => { store.record({ saleRef: 'X', ...aSale() }); throw new Error('rolled back'); })()).toThrow('rolled back');
+    expect(db.prepare('SELECT count(*) FROM centre_msgid_state').pluck().get()).toBe(0);
+    const next = store.allocateMsgid();
+    expect(next.slice(12) <= stored(db)).toBe(true);
+    db.close();
+  });
+
+  test('property: two stores on one database (a till and its drain worker), clocks going back and forth, rollbacks: every msgid unique and covered by what is stored', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ who: fc.integer({ min: 0, max: 1 }), step: fc.integer({ min: -2, max: 12 }), kind: fc.constantFrom('call', 'settle', 'rollback') }), { minLength: 1, maxLength: 40 }),
+      (ops) => {
+        const { db } = storeDb();
+        db.exec('CREATE TABLE IF NOT EXISTS sale_row (ref TEXT)');
+        const clocks = [Date.parse('2026-12-03T04:00:00Z'), Date.parse('2026-12-03T04:00:00Z')];
+        const stores = [0, 1].map((i) => new SettlementStore(db, { fixmedinsCode: TRAINING_IDENTITY.fixmedinsCode, clock: () => new Date(clocks[i]!) }));
+        const seen = new Set<string>();
+        ops.forEach((op, n) => {
+          clocks[op.who] = clocks[op.who]! + op.step * 1000; // whole seconds: msgids of two stores land in the same second
+          const store = stores[op.who]!;
+          let msgid: string | null = null;
+          if (op.kind === 'call') msgid = store.allocateMsgid();
+          else if (op.kind === 'settle') msgid = store.record({ saleRef: `S${n}`, ...aSale() }).msgid;
+          else expect(() => db.transaction(() => { store.record({ saleRef: `R${n}`, ...aSale() }); throw new Error('rolled back'); })()).toThrow();
+          if (msgid === null) return;
+          expect(seen.has(msgid)).toBe(false);
+          seen.add(msgid);
+          expect(msgid.slice(12) <= stored(db)).toBe(true);
+        });
+        db.close();
+      },
+    ), { numRuns: 25 });
   });
 });
 

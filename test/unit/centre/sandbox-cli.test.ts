@@ -16,10 +16,10 @@ describe('npm run sandbox flags', () => {
   });
 
   test('fault flags become a fault config', () => {
-    const c = sandboxConfigFromArgs(['--port', '0', '--data-dir', '/tmp/x', '--latency-ms', '5-50', '--drop-rate', '0.1', '--duplicate-rate', '0.05',
+    const c = sandboxConfigFromArgs(['--port', '0', '--data-dir', '/tmp/x', '--latency-ms', '5-50', '--answer-ms', '800', '--drop-rate', '0.1', '--duplicate-rate', '0.05',
       '--refuse-rate', '0.02', '--refuse-ms', '300', '--error-rate', '0.03', '--hostile', 'non_json', '--hostile-rate', '0.5', '--fault-infnos', '2102,5203', '--seed', '9']);
     expect(c).toMatchObject({ port: 0, dataDir: '/tmp/x' });
-    expect(c.faults).toEqual({ seed: 9, latencyMs: [5, 50], refuseRate: 0.02, refuseMs: 300, error5xxRate: 0.03, dropAfterCommitRate: 0.1, duplicateReplyRate: 0.05, hostile: 'non_json', hostileRate: 0.5, infnos: ['2102', '5203'] });
+    expect(c.faults).toEqual({ seed: 9, latencyMs: [5, 50], answerMs: [800, 800], refuseRate: 0.02, refuseMs: 300, error5xxRate: 0.03, dropAfterCommitRate: 0.1, duplicateReplyRate: 0.05, hostile: 'non_json', hostileRate: 0.5, infnos: ['2102', '5203'] });
   });
 
   test('--security sm4-sm2 takes the other half of a terminal\'s keys from --keys-dir', () => {
@@ -35,6 +35,7 @@ describe('npm run sandbox flags', () => {
     [['--port', '70000'], /--port: must be a whole number from 0 to 65535/],
     [['--drop-rate', '1.5'], /--drop-rate: must be a probability/],
     [['--latency-ms', '50-5'], /--latency-ms: must be N or MIN-MAX/],
+    [['--answer-ms', 'soon'], /--answer-ms: must be N or MIN-MAX/],
     [['--hostile', 'evil'], /--hostile: must be one of wrong_types/],
     [['--fault-infnos', '21O2'], /--fault-infnos/],
     [['--colour'], /Unknown option '--colour'/],
