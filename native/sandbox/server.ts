@@ -125,7 +125,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   app.addHook('onRequest', async (request) => { arrivedAt.set(request, performance.now()); });
   app.addHook('onSend', async (request, _reply, payload) => {
     const due = answerDue.get(request);
-    if (due !== undefined && due > performance.now()) await sleep(due - performance.now());
+    if (due !== undefined) await sleepUntil(due);
     return payload;
   });
   app.removeAllContentTypeParsers();
@@ -353,6 +353,13 @@ function truncate(text: string, max: number | undefined): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Until `at` (performance clock), not a timer tick later: a fixed answer time should be exact. */
+async function sleepUntil(at: number): Promise<void> {
+  const ahead = at - performance.now();
+  if (ahead > 1.5) await sleep(ahead - 1.5);
+  while (performance.now() < at) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** A TCP listener that can stop listening for a while and come back on the same port. */
