@@ -293,6 +293,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     cumulativeInfo: (input, context) => call('5206', input, { insuplcAdmdvs: context.insuplcAdmdvs }),
     reconcileTotals: (input) => call('3201', input),
     decodeEprescriptionQr: (input) => call('7201', input),
+    queryEprescription: (input) => call('7202', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.
     downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reconcileDetails,

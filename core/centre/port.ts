@@ -13,6 +13,7 @@ import { type CatalogueInfno, type DictionaryInput, type DictionaryOutput } from
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
+  type EprescriptionQueryInput, type EprescriptionQueryOutput,
 } from './tx/eprescription';
 import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
@@ -97,6 +98,8 @@ export interface CentrePort {
   reconcileTotals(input: TotalsInput): Promise<CentreOutcome<TotalsOutput>>;
   /** 7201: the patient's e-prescription QR → a short-lived epc_token and whose prescription it is. */
   decodeEprescriptionQr(input: EprescriptionQrInput): Promise<CentreOutcome<EprescriptionQrOutput>>;
+  /** 7202: the patient's credential → a waiting prescription and its one-time auth_rxno (for 7203). */
+  queryEprescription(input: EprescriptionQueryInput): Promise<CentreOutcome<EprescriptionQueryOutput>>;
   /** 7203: the prescription the token names (issuer, validity, prescriber, drug lines). */
   downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
   /**

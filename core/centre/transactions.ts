@@ -5,6 +5,7 @@ import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/can
 import { CatalogueDownloadInput, CatalogueDownloadOutput, DictionaryInput, DictionaryOutput } from './tx/catalogue';
 import {
   EprescriptionDownloadInput, EprescriptionDownloadOutput, EprescriptionQrInput, EprescriptionQrOutput,
+  EprescriptionQueryInput, EprescriptionQueryOutput,
 } from './tx/eprescription';
 import { CumulativeInput, CumulativeOutput } from './tx/cumulative';
 import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
@@ -57,6 +58,7 @@ export const TRANSACTIONS = {
   '1901': spec('1901', '字典表查询', DictionaryInput, DictionaryOutput, false, false),
   // 72xx names and numbering from one province's edition [P] (tx/eprescription.ts).
   '7201': spec('7201', '电子处方二维码解析', EprescriptionQrInput, EprescriptionQrOutput, false, false),
+  '7202': spec('7202', '电子处方查询（凭就诊凭证）', EprescriptionQueryInput, EprescriptionQueryOutput, false, true),
   '7203': spec('7203', '电子处方下载', EprescriptionDownloadInput, EprescriptionDownloadOutput, false, true),
   // 进销存 sales reporting (tx/inventory.ts): not money-moving; a resend carries the same row keys
   // (fixmedins_bchno). Rows of several persons travel together, so the envelope names no person.

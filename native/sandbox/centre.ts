@@ -11,7 +11,7 @@ import { type CumulativeInput } from '../../core/centre/tx/cumulative';
 import {
   catalogueFileText, type CatalogueDownloadInput, type CatalogueInfno, type DictionaryInput,
 } from '../../core/centre/tx/catalogue';
-import { type EprescriptionDownloadInput, type EprescriptionQrInput } from '../../core/centre/tx/eprescription';
+import { type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput } from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
 import { type PersonInfoInput } from '../../core/centre/tx/person';
@@ -35,7 +35,7 @@ type Parsed<T extends z.ZodType> = z.output<T>;
 
 interface EprescriptionRow {
   epc_token: string; epc_qrcd: string; fixmedins_code: string; psn_no: string; issuer_code: string; hi_rxno: string;
-  prsc_time: string; valid_days: number; items_json: string; decoded_at: string;
+  prsc_time: string; valid_days: number; items_json: string; decoded_at: string; kind: 'token' | 'auth'; used_at: string | null;
 }
 
 interface SettlementRow {
@@ -387,14 +387,49 @@ export class SandboxCentre {
     return { epc_token: token, cert_type: '01', name: person.psn_name, certno: person.certno, insuplc_admdvs: person.insuplc_admdvs };
   }
 
-  /** 7203: the prescription behind a token this pharmacy decoded (by epc_token; 7202's auth_rxno is not simulated). */
+  /**
+   * 7202: the prescription waiting for the person the credential names (as 1101 finds them), under
+   * a fresh one-time auth_rxno for this pharmacy. Training rule: the waiting prescription is the one
+   * the QR `RX-<fixtureId>-<issuer>-7202` names, issued today by the highest-level designated training
+   * institution of the person's city (docs/centre-and-sync.md); a person whose city has none has none.
+   */
+  queryEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionQueryInput>) {
+    const d = input.data;
+    const column = d.mdtrt_cert_type === '01' ? 'ec_token' : d.mdtrt_cert_type === '02' ? 'certno' : 'card_no';
+    const person = this.db.prepare(`SELECT * FROM person WHERE ${column} = ?`).get(d.mdtrt_cert_no) as PersonRow | undefined;
+    if (!person) throw new BusinessError('未查询到人员参保信息');
+    if (d.mdtrt_cert_type === '03' && d.card_sn !== person.card_sn) throw new BusinessError('社会保障卡识别码不符');
+    if (person.insuplc_admdvs !== d.insuplc_admdvs) throw new BusinessError(`参保地医保区划 ${d.insuplc_admdvs} 与就诊凭证所属人员不符`);
+    const issuer = this.db.prepare("SELECT * FROM institution WHERE designated = 1 AND substr(admdvs, 1, 4) = ? AND level IS NOT NULL ORDER BY level DESC, code LIMIT 1")
+      .get(person.insuplc_admdvs.slice(0, 4)) as InstitutionRow | undefined;
+    if (!issuer) throw new BusinessError('未查询到该参保人待取药的电子处方');
+    const now = this.clock();
+    const qr = `RX-${person.fixture_id}-${issuer.code}-7202`;
+    const authRxno = `AUTH${formatCompact(now)}${randomBytes(6).toString('hex').toUpperCase()}`.slice(0, 30);
+    const prscTime = `${formatDay(now)} 08:00:00`;
+    this.db.prepare(`INSERT INTO eprescription (epc_token, epc_qrcd, fixmedins_code, psn_no, issuer_code, hi_rxno, prsc_time, valid_days, items_json, decoded_at, kind)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'auth')`)
+      .run(authRxno, qr, env.fixmedins_code, person.psn_no, issuer.code, trainingRxNo(qr), prscTime, TRAINING_RX_VALID_DAYS, JSON.stringify(TRAINING_RX_ITEMS), now.toISOString());
+    return {
+      auth_rxno: authRxno, diag_name: '【培训】高血压', fixmedins_code: issuer.code, fixmedins_name: issuer.name, prsc_time: prscTime,
+      dept_name: '【培训】全科', valid_end_time: `${addDays(formatDay(now), TRAINING_RX_VALID_DAYS - 1)} 23:59:59`,
+    };
+  }
+
+  /**
+   * 7203: the prescription behind a token this pharmacy decoded (7201) or an auth_rxno it was given
+   * (7202). An auth_rxno is good for one download [P: "只一次使用"]; a token for as many as needed.
+   */
   downloadEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionDownloadInput>) {
     const d = input.data;
-    if (d.epc_token === '') throw new BusinessError('沙箱只支持凭电子处方令牌 (epc_token) 下载处方');
-    const rx = this.db.prepare('SELECT * FROM eprescription WHERE epc_token = ? AND fixmedins_code = ?').get(d.epc_token, env.fixmedins_code) as EprescriptionRow | undefined;
-    if (!rx) throw new BusinessError('电子处方令牌不存在或已失效，请重新扫描处方二维码');
+    const byAuth = d.epc_token === '';
+    const rx = this.db.prepare('SELECT * FROM eprescription WHERE epc_token = ? AND fixmedins_code = ? AND kind = ?')
+      .get(byAuth ? d.auth_rxno : d.epc_token, env.fixmedins_code, byAuth ? 'auth' : 'token') as EprescriptionRow | undefined;
+    if (!rx) throw new BusinessError(byAuth ? '医保处方授权编号不存在，请重新查询电子处方 (7202)' : '电子处方令牌不存在或已失效，请重新扫描处方二维码');
+    if (byAuth && rx.used_at !== null) throw new BusinessError('医保处方授权编号已使用（只能使用一次），请重新查询电子处方 (7202)');
     const person = this.person(rx.psn_no);
     if (person.insuplc_admdvs !== d.insuplc_admdvs) throw new BusinessError(`参保地医保区划 ${d.insuplc_admdvs} 与处方所属人员不符`);
+    if (byAuth) this.db.prepare('UPDATE eprescription SET used_at = ? WHERE epc_token = ? AND kind = ?').run(this.clock().toISOString(), rx.epc_token, 'auth');
     const issuer = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(rx.issuer_code) as InstitutionRow;
     const items = JSON.parse(rx.items_json) as string[];
     return {

@@ -207,6 +207,8 @@ export const zh = {
     rxIssuerUnknown: '机构目录中没有该编码',
     rxScan: '扫描电子处方二维码后回车',
     rxScanOr: '或按纸质处方录入：',
+    rxLookup: '按就诊凭证查询电子处方',
+    rxLookupHint: '用识别时读取的医保卡或电子凭证向医保中心查询并下载（7202 + 7203），无需二维码',
     rxScanned: '电子处方',
     rxPaper: '纸质处方',
 

@@ -87,3 +87,37 @@ export const EprescriptionDownloadOutput = z.object({
   diseinfo: z.array(z.object({ diag_code: optionalCode(20), diag_name: optionalCode(100) })).default([]),
 });
 export type EprescriptionDownloadOutput = z.infer<typeof EprescriptionDownloadOutput>;
+
+// ── 7202 电子处方查询（凭就诊凭证） ──────────────────────────────────────────────────────────────────
+// binzhe12123/Medical SY.Com.Medical.Model/SYB/CFZX/DZCF7202.cs (In7202/Out7202) [P]: the patient's
+// credential read at identify (01 电子凭证令牌, 03 社保卡号 + card_sn; 02 身份证 is [U] there) → one
+// prescription waiting for that person, named by a one-time 授权编号 (auth_rxno) that 7203 downloads.
+// One prescription per answer in that source (a flat object); whether a centre lists several is [U].
+export const EprescriptionQueryInput = z.object({
+  data: z.object({
+    mdtrt_cert_type: z.enum(['01', '02', '03']),
+    mdtrt_cert_no: code(50),
+    /** 卡识别码: required with a social-security card (03) [P]. */
+    card_sn: optionalCode(32),
+    insuplc_admdvs: admdvs,
+    // Terminal and operator fields: required in the source [P], values assigned by the province [U].
+    ip_info: optionalCode(64),
+    opter: optionalCode(20),
+    opter_name: optionalCode(50),
+    optins: optionalCode(20),
+  }).refine((d) => d.mdtrt_cert_type !== '03' || d.card_sn !== '', { message: 'card_sn: required with a social-security card (03)', path: ['card_sn'] }),
+});
+export type EprescriptionQueryInput = z.input<typeof EprescriptionQueryInput>;
+
+export const EprescriptionQueryOutput = z.object({
+  /** 医保处方授权编号: a temporary number, usable once (7203 auth_rxno) [P]. */
+  auth_rxno: code(30),
+  diag_name: optionalCode(100),
+  /** The issuing institution (char 20 in the source [P]; 30 here, like 7203). */
+  fixmedins_code: code(30),
+  fixmedins_name: optionalCode(200),
+  prsc_time: dateTimeText,
+  dept_name: optionalCode(50),
+  valid_end_time: dateTimeText,
+});
+export type EprescriptionQueryOutput = z.infer<typeof EprescriptionQueryOutput>;

@@ -18,7 +18,7 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
+  type BasketRequest, type EprescriptionLookup, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
 } from '../../../core/contracts/checkout';
 import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
@@ -167,7 +167,7 @@ export class CheckoutService {
    */
   async setScannedPrescription(id: string, qr: string): Promise<SaleView> {
     const { data } = this.editable(id);
-    const unavailable = (): ApiError => new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能下载电子处方：请按纸质处方手工录入（开方机构编码、处方号、开方日期、开方医生、药品）');
+    const unavailable = eprescriptionUnavailable;
     const rejected = (message: string): ApiError => new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此电子处方：${message}`);
     if (!this.centreMayBeReachable()) throw unavailable();
     const decoded = await this.deps.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } });
@@ -177,9 +177,46 @@ export class CheckoutService {
     if (person && decoded.output.certno !== '' && decoded.output.certno !== person.idNumber) {
       throw new ApiError(422, 'RX_PERSON_MISMATCH', '这张电子处方不是当前参保人的：请核对患者，或为处方上的患者另开一单');
     }
-    const downloaded = await this.deps.centre.downloadEprescription({ data: { epc_token: decoded.output.epc_token, insuplc_admdvs: decoded.output.insuplc_admdvs } });
+    return this.downloadAndApply(id, { epc_token: decoded.output.epc_token, insuplc_admdvs: decoded.output.insuplc_admdvs });
+  }
+
+  /**
+   * 7202: the e-prescription waiting for the patient identified on this sale, looked up by the
+   * credential read at identify (no QR). Nothing is saved: the cashier downloads it next with its
+   * one-time auth_rxno (setDownloadedPrescription).
+   */
+  async queryEprescription(id: string): Promise<EprescriptionLookup> {
+    const { data } = this.editable(id);
+    const person = data.person;
+    if (!person) throw new ApiError(409, 'NO_PERSON', '此单没有识别参保人：请先读卡或扫电子凭证，再查询电子处方');
+    if (!this.centreMayBeReachable()) throw eprescriptionUnavailable();
+    const outcome = await this.deps.centre.queryEprescription({
+      data: { mdtrt_cert_type: person.credential.certType, mdtrt_cert_no: person.credential.certNo, card_sn: person.credential.cardSn ?? '', insuplc_admdvs: person.record.region },
+    });
+    if (outcome.kind === 'rejected') { this.markReachable(); throw new ApiError(422, 'CENTRE_REJECTED', `医保中心未查到此参保人的电子处方：${outcome.message}`); }
+    if (outcome.kind !== 'ok') { this.markUnreachable(); throw eprescriptionUnavailable(); }
+    this.markReachable();
+    const o = outcome.output;
+    return {
+      authRxno: o.auth_rxno, issuerCode: o.fixmedins_code, issuerName: o.fixmedins_name, issuedAt: o.prsc_time,
+      validEnd: o.valid_end_time, diagnosis: o.diag_name, department: o.dept_name,
+    };
+  }
+
+  /** 7203 by the auth_rxno a 7202 lookup gave: the same checks as a scanned prescription. */
+  async setDownloadedPrescription(id: string, authRxno: string): Promise<SaleView> {
+    const { data } = this.editable(id);
+    if (!data.person) throw new ApiError(409, 'NO_PERSON', '此单没有识别参保人：请先读卡或扫电子凭证，再下载电子处方');
+    if (!this.centreMayBeReachable()) throw eprescriptionUnavailable();
+    return this.downloadAndApply(id, { auth_rxno: authRxno, insuplc_admdvs: data.person.record.region });
+  }
+
+  /** 7203, then the reuse counters, then the paper path's checks. */
+  private async downloadAndApply(id: string, by: { epc_token?: string; auth_rxno?: string; insuplc_admdvs: string }): Promise<SaleView> {
+    const rejected = (message: string): ApiError => new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此电子处方：${message}`);
+    const downloaded = await this.deps.centre.downloadEprescription({ data: by });
     if (downloaded.kind === 'rejected') { this.markReachable(); throw rejected(downloaded.message); }
-    if (downloaded.kind !== 'ok') { this.markUnreachable(); throw unavailable(); }
+    if (downloaded.kind !== 'ok') { this.markUnreachable(); throw eprescriptionUnavailable(); }
     this.markReachable();
     const rx = downloaded.output;
     const used = rxFillsUsedUp(rx.data);
@@ -662,4 +699,8 @@ function readerAdvice(code: string): string {
     case 'PORT_UNAVAILABLE': return '打不开读卡器端口：可能被其他程序占用，或没有权限，请联系技术员';
     default: return '读卡失败';
   }
+}
+
+function eprescriptionUnavailable(): ApiError {
+  return new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能下载电子处方：请按纸质处方手工录入（开方机构编码、处方号、开方日期、开方医生、药品）');
 }

@@ -149,6 +149,9 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
     if (id !== 'shenzhen') {
       const decoded = ok(await c.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-1' } }));
       expect(ok(await c.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } })).data.fixmedins_code).toBe('TRAIN-H360102-L3');
+      // By the patient's credential instead of a QR (7202), downloaded once by its auth_rxno.
+      const found = ok(await c.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno, insuplc_admdvs: nanchang.insuplcAdmdvs } }));
+      expect(ok(await c.downloadEprescription({ data: { auth_rxno: found.auth_rxno, insuplc_admdvs: nanchang.insuplcAdmdvs } })).data.fixmedins_code).toBe(found.fixmedins_code);
     }
     // Catalogues (1301/1306 with the stored version, the file through 9102) and a dictionary (1901).
     const drugs = ok(await c.catalogueChunk('1301', '0'));

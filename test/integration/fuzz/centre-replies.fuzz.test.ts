@@ -127,6 +127,7 @@ beforeAll(async () => {
   await must('2601', (c) => c.reverse({ data: { psn_no: p.psnNo, omsgid: settleMsgid.cancel!, oinfno: '2103' } }, ctx));
   const rxQr = await must('7201', (c) => c.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-1' } }));
   await must('7203', (c) => c.downloadEprescription({ data: { epc_token: rxQr.epc_token, insuplc_admdvs: rxQr.insuplc_admdvs } }));
+  await must('7202', (c) => c.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno, insuplc_admdvs: p.insuplcAdmdvs } }));
   for (const [infno, result] of recorder.replies) replies.set(infno, result);
 });
 
@@ -165,7 +166,7 @@ async function checkReply(infno: Infno, body: unknown): Promise<void> {
   }
 }
 
-const JSON_INFNOS = (['9001', '1101', '1201', '2101', '2102', '2103', '2601', '5203', '3201', '3202', '9101', '7201', '7203'] as const);
+const JSON_INFNOS = (['9001', '1101', '1201', '2101', '2102', '2103', '2601', '5203', '3201', '3202', '9101', '7201', '7202', '7203'] as const);
 
 describe.each(JSON_INFNOS)('%s replies', (infno) => {
   test('the recorded reply replays as ok', async () => {

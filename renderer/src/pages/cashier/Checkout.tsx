@@ -83,6 +83,14 @@ export function Checkout(): React.JSX.Element {
     focusBasket();
   });
 
+  /** 7202 by the credential read at identify, then 7203 with the one-time auth_rxno it gave. */
+  const lookupRx = (): void => run('rx', async (s) => {
+    if (!s) { say(zh.checkout.needPerson); return; }
+    const found = await api.queryEprescription(s.id);
+    commit(await api.setPrescription(s.id, { authRxno: found.authRxno }));
+    focusBasket();
+  });
+
   const putLines = (change: (lines: LineDraft[]) => LineDraft[]): void => run('basket', async (s) => {
     if (!s) { say(zh.checkout.needPerson); return; }
     const lines = change(current.current.drafts);
@@ -164,7 +172,7 @@ export function Checkout(): React.JSX.Element {
         />
         <PrescriptionCard
           ref={rx} prescription={sale?.prescription ?? null} today={today} disabled={!editable} busy={busy === 'rx'}
-          onSubmit={submitRx} onScan={submitRx} onInvalid={(message, field) => setError(inputError(field, message))}
+          onSubmit={submitRx} onScan={submitRx} onLookup={lookupRx} onInvalid={(message, field) => setError(inputError(field, message))}
         />
         <BasketCard
           ref={basket} lines={sale?.lines ?? []} disabled={!editable} busy={busy === 'basket'}

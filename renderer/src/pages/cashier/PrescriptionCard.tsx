@@ -2,7 +2,7 @@
 // scanner types the text and Enter, like a keyboard), or a paper one typed field by field (Enter
 // moves on); then the issuer's level, designation and validity as the backend judged them.
 import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
-import { Alert, Card, Input, type InputRef, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Input, type InputRef, Space, Tag, Typography } from 'antd';
 import { PrescriptionRequest, ScannedPrescriptionRequest, type SaleView } from '../../../../core/contracts/checkout';
 import { KeyButton } from '../../components/KeyButton';
 import { zh } from '../../strings';
@@ -20,13 +20,15 @@ interface Props {
   busy: boolean;
   onSubmit(request: PrescriptionRequest): void;
   onScan(request: ScannedPrescriptionRequest): void;
+  /** Look the patient's e-prescription up by the credential read at identify, and download it. */
+  onLookup(): void;
   onInvalid(message: string, field: string): void;
 }
 
 const FIELDS = ['issuerCode', 'rxNo', 'issuedOn', 'prescriber', 'prescriberCode', 'items'] as const;
 type Field = (typeof FIELDS)[number];
 
-export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onScan, onInvalid }, ref) {
+export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onScan, onLookup, onInvalid }, ref) {
   const [values, setValues] = useState<Record<Field, string>>({ issuerCode: '', rxNo: '', issuedOn: '', prescriber: '', prescriberCode: '', items: '' });
   const [scanned, setScanned] = useState('');
   const refs = useRef<Partial<Record<Field, InputRef | null>>>({});
@@ -104,6 +106,10 @@ export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(functi
         onPressEnter={submitScan}
         style={{ marginBottom: 6 }}
       />
+      <Button size="small" disabled={disabled} loading={busy} onClick={onLookup} data-testid="rx-lookup" title={zh.checkout.rxLookupHint} style={{ marginBottom: 6 }}>
+        {zh.checkout.rxLookup}
+      </Button>
+      <br />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{zh.checkout.rxScanOr}</Typography.Text>
       <div style={{ display: 'flex', gap: 6 }}>
         {input('issuerCode', zh.checkout.rxIssuer, 150)}
