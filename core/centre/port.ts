@@ -104,11 +104,11 @@ export interface CentrePort {
   downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
   /**
    * 3505/3506 (one row in `selinfo`), 3501–3504/3507 (one row in `invinfo` / `purcinfo` / `data`)
-   * or 3505A/3506A (rows in `selinfoDetail`), under a msgid the
+   * or 3505A/3506A (rows in `selinfoDetail`), or 7206 (one e-prescription write-off, `data` + `selinfo[]`), under a msgid the
    * caller persisted. `ok` carries one verdict per row sent, in order: a classic rejection is the
    * row's refusal; a batch answers per row (`retRslt`), and a whole-batch rejection stays `rejected`.
    */
-  uploadSales(infno: ReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
+  uploadSales(infno: ReportInfno | '7206', input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
   /** 1301/1306 with the stored version, then (when data_cnt > 0) 9102 for the file it names, unzipped. */
   catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>>;
   /** 1901: one dictionary type's entries. */

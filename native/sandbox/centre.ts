@@ -11,7 +11,9 @@ import { type CumulativeInput } from '../../core/centre/tx/cumulative';
 import {
   catalogueFileText, type CatalogueDownloadInput, type CatalogueInfno, type DictionaryInput,
 } from '../../core/centre/tx/catalogue';
-import { type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput } from '../../core/centre/tx/eprescription';
+import {
+  type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput, type EprescriptionWriteOffInput,
+} from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
 import { type PersonInfoInput } from '../../core/centre/tx/person';
@@ -436,7 +438,7 @@ export class SandboxCentre {
       data: {
         hi_rxno: rx.hi_rxno, fixmedins_code: issuer.code, fixmedins_name: issuer.name, prsc_time: rx.prsc_time,
         valid_days: rx.valid_days, valid_end_time: `${addDays(rx.prsc_time.slice(0, 10), rx.valid_days - 1)} 23:59:59`,
-        ...(() => { const f = this.fills(rx.hi_rxno); return { rept_flag: f.reptFlag, max_rept_cnt: f.maxReptCnt, reptd_cnt: f.used }; })(),
+        ...(() => { const f = this.fills(rx.hi_rxno); return { rept_flag: f.reptFlag, max_rept_cnt: f.maxReptCnt, reptd_cnt: f.writtenOff }; })(),
       },
       rxdrugdetail: items.map((code) => ({ med_list_codg: code, drug_genname: this.catalogueItem(code)?.name ?? '', drug_spec: '' })),
       mdtrtinfo: { psn_no: person.psn_no, certno: person.certno, prsc_dr_name: TRAINING_RX_PRESCRIBER, prsc_dept_name: '【培训】全科' },
@@ -460,10 +462,60 @@ export class SandboxCentre {
     return rxno;
   }
 
-  /** Training prescriptions are single-use (rept_flag 0). */
-  private fills(hiRxno: string): { used: number; allowed: number; reptFlag: '0' | '1'; maxReptCnt: number } {
+  /**
+   * Training prescriptions are single-use (rept_flag 0). `used` counts the booked settlements against
+   * the prescription (2102 reserves a fill, so a second settlement is refused before any write-off);
+   * `writtenOff` counts the 7206 write-offs whose settlement still stands: that is reptd_cnt in 7203.
+   * A refund (2103) or reversal (2601) of the settlement gives the fill back on both counts — the
+   * sandbox's rule; how a real centre undoes a write-off is [U] (docs/centre-and-sync.md).
+   */
+  private fills(hiRxno: string): { used: number; writtenOff: number; allowed: number; reptFlag: '0' | '1'; maxReptCnt: number } {
     const used = (this.db.prepare("SELECT count(*) AS n FROM settlement WHERE hi_rxno = ? AND status = 'settled'").get(hiRxno) as { n: number }).n;
-    return { used, allowed: 1, reptFlag: '0', maxReptCnt: 0 };
+    const writtenOff = (this.db.prepare(`SELECT count(*) AS n FROM eprescription_writeoff w JOIN settlement s ON s.setl_id = w.setl_id AND s.fixmedins_code = w.fixmedins_code
+      WHERE w.hi_rxno = ? AND s.status = 'settled'`).get(hiRxno) as { n: number }).n;
+    return { used, writtenOff, allowed: 1, reptFlag: '0', maxReptCnt: 0 };
+  }
+
+  /**
+   * 7206: a fill of a prescription this pharmacy downloaded, written off against one of its settlements
+   * of that prescription. A repeated msgid, or the same settlement again with the same content, is
+   * answered as the first time without counting twice; beyond the allowed fills it is refused.
+   */
+  writeOffEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionWriteOffInput>) {
+    const d = input.data;
+    const hash = requestHash(input);
+    const byMsgid = this.db.prepare('SELECT request_hash FROM eprescription_writeoff WHERE msgid = ?').get(env.msgid) as { request_hash: string } | undefined;
+    const repeat = (): null => {
+      this.db.prepare('UPDATE eprescription_writeoff SET repeats = repeats + 1 WHERE fixmedins_code = ? AND setl_id = ?').run(env.fixmedins_code, d.setl_id);
+      return null;
+    };
+    if (byMsgid) {
+      if (byMsgid.request_hash !== hash) throw new BusinessError(`报文ID ${env.msgid} 已使用，且内容与原报文不同`);
+      return repeat();
+    }
+    const bySetl = this.db.prepare('SELECT request_hash FROM eprescription_writeoff WHERE fixmedins_code = ? AND setl_id = ?').get(env.fixmedins_code, d.setl_id) as { request_hash: string } | undefined;
+    if (bySetl) {
+      if (bySetl.request_hash !== hash) throw new BusinessError(`结算 ${d.setl_id} 已核销，且内容与原核销不同`);
+      return repeat();
+    }
+    const rx = this.db.prepare('SELECT * FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? LIMIT 1').get(d.hi_rxno, env.fixmedins_code) as EprescriptionRow | undefined;
+    if (!rx) throw new BusinessError(`电子处方 ${d.hi_rxno} 不存在，或不是本机构下载的`);
+    const downloaded = this.db.prepare('SELECT 1 FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? AND epc_token = ?').get(d.hi_rxno, env.fixmedins_code, d.download_ide_code);
+    if (!downloaded) throw new BusinessError('下载处方时的识别码 (download_ide_code) 与本机构下载该处方的令牌或授权编号不符');
+    const { writtenOff, allowed } = this.fills(d.hi_rxno);
+    if (writtenOff >= allowed) throw new BusinessError(`电子处方 ${d.hi_rxno} 已核销 ${writtenOff} 次（限 ${allowed} 次），不能再次核销`);
+    const setl = this.db.prepare('SELECT status, hi_rxno FROM settlement WHERE setl_id = ? AND fixmedins_code = ?').get(d.setl_id, env.fixmedins_code) as { status: string; hi_rxno: string | null } | undefined;
+    if (!setl || setl.hi_rxno !== d.hi_rxno) throw new BusinessError(`结算 ${d.setl_id} 不存在，或不是电子处方 ${d.hi_rxno} 的结算`);
+    if (setl.status !== 'settled') throw new BusinessError(`结算 ${d.setl_id} 已撤销，不能核销`);
+    this.db.prepare(`INSERT INTO eprescription_writeoff (fixmedins_code, hi_rxno, setl_id, msgid, request_hash, input_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(env.fixmedins_code, d.hi_rxno, d.setl_id, env.msgid, hash, JSON.stringify(input), this.clock().toISOString());
+    return null;
+  }
+
+  /** Training and tests: the write-offs this centre holds for a prescription. */
+  writeOffs(hiRxno: string): Array<{ setl_id: string; msgid: string; repeats: number; input: unknown }> {
+    return (this.db.prepare('SELECT setl_id, msgid, repeats, input_json FROM eprescription_writeoff WHERE hi_rxno = ? ORDER BY id').all(hiRxno) as Array<{ setl_id: string; msgid: string; repeats: number; input_json: string }>)
+      .map((r) => ({ setl_id: r.setl_id, msgid: r.msgid, repeats: r.repeats, input: JSON.parse(r.input_json) as unknown }));
   }
 
   // ── policy packages the sandbox publishes ──────────────────────────────────────────────────────
@@ -578,7 +630,7 @@ export class SandboxCentre {
   }
 }
 
-function requestHash(input: SettleInput): string {
+function requestHash(input: unknown): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('hex');
 }
 

@@ -6,6 +6,7 @@ import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
 import { createInventoryUploadTables } from '../trace-report/inventory-schema';
+import { createWriteOffTables } from '../trace-report/writeoff-schema';
 import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
@@ -143,5 +144,11 @@ export const storeMigrations: Migration[] = [
     name: 'inventory uploads (3501–3504, 3507) under the POS\'s key, their log and calls',
     // Defined in native/trace-report/inventory-schema.ts next to the code that uses it.
     up: (db) => createInventoryUploadTables(db),
+  },
+  {
+    version: 13,
+    name: 'e-prescription write-offs (7206) queued after the settlement, sent once under a persisted msgid',
+    // Defined in native/trace-report/writeoff-schema.ts next to the code that uses it.
+    up: (db) => createWriteOffTables(db),
   },
 ];

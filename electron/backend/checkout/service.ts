@@ -66,6 +66,8 @@ interface PrescriptionState {
   problems: Array<{ code: string; message: string }>;
   /** Absent on sales saved before scanning existed: paper. */
   source?: 'paper' | 'scanned';
+  /** A downloaded e-prescription: the epc_token or auth_rxno it was downloaded with (7206 download_ide_code). */
+  downloadId?: string;
 }
 
 /** What a sale row's JSON columns hold. */
@@ -219,7 +221,9 @@ export class CheckoutService {
     if (downloaded.kind !== 'ok') { this.markUnreachable(); throw eprescriptionUnavailable(); }
     this.markReachable();
     const rx = downloaded.output;
-    const used = rxFillsUsedUp(rx.data);
+    // The centre counts a fill at its write-off (7206); this store's own fills count before theirs arrives.
+    const local = this.deps.reports?.writeOffs?.localFills(rx.data.hi_rxno) ?? 0;
+    const used = rxFillsUsedUp(local > (rx.data.reptd_cnt ?? 0) ? { ...rx.data, reptd_cnt: local } : rx.data);
     if (used) throw new ApiError(422, 'RX_USED_UP', used);
     // The centre allows a longer prescriber name (50) than the paper form keeps (30).
     const entry = PrescriptionRequest.safeParse({
@@ -230,14 +234,14 @@ export class CheckoutService {
       const field = entry.error.issues[0]?.path.join('.') ?? '';
       throw new ApiError(422, 'RX_UNUSABLE', `电子处方的内容无法用于结算（${field}）：请按纸质处方手工录入`);
     }
-    return this.applyPrescription(id, entry.data, 'scanned', rx.data.valid_end_time.slice(0, 10));
+    return this.applyPrescription(id, entry.data, 'scanned', rx.data.valid_end_time.slice(0, 10), by.epc_token || by.auth_rxno);
   }
 
   /**
    * The paper path's checks (issuer from the directory or 1201, validity window, designation), then
    * saved. A scanned prescription also has the centre's last valid day: the earlier of the two ends it.
    */
-  private async applyPrescription(id: string, entry: PrescriptionRequest | null, source: 'paper' | 'scanned', centreLastDay: string | null = null): Promise<SaleView> {
+  private async applyPrescription(id: string, entry: PrescriptionRequest | null, source: 'paper' | 'scanned', centreLastDay: string | null = null, downloadId?: string): Promise<SaleView> {
     const { row, data } = this.editable(id);
     let prescription: PrescriptionState | null = null;
     if (entry) {
@@ -252,7 +256,7 @@ export class CheckoutService {
         problems.push({ code: 'RX_EXPIRED', message: `电子处方已过医保中心规定的有效期（至 ${centreLastDay}）` });
       }
       const validUntil = centreLastDay !== null && centreLastDay < check.validUntil ? centreLastDay : check.validUntil;
-      prescription = { entry, valid: problems.length === 0, issuer: check.issuer, validUntil, problems, source };
+      prescription = { entry, valid: problems.length === 0, issuer: check.issuer, validUntil, problems, source, ...(downloadId && { downloadId }) };
     }
     const lines = data.lines.length ? this.resolve(data.lines, prescription) : [];
     this.deps.sales.update(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
@@ -394,6 +398,7 @@ export class CheckoutService {
         saleId: row.id, operatorId: row.operator_id, businessDate: row.business_date, settlementId: rec.id, saleRef: rec.saleRef,
         psnNo: data.person!.record.psnNo, insuredRegion: data.person!.record.region, lines: data.lines,
         prescription: data.prescription?.valid ? { rxNo: data.prescription.entry.rxNo, prescriber: data.prescription.entry.prescriber, items: data.prescription.entry.items } : null,
+        eprescription: data.prescription?.valid && data.prescription.downloadId ? { hiRxno: data.prescription.entry.rxNo, downloadId: data.prescription.downloadId } : null,
       });
       this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split) });
       this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
@@ -617,7 +622,8 @@ export class CheckoutService {
       operator: row.operator_id,
       online: row.online === 1,
       person: data.person ? this.personViewOf(data.person, regionName) : null,
-      prescription: data.prescription ? { ...data.prescription, source: data.prescription.source ?? 'paper' } : null,
+      // The download token stays in the store (it identifies the download to the centre, 7206).
+      prescription: data.prescription ? (({ downloadId: _token, ...rx }) => ({ ...rx, source: rx.source ?? 'paper' }))(data.prescription) : null,
       lines: data.lines.map((l) => ({
         sku: l.sku, name: l.name, qty: l.qty, price: fmt(decimal(l.price)), amount: l.amount, split: l.split, traceCodes: [...l.traceCodes],
         kind: l.kind, catalogueCode: l.catalogueCode, listClass: l.listClass, flags: [...l.flags],
