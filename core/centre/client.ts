@@ -295,6 +295,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     reconcileTotals: (input) => call('3201', input),
     decodeEprescriptionQr: (input) => call('7201', input),
     queryEprescription: (input) => call('7202', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
+    reviewEprescription: (input) => call('7204', input),
     // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.
     downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reconcileDetails,

@@ -13,7 +13,7 @@ import { type CatalogueInfno, type DictionaryInput, type DictionaryOutput } from
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
-  type EprescriptionQueryInput, type EprescriptionQueryOutput,
+  type EprescriptionQueryInput, type EprescriptionQueryOutput, type EprescriptionReviewInput,
 } from './tx/eprescription';
 import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
@@ -100,6 +100,8 @@ export interface CentrePort {
   decodeEprescriptionQr(input: EprescriptionQrInput): Promise<CentreOutcome<EprescriptionQrOutput>>;
   /** 7202: the patient's credential → a waiting prescription and its one-time auth_rxno (for 7203). */
   queryEprescription(input: EprescriptionQueryInput): Promise<CentreOutcome<EprescriptionQueryOutput>>;
+  /** 7204: the pharmacist's review (审方) of a downloaded prescription. */
+  reviewEprescription(input: EprescriptionReviewInput): Promise<CentreOutcome<{ accepted: true }>>;
   /** 7203: the prescription the token names (issuer, validity, prescriber, drug lines). */
   downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
   /**

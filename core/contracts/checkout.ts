@@ -115,7 +115,16 @@ export const PrescriptionView = z.object({
   problems: z.array(Problem),
   /** How it was entered: typed from paper, or scanned and downloaded from the centre. */
   source: z.enum(['paper', 'scanned']).default('paper'),
+  /** A downloaded e-prescription's 审方 (7204), null until the pharmacist reviewed it; absent for paper. */
+  review: z.object({ approved: z.boolean(), opinion: z.string(), pharmacist: z.string(), at: z.string() }).nullable().optional(),
 });
+
+/** POST /api/sales/:id/eprescription-review: the pharmacist's review of the downloaded e-prescription (7204). */
+export const EprescriptionReviewRequest = z.object({
+  approved: z.boolean(),
+  opinion: z.string().trim().min(1, 'opinion: the pharmacist\'s opinion (审方意见)').max(500, 'opinion: at most 500 characters'),
+}).strict();
+export type EprescriptionReviewRequest = z.infer<typeof EprescriptionReviewRequest>;
 
 // ── basket ─────────────────────────────────────────────────────────────────────────────────
 export const BasketLineRequest = z.object({

@@ -162,6 +162,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     now,
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
     reports,
+    requireRxReview: '7204' in connection.edition.transactions,
   });
 
   const ledger = ledgerUrl ? startLedgerLink({

@@ -12,7 +12,7 @@ import {
   catalogueFileText, type CatalogueDownloadInput, type CatalogueInfno, type DictionaryInput,
 } from '../../core/centre/tx/catalogue';
 import {
-  type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput, type EprescriptionWriteOffInput,
+  type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput, type EprescriptionReviewInput, type EprescriptionWriteOffInput,
 } from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
@@ -510,6 +510,25 @@ export class SandboxCentre {
     this.db.prepare(`INSERT INTO eprescription_writeoff (fixmedins_code, hi_rxno, setl_id, msgid, request_hash, input_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(env.fixmedins_code, d.hi_rxno, d.setl_id, env.msgid, hash, JSON.stringify(input), this.clock().toISOString());
     return null;
+  }
+
+  /**
+   * 7204: the pharmacist's review of a prescription this pharmacy downloaded, kept as received (the
+   * latest counts). Whether a centre refuses a settlement or a write-off without an accepted review
+   * is [U] (no source says): the sandbox does not, the till does (docs/centre-and-sync.md).
+   */
+  reviewEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionReviewInput>) {
+    const d = input.data;
+    const rx = this.db.prepare('SELECT 1 FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? LIMIT 1').get(d.hi_rxno, env.fixmedins_code);
+    if (!rx) throw new BusinessError(`电子处方 ${d.hi_rxno} 不存在，或不是本机构下载的`);
+    this.db.prepare('INSERT INTO eprescription_review (fixmedins_code, hi_rxno, msgid, status, opinion, phar_name, reviewed_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(env.fixmedins_code, d.hi_rxno, env.msgid, d.rx_chk_stas_codg, d.rx_chk_opnn, d.phar_name, d.rx_chk_time, this.clock().toISOString());
+    return null;
+  }
+
+  /** Training and tests: the reviews this centre received for a prescription, oldest first. */
+  reviews(hiRxno: string): Array<{ status: string; opinion: string; phar_name: string; reviewed_at: string }> {
+    return this.db.prepare('SELECT status, opinion, phar_name, reviewed_at FROM eprescription_review WHERE hi_rxno = ? ORDER BY id').all(hiRxno) as Array<{ status: string; opinion: string; phar_name: string; reviewed_at: string }>;
   }
 
   /** Training and tests: the write-offs this centre holds for a prescription. */

@@ -269,6 +269,7 @@ function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, inventory
     case '7201': return centre.decodeEprescriptionQr(env, i);
     case '7202': return centre.queryEprescription(env, i);
     case '7203': return centre.downloadEprescription(env, i);
+    case '7204': return centre.reviewEprescription(env, i);
     case '7206': return centre.writeOffEprescription(env, i);
     case '3505': return reports.single(reports.sale(env, row(input), refuseRow));
     case '3506': return reports.single(reports.saleReturn(env, row(input), refuseRow));

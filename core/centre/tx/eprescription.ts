@@ -197,3 +197,33 @@ export const EprescriptionWriteOffInput = z.object({
 });
 export type EprescriptionWriteOffInput = z.input<typeof EprescriptionWriteOffInput>;
 export type EprescriptionWriteOffDraft = z.infer<typeof EprescriptionWriteOffInput>;
+
+// ── 7204 电子处方审方结果上传 ──────────────────────────────────────────────────────────────────────
+// binzhe12123/Medical SY.Com.Medical.Model/SYB/CFZX/CFSH7204.cs (In7204, flat in that source) [P]:
+// the pharmacist's review of a downloaded prescription, before it is dispensed. The status code's
+// values are not in the source [U]: we send 1 审核通过 / 0 审核不通过. The reviewing pharmacist's ID
+// fields (证件类型/号码) and the 复核药师 are not held by the till (its 执业药师 setting has a name and a
+// practice certificate number); they are sent empty [U]. Output: none in the source (`infcode` only);
+// the national e-prescription centre answers a `rx_chk_biz_sn` (nhsa-interface.md §2.10, S7) [C],
+// not read here.
+export const RX_REVIEW_PASSED = '1';
+export const RX_REVIEW_REFUSED = '0';
+
+export const EprescriptionReviewInput = z.object({
+  data: z.object({
+    hi_rxno: code(30),
+    phar_cert_type: optionalCode(6),
+    phar_certno: optionalCode(50),
+    phar_name: code(50),
+    phar_prac_cert_no: optionalCode(50),
+    phar_sign_info: optionalCode(2000),
+    rchk_phar_cert_type: optionalCode(6),
+    rchk_phar_certno: optionalCode(50),
+    rchk_phar_name: optionalCode(40),
+    rx_chk_opnn: code(2000),
+    rx_chk_stas_codg: z.enum([RX_REVIEW_PASSED, RX_REVIEW_REFUSED]),
+    rx_chk_time: dateTimeText,
+    rx_chk_file: optionalCode(100_000),
+  }).strict(),
+});
+export type EprescriptionReviewInput = z.input<typeof EprescriptionReviewInput>;

@@ -9,6 +9,8 @@ import { type CentreOutcome } from '../../../core/centre/outcome';
 import { type CentrePort } from '../../../core/centre/port';
 import { levelOfHospLv } from '../../../core/centre/tx/institution';
 import { type SettleOutput } from '../../../core/centre/tx/settle';
+import { RX_REVIEW_PASSED, RX_REVIEW_REFUSED } from '../../../core/centre/tx/eprescription';
+import { formatDateTime } from '../../../core/centre/time';
 import { resolveBasket, type ResolvedLine } from '../../../core/checkout/basket';
 import { businessDate } from '../../../core/checkout/business-date';
 import { checkPrescription, paperPrescriberProblem, type Institution } from '../../../core/checkout/prescription';
@@ -18,7 +20,7 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type EprescriptionLookup, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
+  type BasketRequest, type EprescriptionLookup, type EprescriptionReviewRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
 } from '../../../core/contracts/checkout';
 import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
@@ -56,6 +58,8 @@ export interface CheckoutDeps {
   readonly onChange?: (sale: SaleView) => void;
   /** 进销存 sales reporting (3505/3506): rows queued with the settlement, voided or returned with it. */
   readonly reports?: SaleReporting;
+  /** The edition has 7204: a downloaded e-prescription is settled only after an accepted 审方. */
+  readonly requireRxReview?: boolean;
 }
 
 interface PrescriptionState {
@@ -68,6 +72,8 @@ interface PrescriptionState {
   source?: 'paper' | 'scanned';
   /** A downloaded e-prescription: the epc_token or auth_rxno it was downloaded with (7206 download_ide_code). */
   downloadId?: string;
+  /** Its 审方 as uploaded (7204); a new download starts without one. */
+  review?: { approved: boolean; opinion: string; pharmacist: string; at: string };
 }
 
 /** What a sale row's JSON columns hold. */
@@ -211,6 +217,39 @@ export class CheckoutService {
     if (!data.person) throw new ApiError(409, 'NO_PERSON', '此单没有识别参保人：请先读卡或扫电子凭证，再下载电子处方');
     if (!this.centreMayBeReachable()) throw eprescriptionUnavailable();
     return this.downloadAndApply(id, { auth_rxno: authRxno, insuplc_admdvs: data.person.record.region });
+  }
+
+  /**
+   * 7204 审方: the sale operator's 执业药师 (the per-operator setting 3505 uses) reviews the downloaded
+   * e-prescription; the result is uploaded before anything is saved. An approved review is what
+   * settlement needs (requireRxReview); a refusal is recorded and the sale cannot be settled against it.
+   */
+  async reviewPrescription(id: string, request: EprescriptionReviewRequest): Promise<SaleView> {
+    const { row, data } = this.editable(id);
+    const rx = data.prescription;
+    if (!rx?.downloadId) throw new ApiError(409, 'RX_NOT_DOWNLOADED', '此单没有下载的电子处方：纸质处方不需要上传审方结果', 'prescription');
+    const pharmacist = this.deps.reports?.store.pharmacistOf(row.operator_id) ?? null;
+    if (!pharmacist) throw new ApiError(409, 'NO_PHARMACIST', `操作员 ${row.operator_id} 没有设置执业药师：请店长在操作员设置中填写后再审方`);
+    if (!this.centreMayBeReachable()) throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能上传审方结果：请稍后重试');
+    const at = formatDateTime(this.deps.now());
+    const outcome = await this.deps.centre.reviewEprescription({
+      data: {
+        hi_rxno: rx.entry.rxNo, phar_name: pharmacist.name, phar_prac_cert_no: pharmacist.certNo,
+        rx_chk_opnn: request.opinion, rx_chk_stas_codg: request.approved ? RX_REVIEW_PASSED : RX_REVIEW_REFUSED, rx_chk_time: at,
+      },
+    });
+    if (outcome.kind === 'rejected') { this.markReachable(); throw new ApiError(422, 'CENTRE_REJECTED', `医保中心未接受审方结果：${outcome.message}`); }
+    if (outcome.kind !== 'ok') { this.markUnreachable(); throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，审方结果未确认上传：请稍后重试'); }
+    this.markReachable();
+    const current = this.editable(id).data.prescription;
+    // The prescription changed while the review was on its way: the review was for the old one.
+    if (current?.downloadId !== rx.downloadId) throw new ApiError(409, 'RX_CHANGED', '审方期间处方已更换：请对新处方重新审方');
+    const review = { approved: request.approved, opinion: request.opinion, pharmacist: pharmacist.name, at };
+    this.deps.db.transaction(() => {
+      this.deps.sales.update(row.id, { prescription_json: JSON.stringify({ ...current, review }) });
+      this.deps.journal.append('sale.rx.reviewed', { sale: row.id, rxNo: rx.entry.rxNo, approved: request.approved, pharmacist: pharmacist.name });
+    })();
+    return this.view(id);
   }
 
   /** 7203, then the reuse counters, then the paper path's checks. */
@@ -372,6 +411,10 @@ export class CheckoutService {
     if (BOOKED.has(this.row(id).state)) return this.get(id);
     const { row, data } = this.editable(id, true);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
+    const rxReview = data.prescription?.valid && data.prescription.downloadId && this.deps.requireRxReview ? data.prescription.review : undefined;
+    if (data.prescription?.valid && data.prescription.downloadId && this.deps.requireRxReview && !rxReview?.approved) {
+      throw new ApiError(409, 'RX_NOT_REVIEWED', rxReview ? `药师审方未通过（${rxReview.opinion}）：不能按此电子处方结算` : '电子处方需执业药师审方（上传审方结果 7204）后才能结算', 'prescription');
+    }
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
     const insured = data.lines.some((l) => l.insured) && data.person !== null;
     if (!insured) return this.finishWithoutInsurance(row, data, split, 'selfpay');
@@ -623,7 +666,7 @@ export class CheckoutService {
       online: row.online === 1,
       person: data.person ? this.personViewOf(data.person, regionName) : null,
       // The download token stays in the store (it identifies the download to the centre, 7206).
-      prescription: data.prescription ? (({ downloadId: _token, ...rx }) => ({ ...rx, source: rx.source ?? 'paper' }))(data.prescription) : null,
+      prescription: data.prescription ? (({ downloadId: token, ...rx }) => ({ ...rx, source: rx.source ?? 'paper', ...(token && { review: rx.review ?? null }) }))(data.prescription) : null,
       lines: data.lines.map((l) => ({
         sku: l.sku, name: l.name, qty: l.qty, price: fmt(decimal(l.price)), amount: l.amount, split: l.split, traceCodes: [...l.traceCodes],
         kind: l.kind, catalogueCode: l.catalogueCode, listClass: l.listClass, flags: [...l.flags],

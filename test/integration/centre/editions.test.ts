@@ -154,6 +154,9 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
       const found = ok(await c.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno, insuplc_admdvs: nanchang.insuplcAdmdvs } }));
       const byAuth = ok(await c.downloadEprescription({ data: { auth_rxno: found.auth_rxno, insuplc_admdvs: nanchang.insuplcAdmdvs } }));
       expect(byAuth.data.fixmedins_code).toBe(found.fixmedins_code);
+      // The pharmacist's review (7204) of the downloaded prescription.
+      ok(await c.reviewEprescription({ data: { hi_rxno: byAuth.data.hi_rxno, phar_name: '李药师', phar_prac_cert_no: 'ZY-1', rx_chk_opnn: '处方合理', rx_chk_stas_codg: '1', rx_chk_time: '2025-06-16 10:00:00' } }));
+      expect(r.sb.centre.reviews(byAuth.data.hi_rxno)).toMatchObject([{ status: '1', opinion: '处方合理', phar_name: '李药师' }]);
       // A write-off (7206) naming no settlement of that prescription: the message conforms, the centre refuses it.
       const draft = writeOffDraft({
         hiRxno: byAuth.data.hi_rxno, downloadId: found.auth_rxno, dispenser: '收银员', insuredRegion: nanchang.insuplcAdmdvs, storeArea: '420302', at: new Date('2025-06-16T02:00:00Z'),

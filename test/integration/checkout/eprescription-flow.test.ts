@@ -1,6 +1,7 @@
 // The pharmacy's whole e-prescription flow (电子处方流转) through the till's API against the sandbox
 // centre: the cashier looks the patient's prescription up by the credential read at identify (7202,
-// no QR), downloads it with its one-time auth_rxno (7203), settles against it (2102); once the
+// no QR), downloads it with its one-time auth_rxno (7203), the pharmacist reviews it (7204 审方), it
+// is settled against it (2102); once the
 // settlement is confirmed the till writes the fill off (7206), queued and sent exactly once; a refund
 // sends no cancellation (none is known for this edition) and gives the fill back.
 import { describe, expect, test } from 'vitest';
@@ -30,6 +31,7 @@ async function eprescriptionSale(fixtureId: string, lines: Array<{ sku: string; 
   const found = await env.till.ok('POST', `/api/sales/${sale.id}/eprescription-query`);
   const view = await env.till.ok('PUT', `/api/sales/${sale.id}/prescription`, { authRxno: found.authRxno });
   await env.till.basket(sale.id, lines);
+  await env.till.ok('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: '处方合理' });
   const settled = await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true });
   expect(settled.state).toBe('settled');
   return { id: sale.id as string, authRxno: found.authRxno as string, hiRxno: view.prescription.entry.rxNo as string, settled };
@@ -54,10 +56,24 @@ describe('7202 → 7203: an e-prescription found by the patient\'s card', () => 
     expect(again.status).toBe(422);
     expect(again.body).toMatchObject({ error: 'CENTRE_REJECTED', message: expect.stringMatching(/只能使用一次/) });
     await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
+    // 审方 first (7204): without it, or with a refusal, the sale is not settled against the prescription.
+    const unreviewed = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: false });
+    expect(unreviewed.status).toBe(409);
+    expect(unreviewed.body).toMatchObject({ error: 'RX_NOT_REVIEWED', field: 'prescription' });
+    const refusedReview = await env.till.ok('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: false, opinion: '剂量超常，请医生确认' });
+    expect(refusedReview.prescription.review).toMatchObject({ approved: false, opinion: '剂量超常，请医生确认', pharmacist: expect.any(String) });
+    const refusedSettle = await env.till.call('POST', `/api/sales/${sale.id}/settle`, { useAccount: false });
+    expect(refusedSettle.status).toBe(409);
+    expect(refusedSettle.body.message).toMatch(/审方未通过（剂量超常/);
+    const approved = await env.till.ok('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: '处方合理' });
+    expect(approved.prescription.review).toMatchObject({ approved: true, opinion: '处方合理' });
+    // The centre received both reviews, status code and opinion as sent.
+    const rxNo = view.prescription.entry.rxNo as string;
+    expect(env.api.runtime.sandbox!.centre.reviews(rxNo).map((r) => [r.status, r.opinion])).toEqual([['0', '剂量超常，请医生确认'], ['1', '处方合理']]);
     expect(await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false })).toMatchObject({ state: 'settled', prescription: { source: 'scanned' } });
   });
 
-  test('a malformed authRxno is refused naming the field; an unknown one is the centre\'s refusal', async () => {
+  test('a malformed authRxno is refused naming the field; an unknown one is the centre\'s refusal; 审方 needs a downloaded prescription', async () => {
     const sale = await env.till.startByCard('shiyan-active');
     const bad = await env.till.call('PUT', `/api/sales/${sale.id}/prescription`, { authRxno: 'has spaces in it' });
     expect(bad.status).toBe(400);
@@ -65,6 +81,11 @@ describe('7202 → 7203: an e-prescription found by the patient\'s card', () => 
     const unknown = await env.till.call('PUT', `/api/sales/${sale.id}/prescription`, { authRxno: 'AUTH0000' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.message).toMatch(/授权编号不存在/);
+    // 审方 is for a downloaded e-prescription only; an empty opinion is refused naming the field.
+    expect((await env.till.call('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: '好' })).body).toMatchObject({ error: 'RX_NOT_DOWNLOADED' });
+    const empty = await env.till.call('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: ' ' });
+    expect(empty.status).toBe(400);
+    expect(JSON.stringify(empty.body)).toMatch(/opinion/);
   });
 });
 

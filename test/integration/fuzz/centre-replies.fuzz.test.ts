@@ -129,6 +129,9 @@ beforeAll(async () => {
   const rxQr = await must('7201', (c) => c.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-1' } }));
   await must('7203', (c) => c.downloadEprescription({ data: { epc_token: rxQr.epc_token, insuplc_admdvs: rxQr.insuplc_admdvs } }));
   const found = await must('7202', (c) => c.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno, insuplc_admdvs: p.insuplcAdmdvs } }));
+  const byAuth = await centre.downloadEprescription({ data: { auth_rxno: found.auth_rxno, insuplc_admdvs: p.insuplcAdmdvs } });
+  if (byAuth.kind !== 'ok') throw new Error(`7203 by auth_rxno: ${JSON.stringify(byAuth)}`);
+  await must('7204', (c) => c.reviewEprescription({ data: { hi_rxno: byAuth.output.data.hi_rxno, phar_name: '李药师', rx_chk_opnn: '处方合理', rx_chk_stas_codg: '1', rx_chk_time: '2025-06-16 10:00:00' } }));
   // A write-off naming no settlement: recorded as the centre's row refusal (one verdict, not accepted).
   const writeOff = writeOffMessage(writeOffDraft({
     hiRxno: 'HRX0', downloadId: found.auth_rxno, dispenser: '收银员', insuredRegion: p.insuplcAdmdvs, storeArea: '420302', at: new Date('2025-06-16T02:00:00Z'),

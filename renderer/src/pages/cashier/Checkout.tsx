@@ -91,6 +91,12 @@ export function Checkout(): React.JSX.Element {
     focusBasket();
   });
 
+  /** 审方 (7204): the pharmacist's result, uploaded before the sale can be settled against the e-prescription. */
+  const reviewRx = (approved: boolean, opinion: string): void => run('rx', async (s) => {
+    if (!s) { say(zh.checkout.needPerson); return; }
+    commit(await api.reviewPrescription(s.id, { approved, opinion }));
+  });
+
   const putLines = (change: (lines: LineDraft[]) => LineDraft[]): void => run('basket', async (s) => {
     if (!s) { say(zh.checkout.needPerson); return; }
     const lines = change(current.current.drafts);
@@ -172,7 +178,7 @@ export function Checkout(): React.JSX.Element {
         />
         <PrescriptionCard
           ref={rx} prescription={sale?.prescription ?? null} today={today} disabled={!editable} busy={busy === 'rx'}
-          onSubmit={submitRx} onScan={submitRx} onLookup={lookupRx} onInvalid={(message, field) => setError(inputError(field, message))}
+          onSubmit={submitRx} onScan={submitRx} onLookup={lookupRx} onReview={reviewRx} onInvalid={(message, field) => setError(inputError(field, message))}
         />
         <BasketCard
           ref={basket} lines={sale?.lines ?? []} disabled={!editable} busy={busy === 'basket'}
