@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { type CardReaderPort } from '../../../core/card/port';
 import { settleInputFromBasket } from '../../../core/centre/build';
+import { CentreInputError } from '../../../core/centre/client';
 import { type CentreOutcome } from '../../../core/centre/outcome';
 import { type CentrePort } from '../../../core/centre/port';
 import { levelOfHospLv } from '../../../core/centre/tx/institution';
@@ -198,9 +199,9 @@ export class CheckoutService {
     const person = data.person;
     if (!person) throw new ApiError(409, 'NO_PERSON', '此单没有识别参保人：请先读卡或扫电子凭证，再查询电子处方');
     if (!this.centreMayBeReachable()) throw eprescriptionUnavailable();
-    const outcome = await this.deps.centre.queryEprescription({
+    const outcome = await editionRefusal(() => this.deps.centre.queryEprescription({
       data: { mdtrt_cert_type: person.credential.certType, mdtrt_cert_no: person.credential.certNo, card_sn: person.credential.cardSn ?? '', insuplc_admdvs: person.record.region },
-    });
+    }));
     if (outcome.kind === 'rejected') { this.markReachable(); throw new ApiError(422, 'CENTRE_REJECTED', `医保中心未查到此参保人的电子处方：${outcome.message}`); }
     if (outcome.kind !== 'ok') { this.markUnreachable(); throw eprescriptionUnavailable(); }
     this.markReachable();
@@ -232,12 +233,12 @@ export class CheckoutService {
     if (!pharmacist) throw new ApiError(409, 'NO_PHARMACIST', `操作员 ${row.operator_id} 没有设置执业药师：请店长在操作员设置中填写后再审方`);
     if (!this.centreMayBeReachable()) throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能上传审方结果：请稍后重试');
     const at = formatDateTime(this.deps.now());
-    const outcome = await this.deps.centre.reviewEprescription({
+    const outcome = await editionRefusal(() => this.deps.centre.reviewEprescription({
       data: {
         hi_rxno: rx.entry.rxNo, phar_name: pharmacist.name, phar_prac_cert_no: pharmacist.certNo,
         rx_chk_opnn: request.opinion, rx_chk_stas_codg: request.approved ? RX_REVIEW_PASSED : RX_REVIEW_REFUSED, rx_chk_time: at,
       },
-    });
+    }));
     if (outcome.kind === 'rejected') { this.markReachable(); throw new ApiError(422, 'CENTRE_REJECTED', `医保中心未接受审方结果：${outcome.message}`); }
     if (outcome.kind !== 'ok') { this.markUnreachable(); throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，审方结果未确认上传：请稍后重试'); }
     this.markReachable();
@@ -752,4 +753,17 @@ function readerAdvice(code: string): string {
 
 function eprescriptionUnavailable(): ApiError {
   return new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能下载电子处方：请按纸质处方手工录入（开方机构编码、处方号、开方日期、开方医生、药品）');
+}
+
+/**
+ * A message the interface edition wants filled where the till has nothing (e.g. Shenzhen's required
+ * terminal or pharmacist-ID fields): nothing was sent; the cashier is told which field, not a 500.
+ */
+async function editionRefusal<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof CentreInputError) throw new ApiError(422, 'EDITION_FIELD_MISSING', `本机没有该接口版本要求的字段，未发送：${error.message}`);
+    throw error;
+  }
 }
