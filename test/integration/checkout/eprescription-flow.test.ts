@@ -164,4 +164,26 @@ describe('7206: the fill written off once the settlement is confirmed', () => {
     expect(held).toHaveLength(1);
     expect(held[0]).toMatchObject({ msgid: pending, repeats: 1 });
   });
+
+  test('the process died after sending, before the reply: on start-up it is sent again under the persisted msgid, written off once', async () => {
+    const { reporter } = env.api.runtime.reports;
+    await reporter.stop();
+    const sale = await eprescriptionSale('shiyan-retired', [{ sku: SKU.B01, qty: '1', price: '30.00' }]);
+    const queued = writeOff(sale.id)!;
+    expect(queued.entry.state).toBe('queued');
+    // What a send does before the call: the msgid persisted, the row `sending`; then the call reaches
+    // the centre and the process dies before the reply is stored.
+    const msgid = env.api.runtime.settlements.allocateMsgid();
+    const pharmacist = env.api.runtime.reports.store.pharmacistOf(env.api.runtime.sales.get(sale.id)!.operator_id);
+    const built = env.api.runtime.writeOffs.reportQueue(() => pharmacist).payload(queued);
+    if (!('payload' in built)) throw new Error(built.error);
+    env.api.runtime.store.db.prepare("UPDATE eprescription_writeoff SET state = 'sending', sends = 1, pending_msgid = ?, last_msgid = ? WHERE id = ?").run(msgid, msgid, queued.id);
+    expect(await env.api.runtime.centre.uploadSales('7206', built.payload, { msgid })).toMatchObject({ kind: 'ok', output: [{ accepted: true }] });
+    reporter.start();
+    const row = await writtenOff(sale.id);
+    expect(row.entry.sends).toBe(2);
+    expect(row.lastMsgid).toBe(msgid);
+    expect(atCentre(sale.hiRxno)).toMatchObject([{ msgid, repeats: 1 }]);
+    expect(env.api.runtime.writeOffs.history(row.id).map((h) => h.event)).toEqual(['queued', 'crash_recovered', 'send_started', 'accepted']);
+  });
 });
