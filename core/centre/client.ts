@@ -248,10 +248,11 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     }
   }
 
-  async function uploadSales(infno: ReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
-    if (infno === '3505' || infno === '3506' || isInventoryInfno(infno)) {
-      const node = isInventoryInfno(infno) ? INVENTORY_KINDS[infno].node : 'selinfo';
-      const bchno = String((input as Record<string, { fixmedins_bchno?: unknown } | undefined>)[node]?.fixmedins_bchno ?? '');
+  async function uploadSales(infno: ReportInfno | '7206', input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>> {
+    if (infno === '3505' || infno === '3506' || infno === '7206' || isInventoryInfno(infno)) {
+      const node = isInventoryInfno(infno) ? INVENTORY_KINDS[infno].node : infno === '7206' ? 'data' : 'selinfo';
+      const key = infno === '7206' ? 'hi_rxno' : 'fixmedins_bchno';
+      const bchno = String((input as Record<string, Record<string, unknown> | undefined>)[node]?.[key] ?? '');
       const outcome = await call<{ accepted: true }>(infno, input, { msgid: context.msgid });
       if (outcome.kind === 'ok') return { ...outcome, output: [{ bchno, accepted: true, message: '' }] };
       // One row per call: the centre's refusal is that row's refusal (unless it was the sign-in).
@@ -293,6 +294,8 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     cumulativeInfo: (input, context) => call('5206', input, { insuplcAdmdvs: context.insuplcAdmdvs }),
     reconcileTotals: (input) => call('3201', input),
     decodeEprescriptionQr: (input) => call('7201', input),
+    queryEprescription: (input) => call('7202', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
+    reviewEprescription: (input) => call('7204', input),
     // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.
     downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reconcileDetails,

@@ -13,6 +13,7 @@ import { type CatalogueInfno, type DictionaryInput, type DictionaryOutput } from
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
+  type EprescriptionQueryInput, type EprescriptionQueryOutput, type EprescriptionReviewInput,
 } from './tx/eprescription';
 import { type CumulativeInput, type CumulativeOutput } from './tx/cumulative';
 import { type InstitutionInfoInput, type InstitutionInfoOutput } from './tx/institution';
@@ -97,15 +98,19 @@ export interface CentrePort {
   reconcileTotals(input: TotalsInput): Promise<CentreOutcome<TotalsOutput>>;
   /** 7201: the patient's e-prescription QR → a short-lived epc_token and whose prescription it is. */
   decodeEprescriptionQr(input: EprescriptionQrInput): Promise<CentreOutcome<EprescriptionQrOutput>>;
+  /** 7202: the patient's credential → a waiting prescription and its one-time auth_rxno (for 7203). */
+  queryEprescription(input: EprescriptionQueryInput): Promise<CentreOutcome<EprescriptionQueryOutput>>;
+  /** 7204: the pharmacist's review (审方) of a downloaded prescription. */
+  reviewEprescription(input: EprescriptionReviewInput): Promise<CentreOutcome<{ accepted: true }>>;
   /** 7203: the prescription the token names (issuer, validity, prescriber, drug lines). */
   downloadEprescription(input: EprescriptionDownloadInput): Promise<CentreOutcome<EprescriptionDownloadOutput>>;
   /**
    * 3505/3506 (one row in `selinfo`), 3501–3504/3507 (one row in `invinfo` / `purcinfo` / `data`)
-   * or 3505A/3506A (rows in `selinfoDetail`), under a msgid the
+   * or 3505A/3506A (rows in `selinfoDetail`), or 7206 (one e-prescription write-off, `data` + `selinfo[]`), under a msgid the
    * caller persisted. `ok` carries one verdict per row sent, in order: a classic rejection is the
    * row's refusal; a batch answers per row (`retRslt`), and a whole-batch rejection stays `rejected`.
    */
-  uploadSales(infno: ReportInfno, input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
+  uploadSales(infno: ReportInfno | '7206', input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
   /** 1301/1306 with the stored version, then (when data_cnt > 0) 9102 for the file it names, unzipped. */
   catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>>;
   /** 1901: one dictionary type's entries. */

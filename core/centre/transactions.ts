@@ -5,6 +5,7 @@ import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/can
 import { CatalogueDownloadInput, CatalogueDownloadOutput, DictionaryInput, DictionaryOutput } from './tx/catalogue';
 import {
   EprescriptionDownloadInput, EprescriptionDownloadOutput, EprescriptionQrInput, EprescriptionQrOutput,
+  EprescriptionQueryInput, EprescriptionQueryOutput, EprescriptionReviewInput, EprescriptionWriteOffInput,
 } from './tx/eprescription';
 import { CumulativeInput, CumulativeOutput } from './tx/cumulative';
 import { InstitutionInfoInput, InstitutionInfoOutput } from './tx/institution';
@@ -57,7 +58,13 @@ export const TRANSACTIONS = {
   '1901': spec('1901', '字典表查询', DictionaryInput, DictionaryOutput, false, false),
   // 72xx names and numbering from one province's edition [P] (tx/eprescription.ts).
   '7201': spec('7201', '电子处方二维码解析', EprescriptionQrInput, EprescriptionQrOutput, false, false),
+  '7202': spec('7202', '电子处方查询（凭就诊凭证）', EprescriptionQueryInput, EprescriptionQueryOutput, false, true),
   '7203': spec('7203', '电子处方下载', EprescriptionDownloadInput, EprescriptionDownloadOutput, false, true),
+  // 7204 uploads the pharmacist's review of a downloaded prescription (no money, no output).
+  '7204': spec('7204', '电子处方审方结果上传', EprescriptionReviewInput, NoOutput, false, false),
+  // 7206 writes a fill off at the e-prescription centre: no money moves; a resend after an unknown
+  // outcome goes under the same msgid (queued like 3505, native/trace-report/writeoff-store.ts).
+  '7206': spec('7206', '电子处方核销', EprescriptionWriteOffInput, NoOutput, false, false),
   // 进销存 sales reporting (tx/inventory.ts): not money-moving; a resend carries the same row keys
   // (fixmedins_bchno). Rows of several persons travel together, so the envelope names no person.
   '3505': spec('3505', '商品销售', SalesInput, NoOutput, false, false),

@@ -71,8 +71,31 @@ export const ScannedPrescriptionRequest = z.object({
 }).strict();
 export type ScannedPrescriptionRequest = z.infer<typeof ScannedPrescriptionRequest>;
 
-/** PUT /api/sales/:id/prescription: a paper entry, a scanned QR, or null for none. */
-export const PrescriptionBody = z.union([ScannedPrescriptionRequest, PrescriptionRequest]).nullable();
+/**
+ * An e-prescription found by the patient's credential (7202, POST /api/sales/:id/eprescription-query):
+ * downloaded with the one-time 授权编号 it carries (7203). Training: docs/centre-and-sync.md.
+ */
+export const DownloadedPrescriptionRequest = z.object({
+  authRxno: z.string().trim().regex(/^[0-9A-Za-z_-]{1,30}$/, 'authRxno: the 授权编号 from the e-prescription lookup (1–30 letters or digits)'),
+}).strict();
+export type DownloadedPrescriptionRequest = z.infer<typeof DownloadedPrescriptionRequest>;
+
+/** What a 7202 lookup found: one prescription waiting for the patient, downloadable once by authRxno. */
+export const EprescriptionLookup = z.object({
+  authRxno: z.string(),
+  issuerCode: z.string(),
+  issuerName: z.string(),
+  /** 开方时间, yyyy-MM-dd HH:mm:ss. */
+  issuedAt: z.string(),
+  /** The centre's 有效截止时间. */
+  validEnd: z.string(),
+  diagnosis: z.string(),
+  department: z.string(),
+});
+export type EprescriptionLookup = z.infer<typeof EprescriptionLookup>;
+
+/** PUT /api/sales/:id/prescription: a paper entry, a scanned QR, a looked-up e-prescription, or null for none. */
+export const PrescriptionBody = z.union([ScannedPrescriptionRequest, DownloadedPrescriptionRequest, PrescriptionRequest]).nullable();
 export type PrescriptionBody = z.infer<typeof PrescriptionBody>;
 
 export const InstitutionView = z.object({
@@ -92,7 +115,16 @@ export const PrescriptionView = z.object({
   problems: z.array(Problem),
   /** How it was entered: typed from paper, or scanned and downloaded from the centre. */
   source: z.enum(['paper', 'scanned']).default('paper'),
+  /** A downloaded e-prescription's 审方 (7204), null until the pharmacist reviewed it; absent for paper. */
+  review: z.object({ approved: z.boolean(), opinion: z.string(), pharmacist: z.string(), at: z.string() }).nullable().optional(),
 });
+
+/** POST /api/sales/:id/eprescription-review: the pharmacist's review of the downloaded e-prescription (7204). */
+export const EprescriptionReviewRequest = z.object({
+  approved: z.boolean(),
+  opinion: z.string().trim().min(1, 'opinion: the pharmacist\'s opinion (审方意见)').max(500, 'opinion: at most 500 characters'),
+}).strict();
+export type EprescriptionReviewRequest = z.infer<typeof EprescriptionReviewRequest>;
 
 // ── basket ─────────────────────────────────────────────────────────────────────────────────
 export const BasketLineRequest = z.object({

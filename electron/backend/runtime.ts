@@ -27,6 +27,7 @@ import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { SalesReporter } from '../../native/trace-report/reporter';
 import { SalesReportStore } from '../../native/trace-report/store';
+import { WriteOffStore } from '../../native/trace-report/writeoff-store';
 import { InventoryUploadStore } from '../../native/trace-report/inventory-store';
 import { INVENTORY_INFNOS, type InventoryInfno } from '../../core/centre/tx/stock';
 import { SaleReporting } from './trace/reporting';
@@ -61,6 +62,8 @@ export interface Runtime {
   readonly reports: SaleReporting;
   /** 3501–3504/3507 inventory uploads, drained by the same reporter as the sales rows. */
   readonly inventory: InventoryUploadStore;
+  /** 7206 e-prescription write-offs, drained by the same reporter after the sales rows. */
+  readonly writeOffs: WriteOffStore;
   /** The inventory uploads the interface edition offers (a POST of another kind is refused). */
   readonly inventoryInfnos: readonly InventoryInfno[];
   readonly sandbox: RunningSandbox | null;
@@ -145,12 +148,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const reportStore = new SalesReportStore(store.db, now);
   if (trainingData) seedTrainingPharmacists(reportStore, store.access.listOperators().map((o) => o.operatorId));
   const inventory = new InventoryUploadStore(store.db, now);
+  const writeOffs = new WriteOffStore(store.db, now);
   const reporter = new SalesReporter({
     store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic',
-    queues: [inventory.queue()], log: (line) => console.log(line),
+    // 7206 only where the edition has it (an edition without it never queues a write-off, see below).
+    queues: [inventory.queue(), ...('7206' in connection.edition.transactions ? [writeOffs.reportQueue((id) => reportStore.pharmacistOf(id))] : [])], log: (line) => console.log(line),
   });
   const operatorNames = (): Map<string, string> => new Map(store.access.listOperators().map((o) => [o.operatorId, o.name]));
-  const reports = new SaleReporting(reportStore, reporter, { storeArea: identity.mdtrtareaAdmvs, operatorName: (id) => operatorNames().get(id) ?? id, now });
+  const reports = new SaleReporting(reportStore, reporter, { storeArea: identity.mdtrtareaAdmvs, operatorName: (id) => operatorNames().get(id) ?? id, now },
+    '7206' in connection.edition.transactions ? writeOffs : undefined);
   const checkout = new CheckoutService({
     db: store.db, sales, policy, settlements, sync, centre, journal: store.journal,
     reader: () => reader.port, terminalId, store: { code: identity.fixmedinsCode, name: identity.fixmedinsName },
@@ -159,6 +165,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     now,
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
     reports,
+    requireRxReview: '7204' in connection.edition.transactions,
   });
 
   const ledger = ledgerUrl ? startLedgerLink({
@@ -167,7 +174,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onStatus: () => options.bus.publish('status', runtime.status()),
   }) : null;
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger, reports, inventory,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger, reports, inventory, writeOffs,
     inventoryInfnos: INVENTORY_INFNOS.filter((i) => i in connection.edition.transactions),
     network: trainingData ? transport : null,
     reader: () => reader,

@@ -11,7 +11,9 @@ import { type CumulativeInput } from '../../core/centre/tx/cumulative';
 import {
   catalogueFileText, type CatalogueDownloadInput, type CatalogueInfno, type DictionaryInput,
 } from '../../core/centre/tx/catalogue';
-import { type EprescriptionDownloadInput, type EprescriptionQrInput } from '../../core/centre/tx/eprescription';
+import {
+  type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput, type EprescriptionReviewInput, type EprescriptionWriteOffInput,
+} from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
 import { type PersonInfoInput } from '../../core/centre/tx/person';
@@ -35,7 +37,7 @@ type Parsed<T extends z.ZodType> = z.output<T>;
 
 interface EprescriptionRow {
   epc_token: string; epc_qrcd: string; fixmedins_code: string; psn_no: string; issuer_code: string; hi_rxno: string;
-  prsc_time: string; valid_days: number; items_json: string; decoded_at: string;
+  prsc_time: string; valid_days: number; items_json: string; decoded_at: string; kind: 'token' | 'auth'; used_at: string | null;
 }
 
 interface SettlementRow {
@@ -387,21 +389,56 @@ export class SandboxCentre {
     return { epc_token: token, cert_type: '01', name: person.psn_name, certno: person.certno, insuplc_admdvs: person.insuplc_admdvs };
   }
 
-  /** 7203: the prescription behind a token this pharmacy decoded (by epc_token; 7202's auth_rxno is not simulated). */
+  /**
+   * 7202: the prescription waiting for the person the credential names (as 1101 finds them), under
+   * a fresh one-time auth_rxno for this pharmacy. Training rule: the waiting prescription is the one
+   * the QR `RX-<fixtureId>-<issuer>-7202` names, issued today by the highest-level designated training
+   * institution of the person's city (docs/centre-and-sync.md); a person whose city has none has none.
+   */
+  queryEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionQueryInput>) {
+    const d = input.data;
+    const column = d.mdtrt_cert_type === '01' ? 'ec_token' : d.mdtrt_cert_type === '02' ? 'certno' : 'card_no';
+    const person = this.db.prepare(`SELECT * FROM person WHERE ${column} = ?`).get(d.mdtrt_cert_no) as PersonRow | undefined;
+    if (!person) throw new BusinessError('未查询到人员参保信息');
+    if (d.mdtrt_cert_type === '03' && d.card_sn !== person.card_sn) throw new BusinessError('社会保障卡识别码不符');
+    if (person.insuplc_admdvs !== d.insuplc_admdvs) throw new BusinessError(`参保地医保区划 ${d.insuplc_admdvs} 与就诊凭证所属人员不符`);
+    const issuer = this.db.prepare("SELECT * FROM institution WHERE designated = 1 AND substr(admdvs, 1, 4) = ? AND level IS NOT NULL ORDER BY level DESC, code LIMIT 1")
+      .get(person.insuplc_admdvs.slice(0, 4)) as InstitutionRow | undefined;
+    if (!issuer) throw new BusinessError('未查询到该参保人待取药的电子处方');
+    const now = this.clock();
+    const qr = `RX-${person.fixture_id}-${issuer.code}-7202`;
+    const authRxno = `AUTH${formatCompact(now)}${randomBytes(6).toString('hex').toUpperCase()}`.slice(0, 30);
+    const prscTime = `${formatDay(now)} 08:00:00`;
+    this.db.prepare(`INSERT INTO eprescription (epc_token, epc_qrcd, fixmedins_code, psn_no, issuer_code, hi_rxno, prsc_time, valid_days, items_json, decoded_at, kind)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'auth')`)
+      .run(authRxno, qr, env.fixmedins_code, person.psn_no, issuer.code, trainingRxNo(qr), prscTime, TRAINING_RX_VALID_DAYS, JSON.stringify(TRAINING_RX_ITEMS), now.toISOString());
+    return {
+      auth_rxno: authRxno, diag_name: '【培训】高血压', fixmedins_code: issuer.code, fixmedins_name: issuer.name, prsc_time: prscTime,
+      dept_name: '【培训】全科', valid_end_time: `${addDays(formatDay(now), TRAINING_RX_VALID_DAYS - 1)} 23:59:59`,
+    };
+  }
+
+  /**
+   * 7203: the prescription behind a token this pharmacy decoded (7201) or an auth_rxno it was given
+   * (7202). An auth_rxno is good for one download [P: "只一次使用"]; a token for as many as needed.
+   */
   downloadEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionDownloadInput>) {
     const d = input.data;
-    if (d.epc_token === '') throw new BusinessError('沙箱只支持凭电子处方令牌 (epc_token) 下载处方');
-    const rx = this.db.prepare('SELECT * FROM eprescription WHERE epc_token = ? AND fixmedins_code = ?').get(d.epc_token, env.fixmedins_code) as EprescriptionRow | undefined;
-    if (!rx) throw new BusinessError('电子处方令牌不存在或已失效，请重新扫描处方二维码');
+    const byAuth = d.epc_token === '';
+    const rx = this.db.prepare('SELECT * FROM eprescription WHERE epc_token = ? AND fixmedins_code = ? AND kind = ?')
+      .get(byAuth ? d.auth_rxno : d.epc_token, env.fixmedins_code, byAuth ? 'auth' : 'token') as EprescriptionRow | undefined;
+    if (!rx) throw new BusinessError(byAuth ? '医保处方授权编号不存在，请重新查询电子处方 (7202)' : '电子处方令牌不存在或已失效，请重新扫描处方二维码');
+    if (byAuth && rx.used_at !== null) throw new BusinessError('医保处方授权编号已使用（只能使用一次），请重新查询电子处方 (7202)');
     const person = this.person(rx.psn_no);
     if (person.insuplc_admdvs !== d.insuplc_admdvs) throw new BusinessError(`参保地医保区划 ${d.insuplc_admdvs} 与处方所属人员不符`);
+    if (byAuth) this.db.prepare('UPDATE eprescription SET used_at = ? WHERE epc_token = ? AND kind = ?').run(this.clock().toISOString(), rx.epc_token, 'auth');
     const issuer = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(rx.issuer_code) as InstitutionRow;
     const items = JSON.parse(rx.items_json) as string[];
     return {
       data: {
         hi_rxno: rx.hi_rxno, fixmedins_code: issuer.code, fixmedins_name: issuer.name, prsc_time: rx.prsc_time,
         valid_days: rx.valid_days, valid_end_time: `${addDays(rx.prsc_time.slice(0, 10), rx.valid_days - 1)} 23:59:59`,
-        ...(() => { const f = this.fills(rx.hi_rxno); return { rept_flag: f.reptFlag, max_rept_cnt: f.maxReptCnt, reptd_cnt: f.used }; })(),
+        ...(() => { const f = this.fills(rx.hi_rxno); return { rept_flag: f.reptFlag, max_rept_cnt: f.maxReptCnt, reptd_cnt: f.writtenOff }; })(),
       },
       rxdrugdetail: items.map((code) => ({ med_list_codg: code, drug_genname: this.catalogueItem(code)?.name ?? '', drug_spec: '' })),
       mdtrtinfo: { psn_no: person.psn_no, certno: person.certno, prsc_dr_name: TRAINING_RX_PRESCRIBER, prsc_dept_name: '【培训】全科' },
@@ -425,10 +462,79 @@ export class SandboxCentre {
     return rxno;
   }
 
-  /** Training prescriptions are single-use (rept_flag 0). */
-  private fills(hiRxno: string): { used: number; allowed: number; reptFlag: '0' | '1'; maxReptCnt: number } {
+  /**
+   * Training prescriptions are single-use (rept_flag 0). `used` counts the booked settlements against
+   * the prescription (2102 reserves a fill, so a second settlement is refused before any write-off);
+   * `writtenOff` counts the 7206 write-offs whose settlement still stands: that is reptd_cnt in 7203.
+   * A refund (2103) or reversal (2601) of the settlement gives the fill back on both counts — the
+   * sandbox's rule; how a real centre undoes a write-off is [U] (docs/centre-and-sync.md).
+   */
+  private fills(hiRxno: string): { used: number; writtenOff: number; allowed: number; reptFlag: '0' | '1'; maxReptCnt: number } {
     const used = (this.db.prepare("SELECT count(*) AS n FROM settlement WHERE hi_rxno = ? AND status = 'settled'").get(hiRxno) as { n: number }).n;
-    return { used, allowed: 1, reptFlag: '0', maxReptCnt: 0 };
+    const writtenOff = (this.db.prepare(`SELECT count(*) AS n FROM eprescription_writeoff w JOIN settlement s ON s.setl_id = w.setl_id AND s.fixmedins_code = w.fixmedins_code
+      WHERE w.hi_rxno = ? AND s.status = 'settled'`).get(hiRxno) as { n: number }).n;
+    return { used, writtenOff, allowed: 1, reptFlag: '0', maxReptCnt: 0 };
+  }
+
+  /**
+   * 7206: a fill of a prescription this pharmacy downloaded, written off against one of its settlements
+   * of that prescription. A repeated msgid, or the same settlement again with the same content, is
+   * answered as the first time without counting twice; beyond the allowed fills it is refused.
+   */
+  writeOffEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionWriteOffInput>) {
+    const d = input.data;
+    const hash = requestHash(input);
+    const byMsgid = this.db.prepare('SELECT request_hash FROM eprescription_writeoff WHERE msgid = ?').get(env.msgid) as { request_hash: string } | undefined;
+    const repeat = (): null => {
+      this.db.prepare('UPDATE eprescription_writeoff SET repeats = repeats + 1 WHERE fixmedins_code = ? AND setl_id = ?').run(env.fixmedins_code, d.setl_id);
+      return null;
+    };
+    if (byMsgid) {
+      if (byMsgid.request_hash !== hash) throw new BusinessError(`报文ID ${env.msgid} 已使用，且内容与原报文不同`);
+      return repeat();
+    }
+    const bySetl = this.db.prepare('SELECT request_hash FROM eprescription_writeoff WHERE fixmedins_code = ? AND setl_id = ?').get(env.fixmedins_code, d.setl_id) as { request_hash: string } | undefined;
+    if (bySetl) {
+      if (bySetl.request_hash !== hash) throw new BusinessError(`结算 ${d.setl_id} 已核销，且内容与原核销不同`);
+      return repeat();
+    }
+    const rx = this.db.prepare('SELECT * FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? LIMIT 1').get(d.hi_rxno, env.fixmedins_code) as EprescriptionRow | undefined;
+    if (!rx) throw new BusinessError(`电子处方 ${d.hi_rxno} 不存在，或不是本机构下载的`);
+    const downloaded = this.db.prepare('SELECT 1 FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? AND epc_token = ?').get(d.hi_rxno, env.fixmedins_code, d.download_ide_code);
+    if (!downloaded) throw new BusinessError('下载处方时的识别码 (download_ide_code) 与本机构下载该处方的令牌或授权编号不符');
+    const { writtenOff, allowed } = this.fills(d.hi_rxno);
+    if (writtenOff >= allowed) throw new BusinessError(`电子处方 ${d.hi_rxno} 已核销 ${writtenOff} 次（限 ${allowed} 次），不能再次核销`);
+    const setl = this.db.prepare('SELECT status, hi_rxno FROM settlement WHERE setl_id = ? AND fixmedins_code = ?').get(d.setl_id, env.fixmedins_code) as { status: string; hi_rxno: string | null } | undefined;
+    if (!setl || setl.hi_rxno !== d.hi_rxno) throw new BusinessError(`结算 ${d.setl_id} 不存在，或不是电子处方 ${d.hi_rxno} 的结算`);
+    if (setl.status !== 'settled') throw new BusinessError(`结算 ${d.setl_id} 已撤销，不能核销`);
+    this.db.prepare(`INSERT INTO eprescription_writeoff (fixmedins_code, hi_rxno, setl_id, msgid, request_hash, input_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(env.fixmedins_code, d.hi_rxno, d.setl_id, env.msgid, hash, JSON.stringify(input), this.clock().toISOString());
+    return null;
+  }
+
+  /**
+   * 7204: the pharmacist's review of a prescription this pharmacy downloaded, kept as received (the
+   * latest counts). Whether a centre refuses a settlement or a write-off without an accepted review
+   * is [U] (no source says): the sandbox does not, the till does (docs/centre-and-sync.md).
+   */
+  reviewEprescription(env: RequestEnvelope, input: Parsed<typeof EprescriptionReviewInput>) {
+    const d = input.data;
+    const rx = this.db.prepare('SELECT 1 FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? LIMIT 1').get(d.hi_rxno, env.fixmedins_code);
+    if (!rx) throw new BusinessError(`电子处方 ${d.hi_rxno} 不存在，或不是本机构下载的`);
+    this.db.prepare('INSERT INTO eprescription_review (fixmedins_code, hi_rxno, msgid, status, opinion, phar_name, reviewed_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(env.fixmedins_code, d.hi_rxno, env.msgid, d.rx_chk_stas_codg, d.rx_chk_opnn, d.phar_name, d.rx_chk_time, this.clock().toISOString());
+    return null;
+  }
+
+  /** Training and tests: the reviews this centre received for a prescription, oldest first. */
+  reviews(hiRxno: string): Array<{ status: string; opinion: string; phar_name: string; reviewed_at: string }> {
+    return this.db.prepare('SELECT status, opinion, phar_name, reviewed_at FROM eprescription_review WHERE hi_rxno = ? ORDER BY id').all(hiRxno) as Array<{ status: string; opinion: string; phar_name: string; reviewed_at: string }>;
+  }
+
+  /** Training and tests: the write-offs this centre holds for a prescription. */
+  writeOffs(hiRxno: string): Array<{ setl_id: string; msgid: string; repeats: number; input: unknown }> {
+    return (this.db.prepare('SELECT setl_id, msgid, repeats, input_json FROM eprescription_writeoff WHERE hi_rxno = ? ORDER BY id').all(hiRxno) as Array<{ setl_id: string; msgid: string; repeats: number; input_json: string }>)
+      .map((r) => ({ setl_id: r.setl_id, msgid: r.msgid, repeats: r.repeats, input: JSON.parse(r.input_json) as unknown }));
   }
 
   // ── policy packages the sandbox publishes ──────────────────────────────────────────────────────
@@ -543,7 +649,7 @@ export class SandboxCentre {
   }
 }
 
-function requestHash(input: SettleInput): string {
+function requestHash(input: unknown): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('hex');
 }
 

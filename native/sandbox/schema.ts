@@ -234,4 +234,40 @@ export const sandboxMigrations: Migration[] = [
       ) STRICT;
     `),
   },
+  {
+    version: 7,
+    name: 'e-prescriptions by credential (7202), pharmacist reviews (7204) and write-offs (7206)',
+    // A 7202 answer is an eprescription row too, keyed by its one-time auth_rxno (kind 'auth'; a
+    // 7201 token is kind 'token'); 7203 marks an auth row used. One row per 7204 review and per
+    // 7206 write-off (deduplicated by msgid and by the settlement it writes off).
+    up: (db) => db.exec(`
+      ALTER TABLE eprescription ADD COLUMN kind TEXT NOT NULL DEFAULT 'token' CHECK (kind IN ('token', 'auth'));
+      ALTER TABLE eprescription ADD COLUMN used_at TEXT;
+      CREATE TABLE eprescription_review (
+        id             INTEGER PRIMARY KEY,
+        fixmedins_code TEXT NOT NULL,
+        hi_rxno        TEXT NOT NULL,
+        msgid          TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        opinion        TEXT NOT NULL,
+        phar_name      TEXT NOT NULL,
+        reviewed_at    TEXT NOT NULL,
+        received_at    TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX eprescription_review_by_rx ON eprescription_review (hi_rxno, fixmedins_code);
+      CREATE TABLE eprescription_writeoff (
+        id             INTEGER PRIMARY KEY,
+        fixmedins_code TEXT NOT NULL,
+        hi_rxno        TEXT NOT NULL,
+        setl_id        TEXT NOT NULL,
+        msgid          TEXT NOT NULL UNIQUE,
+        request_hash   TEXT NOT NULL,
+        input_json     TEXT NOT NULL,
+        repeats        INTEGER NOT NULL DEFAULT 0,
+        received_at    TEXT NOT NULL,
+        UNIQUE (fixmedins_code, setl_id)
+      ) STRICT;
+      CREATE INDEX eprescription_writeoff_by_rx ON eprescription_writeoff (hi_rxno);
+    `),
+  },
 ];

@@ -279,7 +279,10 @@ function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, inventory
     case '1306': return centre.catalogueDownload(env, '1306', i);
     case '1901': return centre.dictionary(env, i);
     case '7201': return centre.decodeEprescriptionQr(env, i);
+    case '7202': return centre.queryEprescription(env, i);
     case '7203': return centre.downloadEprescription(env, i);
+    case '7204': return centre.reviewEprescription(env, i);
+    case '7206': return centre.writeOffEprescription(env, i);
     case '3505': return reports.single(reports.sale(env, row(input), refuseRow));
     case '3506': return reports.single(reports.saleReturn(env, row(input), refuseRow));
     case '3505A': return reports.batch(rows(input), (r) => reports.sale(env, r, refuseRow));

@@ -6,6 +6,7 @@ import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
 import { createSettlementTables } from '../sync/schema';
 import { createInventoryUploadTables } from '../trace-report/inventory-schema';
+import { createWriteOffTables } from '../trace-report/writeoff-schema';
 import { createSalesReportTables } from '../trace-report/schema';
 import { createCheckoutAccessTables, createSaleTables } from './checkout-schema';
 import { addPinChangeRequired } from './pin-change-schema';
@@ -145,12 +146,14 @@ export const storeMigrations: Migration[] = [
     // Defined in native/trace-report/inventory-schema.ts next to the code that uses it.
     up: (db) => createInventoryUploadTables(db),
   },
-  // 13 and 14 are assigned to other branches. PLACEHOLDERS so this branch's numbering has no gap:
-  // at merge they are replaced by those branches' real migrations (and these two entries dropped).
-  { version: 13, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
-  { version: 14, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
   {
-    version: 15,
+    version: 13,
+    name: 'e-prescription write-offs (7206) queued after the settlement, sent once under a persisted msgid',
+    // Defined in native/trace-report/writeoff-schema.ts next to the code that uses it.
+    up: (db) => createWriteOffTables(db),
+  },
+  {
+    version: 14,
     name: 'operators: the 总部 (headoffice) role',
     // Defined in native/store/headoffice-role-schema.ts next to the code that uses it.
     up: (db) => addHeadOfficeRole(db),

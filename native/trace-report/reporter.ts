@@ -51,7 +51,7 @@ export interface ReportQueue<R extends QueuedRow = QueuedRow> {
   /** The row as it will be sent, or why it cannot be (it then waits for someone to fix it). */
   payload(row: R): { payload: unknown } | { error: string };
   /** The call carrying these rows. */
-  message(rows: readonly R[], payloads: readonly unknown[]): { infno: ReportInfno; input: unknown };
+  message(rows: readonly R[], payloads: readonly unknown[]): { infno: ReportInfno | '7206'; input: unknown };
   /** The msgid to send under: a queue whose rows are not keyed at the platform resends under the persisted one. */
   msgidFor(rows: readonly R[], allocate: () => string): string;
   startCall(msgid: string, infno: string, ids: readonly number[]): void;

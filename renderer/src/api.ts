@@ -7,7 +7,7 @@ import {
 import { z } from 'zod';
 import { type CreateOperatorRequest, OperatorInfo, PosTokenCreated, PosTokenInfo, Principal, SessionInfo } from '../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, type PrescriptionBody, SaleView, type SaleState,
+  type BasketRequest, EprescriptionLookup, type EprescriptionReviewRequest, type IdentifyRequest, type PrescriptionBody, SaleView, type SaleState,
 } from '../../core/contracts/checkout';
 import { ErrorResponse } from '../../core/contracts/common';
 import { HealthResponse } from '../../core/contracts/health';
@@ -194,7 +194,11 @@ export const api = {
 
   // ── checkout ─────────────────────────────────────────────────────────────────────────────
   startSale: (identify: IdentifyRequest) => call('POST', '/api/sales', SaleView, { body: { identify }, idempotent: true }),
-  /** A paper entry, or { scanned: QR text } of an e-prescription the backend downloads from the centre. */
+  /** The e-prescription waiting for the identified patient, by the credential read at identify (7202). */
+  queryEprescription: (id: string) => call('POST', `/api/sales/${enc(id)}/eprescription-query`, EprescriptionLookup),
+  /** The pharmacist's 审方 of the downloaded e-prescription, uploaded to the centre (7204). */
+  reviewPrescription: (id: string, body: EprescriptionReviewRequest) => call('POST', `/api/sales/${enc(id)}/eprescription-review`, SaleView, { body }),
+  /** A paper entry, { scanned: QR text } of an e-prescription, or { authRxno } from queryEprescription; the backend downloads it from the centre. */
   setPrescription: (id: string, body: NonNullable<PrescriptionBody>) => call('PUT', `/api/sales/${enc(id)}/prescription`, SaleView, { body }),
   setBasket: (id: string, body: z.input<typeof BasketRequest>) => call('PUT', `/api/sales/${enc(id)}/basket`, SaleView, { body }),
   presettle: (id: string, useAccount: boolean) => call('POST', `/api/sales/${enc(id)}/presettle`, SaleView, { body: { useAccount } }),

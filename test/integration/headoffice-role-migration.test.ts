@@ -1,4 +1,4 @@
-// Store migration 15 (the 总部 headoffice role) on a real file: a store of the version before keeps
+// Store migration 14 (the 总部 headoffice role) on a real file: a store of the version before keeps
 // every operator, session and pharmacist row and its PIN change flag, the foreign keys still hold,
 // and the rebuilt table takes the headoffice role (and still refuses an unknown one).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,9 +12,9 @@ import { storeMigrations } from '../../native/store/migrations';
 const dir = mkdtempSync(join(tmpdir(), 'ybjs-role-mig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('migration 15 adds the headoffice role and keeps operators, sessions and pharmacists', () => {
+it('migration 14 adds the headoffice role and keeps operators, sessions and pharmacists', () => {
   const path = join(dir, 'store.db');
-  const before = openDatabase(path, storeMigrations.slice(0, 14));
+  const before = openDatabase(path, storeMigrations.slice(0, 13));
   const access = new AccessStore(before);
   access.createOperator({ operatorId: '2001', name: '店长', role: 'manager', pin: '2222' });
   access.createOperator({ operatorId: '1001', name: '收银员', role: 'cashier', pin: '1111' });
@@ -27,7 +27,7 @@ it('migration 15 adds the headoffice role and keeps operators, sessions and phar
 
   const after = openDatabase(path, storeMigrations);
   expect(after.pragma('user_version', { simple: true })).toBe(storeMigrations.length);
-  expect(storeMigrations[14]).toMatchObject({ version: 15 });
+  expect(storeMigrations[13]).toMatchObject({ version: 14 });
   expect(after.prepare('SELECT * FROM operator ORDER BY operator_id').all()).toEqual(rows);
   expect(after.pragma('foreign_key_check')).toEqual([]);
   const accessAfter = new AccessStore(after);

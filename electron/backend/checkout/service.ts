@@ -5,10 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { type CardReaderPort } from '../../../core/card/port';
 import { settleInputFromBasket } from '../../../core/centre/build';
+import { CentreInputError } from '../../../core/centre/client';
 import { type CentreOutcome } from '../../../core/centre/outcome';
 import { type CentrePort } from '../../../core/centre/port';
 import { levelOfHospLv } from '../../../core/centre/tx/institution';
 import { type SettleOutput } from '../../../core/centre/tx/settle';
+import { RX_REVIEW_PASSED, RX_REVIEW_REFUSED } from '../../../core/centre/tx/eprescription';
+import { formatDateTime } from '../../../core/centre/time';
 import { resolveBasket, type ResolvedLine } from '../../../core/checkout/basket';
 import { businessDate } from '../../../core/checkout/business-date';
 import { checkPrescription, paperPrescriberProblem, type Institution } from '../../../core/checkout/prescription';
@@ -18,7 +21,7 @@ import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/s
 import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
-  type BasketRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
+  type BasketRequest, type EprescriptionLookup, type EprescriptionReviewRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
 } from '../../../core/contracts/checkout';
 import { annualCapLeft } from '../../../core/copay/cap';
 import { quote } from '../../../core/copay/engine';
@@ -56,6 +59,8 @@ export interface CheckoutDeps {
   readonly onChange?: (sale: SaleView) => void;
   /** 进销存 sales reporting (3505/3506): rows queued with the settlement, voided or returned with it. */
   readonly reports?: SaleReporting;
+  /** The edition has 7204: a downloaded e-prescription is settled only after an accepted 审方. */
+  readonly requireRxReview?: boolean;
 }
 
 interface PrescriptionState {
@@ -66,6 +71,10 @@ interface PrescriptionState {
   problems: Array<{ code: string; message: string }>;
   /** Absent on sales saved before scanning existed: paper. */
   source?: 'paper' | 'scanned';
+  /** A downloaded e-prescription: the epc_token or auth_rxno it was downloaded with (7206 download_ide_code). */
+  downloadId?: string;
+  /** Its 审方 as uploaded (7204); a new download starts without one. */
+  review?: { approved: boolean; opinion: string; pharmacist: string; at: string };
 }
 
 /** What a sale row's JSON columns hold. */
@@ -168,7 +177,7 @@ export class CheckoutService {
    */
   async setScannedPrescription(id: string, qr: string): Promise<SaleView> {
     const { data } = this.editable(id);
-    const unavailable = (): ApiError => new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能下载电子处方：请按纸质处方手工录入（开方机构编码、处方号、开方日期、开方医生、药品）');
+    const unavailable = eprescriptionUnavailable;
     const rejected = (message: string): ApiError => new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此电子处方：${message}`);
     if (!this.centreMayBeReachable()) throw unavailable();
     const decoded = await this.deps.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } });
@@ -178,12 +187,84 @@ export class CheckoutService {
     if (person && decoded.output.certno !== '' && decoded.output.certno !== person.idNumber) {
       throw new ApiError(422, 'RX_PERSON_MISMATCH', '这张电子处方不是当前参保人的：请核对患者，或为处方上的患者另开一单');
     }
-    const downloaded = await this.deps.centre.downloadEprescription({ data: { epc_token: decoded.output.epc_token, insuplc_admdvs: decoded.output.insuplc_admdvs } });
+    return this.downloadAndApply(id, { epc_token: decoded.output.epc_token, insuplc_admdvs: decoded.output.insuplc_admdvs });
+  }
+
+  /**
+   * 7202: the e-prescription waiting for the patient identified on this sale, looked up by the
+   * credential read at identify (no QR). Nothing is saved: the cashier downloads it next with its
+   * one-time auth_rxno (setDownloadedPrescription).
+   */
+  async queryEprescription(id: string): Promise<EprescriptionLookup> {
+    const { data } = this.editable(id);
+    const person = data.person;
+    if (!person) throw new ApiError(409, 'NO_PERSON', '此单没有识别参保人：请先读卡或扫电子凭证，再查询电子处方');
+    if (!this.centreMayBeReachable()) throw eprescriptionUnavailable();
+    const outcome = await editionRefusal(() => this.deps.centre.queryEprescription({
+      data: { mdtrt_cert_type: person.credential.certType, mdtrt_cert_no: person.credential.certNo, card_sn: person.credential.cardSn ?? '', insuplc_admdvs: person.record.region },
+    }));
+    if (outcome.kind === 'rejected') { this.markReachable(); throw new ApiError(422, 'CENTRE_REJECTED', `医保中心未查到此参保人的电子处方：${outcome.message}`); }
+    if (outcome.kind !== 'ok') { this.markUnreachable(); throw eprescriptionUnavailable(); }
+    this.markReachable();
+    const o = outcome.output;
+    return {
+      authRxno: o.auth_rxno, issuerCode: o.fixmedins_code, issuerName: o.fixmedins_name, issuedAt: o.prsc_time,
+      validEnd: o.valid_end_time, diagnosis: o.diag_name, department: o.dept_name,
+    };
+  }
+
+  /** 7203 by the auth_rxno a 7202 lookup gave: the same checks as a scanned prescription. */
+  async setDownloadedPrescription(id: string, authRxno: string): Promise<SaleView> {
+    const { data } = this.editable(id);
+    if (!data.person) throw new ApiError(409, 'NO_PERSON', '此单没有识别参保人：请先读卡或扫电子凭证，再下载电子处方');
+    if (!this.centreMayBeReachable()) throw eprescriptionUnavailable();
+    return this.downloadAndApply(id, { auth_rxno: authRxno, insuplc_admdvs: data.person.record.region });
+  }
+
+  /**
+   * 7204 审方: the sale operator's 执业药师 (the per-operator setting 3505 uses) reviews the downloaded
+   * e-prescription; the result is uploaded before anything is saved. An approved review is what
+   * settlement needs (requireRxReview); a refusal is recorded and the sale cannot be settled against it.
+   */
+  async reviewPrescription(id: string, request: EprescriptionReviewRequest): Promise<SaleView> {
+    const { row, data } = this.editable(id);
+    const rx = data.prescription;
+    if (!rx?.downloadId) throw new ApiError(409, 'RX_NOT_DOWNLOADED', '此单没有下载的电子处方：纸质处方不需要上传审方结果', 'prescription');
+    const pharmacist = this.deps.reports?.store.pharmacistOf(row.operator_id) ?? null;
+    if (!pharmacist) throw new ApiError(409, 'NO_PHARMACIST', `操作员 ${row.operator_id} 没有设置执业药师：请店长在操作员设置中填写后再审方`);
+    if (!this.centreMayBeReachable()) throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能上传审方结果：请稍后重试');
+    const at = formatDateTime(this.deps.now());
+    const outcome = await editionRefusal(() => this.deps.centre.reviewEprescription({
+      data: {
+        hi_rxno: rx.entry.rxNo, phar_name: pharmacist.name, phar_prac_cert_no: pharmacist.certNo,
+        rx_chk_opnn: request.opinion, rx_chk_stas_codg: request.approved ? RX_REVIEW_PASSED : RX_REVIEW_REFUSED, rx_chk_time: at,
+      },
+    }));
+    if (outcome.kind === 'rejected') { this.markReachable(); throw new ApiError(422, 'CENTRE_REJECTED', `医保中心未接受审方结果：${outcome.message}`); }
+    if (outcome.kind !== 'ok') { this.markUnreachable(); throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，审方结果未确认上传：请稍后重试'); }
+    this.markReachable();
+    const current = this.editable(id).data.prescription;
+    // The prescription changed while the review was on its way: the review was for the old one.
+    if (current?.downloadId !== rx.downloadId) throw new ApiError(409, 'RX_CHANGED', '审方期间处方已更换：请对新处方重新审方');
+    const review = { approved: request.approved, opinion: request.opinion, pharmacist: pharmacist.name, at };
+    this.deps.db.transaction(() => {
+      this.deps.sales.update(row.id, { prescription_json: JSON.stringify({ ...current, review }) });
+      this.deps.journal.append('sale.rx.reviewed', { sale: row.id, rxNo: rx.entry.rxNo, approved: request.approved, pharmacist: pharmacist.name });
+    })();
+    return this.view(id);
+  }
+
+  /** 7203, then the reuse counters, then the paper path's checks. */
+  private async downloadAndApply(id: string, by: { epc_token?: string; auth_rxno?: string; insuplc_admdvs: string }): Promise<SaleView> {
+    const rejected = (message: string): ApiError => new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此电子处方：${message}`);
+    const downloaded = await this.deps.centre.downloadEprescription({ data: by });
     if (downloaded.kind === 'rejected') { this.markReachable(); throw rejected(downloaded.message); }
-    if (downloaded.kind !== 'ok') { this.markUnreachable(); throw unavailable(); }
+    if (downloaded.kind !== 'ok') { this.markUnreachable(); throw eprescriptionUnavailable(); }
     this.markReachable();
     const rx = downloaded.output;
-    const used = rxFillsUsedUp(rx.data);
+    // The centre counts a fill at its write-off (7206); this store's own fills count before theirs arrives.
+    const local = this.deps.reports?.writeOffs?.localFills(rx.data.hi_rxno) ?? 0;
+    const used = rxFillsUsedUp(local > (rx.data.reptd_cnt ?? 0) ? { ...rx.data, reptd_cnt: local } : rx.data);
     if (used) throw new ApiError(422, 'RX_USED_UP', used);
     // The centre allows a longer prescriber name (50) than the paper form keeps (30).
     const entry = PrescriptionRequest.safeParse({
@@ -194,14 +275,14 @@ export class CheckoutService {
       const field = entry.error.issues[0]?.path.join('.') ?? '';
       throw new ApiError(422, 'RX_UNUSABLE', `电子处方的内容无法用于结算（${field}）：请按纸质处方手工录入`);
     }
-    return this.applyPrescription(id, entry.data, 'scanned', rx.data.valid_end_time.slice(0, 10));
+    return this.applyPrescription(id, entry.data, 'scanned', rx.data.valid_end_time.slice(0, 10), by.epc_token || by.auth_rxno);
   }
 
   /**
    * The paper path's checks (issuer from the directory or 1201, validity window, designation), then
    * saved. A scanned prescription also has the centre's last valid day: the earlier of the two ends it.
    */
-  private async applyPrescription(id: string, entry: PrescriptionRequest | null, source: 'paper' | 'scanned', centreLastDay: string | null = null): Promise<SaleView> {
+  private async applyPrescription(id: string, entry: PrescriptionRequest | null, source: 'paper' | 'scanned', centreLastDay: string | null = null, downloadId?: string): Promise<SaleView> {
     const { row, data } = this.editable(id);
     let prescription: PrescriptionState | null = null;
     if (entry) {
@@ -216,7 +297,7 @@ export class CheckoutService {
         problems.push({ code: 'RX_EXPIRED', message: `电子处方已过医保中心规定的有效期（至 ${centreLastDay}）` });
       }
       const validUntil = centreLastDay !== null && centreLastDay < check.validUntil ? centreLastDay : check.validUntil;
-      prescription = { entry, valid: problems.length === 0, issuer: check.issuer, validUntil, problems, source };
+      prescription = { entry, valid: problems.length === 0, issuer: check.issuer, validUntil, problems, source, ...(downloadId && { downloadId }) };
     }
     const lines = data.lines.length ? this.resolve(data.lines, prescription) : [];
     this.deps.sales.updateDraft(row.id, { prescription_json: JSON.stringify(prescription), lines_json: JSON.stringify(lines), state: 'open', split_json: null });
@@ -332,6 +413,10 @@ export class CheckoutService {
     if (BOOKED.has(this.row(id).state)) return this.get(id);
     const { row, data } = this.editable(id, true);
     if (data.lines.length === 0) throw new ApiError(409, 'BASKET_EMPTY', '购物车为空：请先扫描商品', 'lines');
+    const rxReview = data.prescription?.valid && data.prescription.downloadId && this.deps.requireRxReview ? data.prescription.review : undefined;
+    if (data.prescription?.valid && data.prescription.downloadId && this.deps.requireRxReview && !rxReview?.approved) {
+      throw new ApiError(409, 'RX_NOT_REVIEWED', rxReview ? `药师审方未通过（${rxReview.opinion}）：不能按此电子处方结算` : '电子处方需执业药师审方（上传审方结果 7204）后才能结算', 'prescription');
+    }
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
     const insured = data.lines.some((l) => l.insured) && data.person !== null;
     if (!insured) return this.finishWithoutInsurance(row, data, split, 'selfpay');
@@ -358,6 +443,7 @@ export class CheckoutService {
         saleId: row.id, operatorId: row.operator_id, businessDate: row.business_date, settlementId: rec.id, saleRef: rec.saleRef,
         psnNo: data.person!.record.psnNo, insuredRegion: data.person!.record.region, lines: data.lines,
         prescription: data.prescription?.valid ? { rxNo: data.prescription.entry.rxNo, prescriber: data.prescription.entry.prescriber, items: data.prescription.entry.items } : null,
+        eprescription: data.prescription?.valid && data.prescription.downloadId ? { hiRxno: data.prescription.entry.rxNo, downloadId: data.prescription.downloadId } : null,
       });
       this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split) });
       this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
@@ -581,7 +667,8 @@ export class CheckoutService {
       operator: row.operator_id,
       online: row.online === 1,
       person: data.person ? this.personViewOf(data.person, regionName) : null,
-      prescription: data.prescription ? { ...data.prescription, source: data.prescription.source ?? 'paper' } : null,
+      // The download token stays in the store (it identifies the download to the centre, 7206).
+      prescription: data.prescription ? (({ downloadId: token, ...rx }) => ({ ...rx, source: rx.source ?? 'paper', ...(token && { review: rx.review ?? null }) }))(data.prescription) : null,
       lines: data.lines.map((l) => ({
         sku: l.sku, name: l.name, qty: l.qty, price: fmt(decimal(l.price)), amount: l.amount, split: l.split, traceCodes: [...l.traceCodes],
         kind: l.kind, catalogueCode: l.catalogueCode, listClass: l.listClass, flags: [...l.flags],
@@ -662,5 +749,22 @@ function readerAdvice(code: string): string {
     case 'READER_DISCONNECTED': return '读卡器已断开：请检查连线后重试';
     case 'PORT_UNAVAILABLE': return '打不开读卡器端口：可能被其他程序占用，或没有权限，请联系技术员';
     default: return '读卡失败';
+  }
+}
+
+function eprescriptionUnavailable(): ApiError {
+  return new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能下载电子处方：请按纸质处方手工录入（开方机构编码、处方号、开方日期、开方医生、药品）');
+}
+
+/**
+ * A message the interface edition wants filled where the till has nothing (e.g. Shenzhen's required
+ * terminal or pharmacist-ID fields): nothing was sent; the cashier is told which field, not a 500.
+ */
+async function editionRefusal<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof CentreInputError) throw new ApiError(422, 'EDITION_FIELD_MISSING', `本机没有该接口版本要求的字段，未发送：${error.message}`);
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
 // The checkout API: what the cashier's workspace and an integrated POS call.
 import { z } from 'zod';
 import {
-  BasketRequest, IdentifyRequest, PrescriptionBody, PresettleRequest, RefundRequest, SaleListQuery, SaleView, SettleRequest,
+  BasketRequest, EprescriptionLookup, EprescriptionReviewRequest, IdentifyRequest, PrescriptionBody, PresettleRequest, RefundRequest, SaleListQuery, SaleView, SettleRequest,
 } from '../../../core/contracts/checkout';
 import { type CheckoutService } from '../checkout/service';
 import { route } from '../http/routes';
@@ -18,9 +18,22 @@ export function checkoutRoutes(checkout: CheckoutService) {
     }),
     route({
       method: 'PUT', path: '/api/sales/:id/prescription', tag: 'checkout',
-      summary: '2 · The external prescription (外配处方): typed from paper, or { scanned: QR text } of an e-prescription (7201 + 7203); null for none', roles: CASHIER,
+      summary: '2 · The external prescription (外配处方): typed from paper, { scanned: QR text } of an e-prescription (7201 + 7203), or { authRxno } from the e-prescription lookup (7203); null for none', roles: CASHIER,
       params: SaleId, body: PrescriptionBody, response: SaleView,
-      handler: async ({ params, body }) => (body !== null && 'scanned' in body ? checkout.setScannedPrescription(params.id, body.scanned) : checkout.setPrescription(params.id, body)),
+      handler: async ({ params, body }) => (body !== null && 'scanned' in body ? checkout.setScannedPrescription(params.id, body.scanned)
+        : body !== null && 'authRxno' in body ? checkout.setDownloadedPrescription(params.id, body.authRxno) : checkout.setPrescription(params.id, body)),
+    }),
+    route({
+      method: 'POST', path: '/api/sales/:id/eprescription-query', tag: 'checkout',
+      summary: "2 · Look up the e-prescription waiting for the identified patient by the credential read at identify (7202, no QR); download it with PUT …/prescription { authRxno }", roles: CASHIER,
+      params: SaleId, response: EprescriptionLookup,
+      handler: async ({ params }) => checkout.queryEprescription(params.id),
+    }),
+    route({
+      method: 'POST', path: '/api/sales/:id/eprescription-review', tag: 'checkout',
+      summary: "2 · 审方: the pharmacist's review of the downloaded e-prescription, uploaded (7204) before settlement; the reviewer is the operator's 执业药师", roles: CASHIER,
+      params: SaleId, body: EprescriptionReviewRequest, response: SaleView,
+      handler: async ({ params, body }) => checkout.reviewPrescription(params.id, body),
     }),
     route({
       method: 'PUT', path: '/api/sales/:id/basket', tag: 'checkout', summary: '3 · Set the basket: store SKUs, quantities, prices and traceability codes', roles: CASHIER,

@@ -4,6 +4,7 @@
 // by field against the edition (what the client recorded before the transport protected it), and
 // the sandbox checks it once more on arrival. Bad keys and missing key files fail clearly; no key
 // or token ever reaches a log line or an outcome.
+import { writeOffDraft, writeOffMessage } from '../../../core/checkout/eprescription-writeoff';
 import { paperRx } from '../../support/paper-rx';
 import { parseCatalogueFile } from '../../../core/centre/tx/catalogue';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -149,6 +150,22 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
     if (id !== 'shenzhen') {
       const decoded = ok(await c.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-1' } }));
       expect(ok(await c.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } })).data.fixmedins_code).toBe('TRAIN-H360102-L3');
+      // By the patient's credential instead of a QR (7202), downloaded once by its auth_rxno.
+      const found = ok(await c.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: nanchang.certno, insuplc_admdvs: nanchang.insuplcAdmdvs } }));
+      const byAuth = ok(await c.downloadEprescription({ data: { auth_rxno: found.auth_rxno, insuplc_admdvs: nanchang.insuplcAdmdvs } }));
+      expect(byAuth.data.fixmedins_code).toBe(found.fixmedins_code);
+      // The pharmacist's review (7204) of the downloaded prescription.
+      ok(await c.reviewEprescription({ data: { hi_rxno: byAuth.data.hi_rxno, phar_name: '李药师', phar_prac_cert_no: 'ZY-1', rx_chk_opnn: '处方合理', rx_chk_stas_codg: '1', rx_chk_time: '2025-06-16 10:00:00' } }));
+      expect(r.sb.centre.reviews(byAuth.data.hi_rxno)).toMatchObject([{ status: '1', opinion: '处方合理', phar_name: '李药师' }]);
+      // A write-off (7206) naming no settlement of that prescription: the message conforms, the centre refuses it.
+      const draft = writeOffDraft({
+        hiRxno: byAuth.data.hi_rxno, downloadId: found.auth_rxno, dispenser: '收银员', insuredRegion: nanchang.insuplcAdmdvs, storeArea: '420302', at: new Date('2025-06-16T02:00:00Z'),
+        lines: [{ sku: 'SKU-B01', name: '乙类口服药', qty: '2', price: '35.50', amount: '71.00', split: false, traceCodes: ['80000000000000000811', '80000000000000000812'], catalogueCode: 'TRAIN-D-B01', prescribed: true }],
+      });
+      const built = writeOffMessage(draft, { setlId: 'S-NONE', setlTime: '2025-06-16 10:00:00', fund: '30.00', personalPart: '41.00', account: '41.00', cash: '0.00' }, { name: '李药师', certNo: 'ZY-1' });
+      if ('error' in built) throw new Error(built.error);
+      const verdict = ok(await c.uploadSales('7206', built.message, { msgid: `${TRAINING_IDENTITY.fixmedinsCode}202506161000000077` }));
+      expect(verdict).toMatchObject([{ accepted: false, message: expect.stringMatching(/结算 S-NONE 不存在/) }]);
     }
     // Catalogues (1301/1306 with the stored version, the file through 9102) and a dictionary (1901).
     const drugs = ok(await c.catalogueChunk('1301', '0'));

@@ -61,7 +61,9 @@ describe('7201 + 7203', () => {
     expect(await env.c.centre.downloadEprescription({ data: { epc_token: 'EPC-forged', insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/令牌不存在/) });
     const decoded = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L1-1' } }));
     expect(await env.c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: '420300' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/区划/) });
-    expect(await env.c.centre.downloadEprescription({ data: { auth_rxno: 'A1', insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/epc_token/) });
+    expect(await env.c.centre.downloadEprescription({ data: { auth_rxno: 'A1', insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/授权编号不存在/) });
+    // A token is not an auth_rxno, nor the other way round.
+    expect(await env.c.centre.downloadEprescription({ data: { auth_rxno: decoded.epc_token.slice(0, 30), insuplc_admdvs: '360100' } })).toMatchObject({ kind: 'rejected' });
   });
 
   test('a token is good only for the pharmacy that decoded it', async () => {
@@ -102,6 +104,45 @@ describe('7201 + 7203', () => {
     const good = rx.output as { data: Record<string, unknown>; rxdrugdetail: unknown[]; mdtrtinfo: Record<string, unknown> };
     expect(EprescriptionDownloadOutput.safeParse({ ...good, rxdrugdetail: [] }).success).toBe(false);
     expect(EprescriptionDownloadOutput.safeParse({ ...good, data: { ...good.data, valid_end_time: '2025-06-18' } }).error?.issues[0]?.path).toEqual(['data', 'valid_end_time']);
+  });
+});
+
+describe('7202 (query by credential) → 7203 by auth_rxno', () => {
+  test('by e-voucher, ID number or card: the waiting prescription of the person\'s city, under a fresh one-time auth_rxno', async () => {
+    const p = person('jincheng-active');
+    const issuer = trainingInstitutions().find((i) => i.code === 'TRAIN-H140502-L3')!;
+    const byCard = ok(await env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '03', mdtrt_cert_no: p.cardNo, card_sn: p.cardSn, insuplc_admdvs: p.insuplcAdmdvs } }));
+    expect(byCard).toMatchObject({ fixmedins_code: issuer.code, fixmedins_name: issuer.name, prsc_time: '2025-06-16 08:00:00', valid_end_time: '2025-06-18 23:59:59' });
+    expect(byCard.auth_rxno).toMatch(/^AUTH\d{14}[0-9A-F]{12}$/);
+    const byVoucher = ok(await env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '01', mdtrt_cert_no: p.ecToken, insuplc_admdvs: p.insuplcAdmdvs } }));
+    const byId = ok(await env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno, insuplc_admdvs: p.insuplcAdmdvs } }));
+    expect(new Set([byCard.auth_rxno, byVoucher.auth_rxno, byId.auth_rxno]).size).toBe(3);
+
+    const rx = ok(await env.c.centre.downloadEprescription({ data: { auth_rxno: byCard.auth_rxno, insuplc_admdvs: p.insuplcAdmdvs } }));
+    expect(rx.data).toMatchObject({ hi_rxno: trainingRxNo(`RX-jincheng-active-${issuer.code}-7202`), fixmedins_code: issuer.code, prsc_time: byCard.prsc_time, valid_end_time: byCard.valid_end_time, reptd_cnt: 0 });
+    expect(rx.mdtrtinfo).toMatchObject({ psn_no: p.psnNo });
+    // The same prescription whichever credential found it; each auth_rxno is good once.
+    expect(ok(await env.c.centre.downloadEprescription({ data: { auth_rxno: byId.auth_rxno, insuplc_admdvs: p.insuplcAdmdvs } })).data.hi_rxno).toBe(rx.data.hi_rxno);
+    expect(await env.c.centre.downloadEprescription({ data: { auth_rxno: byCard.auth_rxno, insuplc_admdvs: p.insuplcAdmdvs } }))
+      .toMatchObject({ kind: 'rejected', message: expect.stringMatching(/只能使用一次/) });
+  });
+
+  test('a wrong card_sn, an unknown credential or another division is refused; card_sn is required with a card (never sent)', async () => {
+    const p = person('nanchang-active');
+    expect(await env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '03', mdtrt_cert_no: p.cardNo, card_sn: 'WRONG', insuplc_admdvs: p.insuplcAdmdvs } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/识别码/) });
+    expect(await env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: '110101199001010000', insuplc_admdvs: p.insuplcAdmdvs } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/未查询到人员/) });
+    expect(await env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno, insuplc_admdvs: '420300' } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/区划/) });
+    await expect(env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '03', mdtrt_cert_no: p.cardNo, insuplc_admdvs: p.insuplcAdmdvs } })).rejects.toThrow(/card_sn: required with a social-security card/);
+  });
+
+  test('an auth_rxno is good only for the pharmacy that was given it', async () => {
+    const p = person('shiyan-active');
+    const identity = { ...TRAINING_IDENTITY, fixmedinsCode: 'P42030200002' };
+    const transport = new HttpJsonTransport({ url: env.sb.endpoint, connectTimeoutMs: 1000, responseTimeoutMs: 3000 });
+    const other = createCentreClient({ transport, identity, clock: () => new Date(), terminal: TRAINING_TERMINAL, nextMsgid: msgidGenerator(identity.fixmedinsCode, () => new Date()) });
+    const found = ok(await env.c.centre.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno, insuplc_admdvs: p.insuplcAdmdvs } }));
+    expect(await other.downloadEprescription({ data: { auth_rxno: found.auth_rxno, insuplc_admdvs: p.insuplcAdmdvs } })).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/授权编号不存在/) });
+    await transport.close();
   });
 });
 

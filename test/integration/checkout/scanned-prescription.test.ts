@@ -28,6 +28,8 @@ describe('a scanned e-prescription', () => {
     await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '2', price: '100.00' }]);
     const pre = await env.till.ok('POST', `/api/sales/${sale.id}/presettle`, { useAccount: false });
     expect(pre.split).toMatchObject({ total: '200.00', deductible: '80.00', ratio: '0.50', fund: '60.00', cash: '140.00' });
+    // A downloaded e-prescription is settled after the pharmacist's 审方 (7204).
+    await env.till.ok('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: '处方合理' });
     const done = await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false });
     expect(done).toMatchObject({ state: 'settled', prescription: { source: 'scanned' }, centre: { split: { fund: '60.00' } } });
     filledSale = sale.id;
@@ -50,6 +52,7 @@ describe('a scanned e-prescription', () => {
     const rescanned = await scan(sale.id, qr);
     expect(rescanned.status, JSON.stringify(rescanned.body)).toBe(200);
     await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '100.00' }]);
+    await env.till.ok('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: '处方合理' });
     expect(await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false })).toMatchObject({ state: 'settled' });
   });
 

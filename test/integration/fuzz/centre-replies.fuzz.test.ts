@@ -8,6 +8,7 @@
 // A byte-level fuzz of raw HTTP responses checks the transport below it the same way.
 import net from 'node:net';
 import fc from 'fast-check';
+import { writeOffDraft, writeOffMessage } from '../../../core/checkout/eprescription-writeoff';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCentreClient } from '../../../core/centre/client';
 import { ResponseEnvelope } from '../../../core/centre/envelope';
@@ -127,6 +128,17 @@ beforeAll(async () => {
   await must('2601', (c) => c.reverse({ data: { psn_no: p.psnNo, omsgid: settleMsgid.cancel!, oinfno: '2103' } }, ctx));
   const rxQr = await must('7201', (c) => c.decodeEprescriptionQr({ data: { epc_qrcd: 'RX-nanchang-active-TRAIN-H360102-L3-1' } }));
   await must('7203', (c) => c.downloadEprescription({ data: { epc_token: rxQr.epc_token, insuplc_admdvs: rxQr.insuplc_admdvs } }));
+  const found = await must('7202', (c) => c.queryEprescription({ data: { mdtrt_cert_type: '02', mdtrt_cert_no: p.certno, insuplc_admdvs: p.insuplcAdmdvs } }));
+  const byAuth = await centre.downloadEprescription({ data: { auth_rxno: found.auth_rxno, insuplc_admdvs: p.insuplcAdmdvs } });
+  if (byAuth.kind !== 'ok') throw new Error(`7203 by auth_rxno: ${JSON.stringify(byAuth)}`);
+  await must('7204', (c) => c.reviewEprescription({ data: { hi_rxno: byAuth.output.data.hi_rxno, phar_name: '李药师', rx_chk_opnn: '处方合理', rx_chk_stas_codg: '1', rx_chk_time: '2025-06-16 10:00:00' } }));
+  // A write-off naming no settlement: recorded as the centre's row refusal (one verdict, not accepted).
+  const writeOff = writeOffMessage(writeOffDraft({
+    hiRxno: 'HRX0', downloadId: found.auth_rxno, dispenser: '收银员', insuredRegion: p.insuplcAdmdvs, storeArea: '420302', at: new Date('2025-06-16T02:00:00Z'),
+    lines: [{ sku: 'SKU-B01', name: '乙类口服药', qty: '1', price: '35.50', amount: '35.50', split: false, traceCodes: [], catalogueCode: 'TRAIN-D-B01', prescribed: true }],
+  }), { setlId: 'S-NONE', setlTime: '2025-06-16 10:00:00', fund: '0.00', personalPart: '35.50', account: '0.00', cash: '35.50' }, { name: '李药师', certNo: 'ZY-1' });
+  if ('error' in writeOff) throw new Error(writeOff.error);
+  await must('7206', (c) => c.uploadSales('7206', writeOff.message, { msgid: nextMsgid() }));
   for (const [infno, result] of recorder.replies) replies.set(infno, result);
 });
 
@@ -166,7 +178,7 @@ async function checkReply(infno: Infno, body: unknown): Promise<void> {
   }
 }
 
-const JSON_INFNOS = (['9001', '1101', '1201', '2101', '2102', '2103', '2601', '5203', '3201', '3202', '9101', '7201', '7203'] as const);
+const JSON_INFNOS = (['9001', '1101', '1201', '2101', '2102', '2103', '2601', '5203', '3201', '3202', '9101', '7201', '7202', '7203'] as const);
 
 describe.each(JSON_INFNOS)('%s replies', (infno) => {
   test('the recorded reply replays as ok', async () => {

@@ -46,6 +46,8 @@ function targets(): Record<string, Target> {
     'POST /api/pos-tokens/{id}/revoke': { token: manager, params: { id: decoyTokenId } },
     'POST /api/sales': { token: cashier, params: {}, body: { identify: { method: 'idNumber', idNumber: '36010219920708002X' } } },
     'PUT /api/sales/{id}/prescription': { token: cashier, params: { id: openSale }, body: { issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX0001', issuedOn: today(), prescriber: '王医生', prescriberCode: 'DR-H360102-L1', items: ['TRAIN-D-B01'] } },
+    'POST /api/sales/{id}/eprescription-query': { token: cashier, params: { id: openSale } },
+    'POST /api/sales/{id}/eprescription-review': { token: cashier, params: { id: openSale }, body: { approved: true, opinion: '处方合理' } },
     'PUT /api/sales/{id}/basket': { token: cashier, params: { id: openSale }, body: { lines: [{ sku: SKU.B01, name: '乙类口服药', qty: '2', price: '35.50', traceCodes: ['80000000000000900101', '80000000000000900102'] }] } },
     'POST /api/sales/{id}/presettle': { token: cashier, params: { id: openSale }, body: { useAccount: true } },
     'POST /api/sales/{id}/settle': { token: cashier, params: { id: openSale }, body: { useAccount: true, acceptSelfPay: false } },

@@ -83,6 +83,20 @@ export function Checkout(): React.JSX.Element {
     focusBasket();
   });
 
+  /** 7202 by the credential read at identify, then 7203 with the one-time auth_rxno it gave. */
+  const lookupRx = (): void => run('rx', async (s) => {
+    if (!s) { say(zh.checkout.needPerson); return; }
+    const found = await api.queryEprescription(s.id);
+    commit(await api.setPrescription(s.id, { authRxno: found.authRxno }));
+    focusBasket();
+  });
+
+  /** 审方 (7204): the pharmacist's result, uploaded before the sale can be settled against the e-prescription. */
+  const reviewRx = (approved: boolean, opinion: string): void => run('rx', async (s) => {
+    if (!s) { say(zh.checkout.needPerson); return; }
+    commit(await api.reviewPrescription(s.id, { approved, opinion }));
+  });
+
   const putLines = (change: (lines: LineDraft[]) => LineDraft[]): void => run('basket', async (s) => {
     if (!s) { say(zh.checkout.needPerson); return; }
     const lines = change(current.current.drafts);
@@ -164,7 +178,7 @@ export function Checkout(): React.JSX.Element {
         />
         <PrescriptionCard
           ref={rx} prescription={sale?.prescription ?? null} today={today} disabled={!editable} busy={busy === 'rx'}
-          onSubmit={submitRx} onScan={submitRx} onInvalid={(message, field) => setError(inputError(field, message))}
+          onSubmit={submitRx} onScan={submitRx} onLookup={lookupRx} onReview={reviewRx} onInvalid={(message, field) => setError(inputError(field, message))}
         />
         <BasketCard
           ref={basket} lines={sale?.lines ?? []} disabled={!editable} busy={busy === 'basket'}

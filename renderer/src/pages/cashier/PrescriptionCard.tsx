@@ -2,7 +2,7 @@
 // scanner types the text and Enter, like a keyboard), or a paper one typed field by field (Enter
 // moves on); then the issuer's level, designation and validity as the backend judged them.
 import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
-import { Alert, Card, Input, type InputRef, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Input, type InputRef, Space, Tag, Typography } from 'antd';
 import { PrescriptionRequest, ScannedPrescriptionRequest, type SaleView } from '../../../../core/contracts/checkout';
 import { KeyButton } from '../../components/KeyButton';
 import { zh } from '../../strings';
@@ -20,13 +20,17 @@ interface Props {
   busy: boolean;
   onSubmit(request: PrescriptionRequest): void;
   onScan(request: ScannedPrescriptionRequest): void;
+  /** Look the patient's e-prescription up by the credential read at identify, and download it. */
+  onLookup(): void;
+  /** The pharmacist's 审方 of a downloaded e-prescription (7204). */
+  onReview(approved: boolean, opinion: string): void;
   onInvalid(message: string, field: string): void;
 }
 
 const FIELDS = ['issuerCode', 'rxNo', 'issuedOn', 'prescriber', 'prescriberCode', 'items'] as const;
 type Field = (typeof FIELDS)[number];
 
-export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onScan, onInvalid }, ref) {
+export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(function PrescriptionCard({ prescription, today, disabled, busy, onSubmit, onScan, onLookup, onReview, onInvalid }, ref) {
   const [values, setValues] = useState<Record<Field, string>>({ issuerCode: '', rxNo: '', issuedOn: '', prescriber: '', prescriberCode: '', items: '' });
   const [scanned, setScanned] = useState('');
   const refs = useRef<Partial<Record<Field, InputRef | null>>>({});
@@ -104,6 +108,10 @@ export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(functi
         onPressEnter={submitScan}
         style={{ marginBottom: 6 }}
       />
+      <Button size="small" disabled={disabled} loading={busy} onClick={onLookup} data-testid="rx-lookup" title={zh.checkout.rxLookupHint} style={{ marginBottom: 6 }}>
+        {zh.checkout.rxLookup}
+      </Button>
+      <br />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{zh.checkout.rxScanOr}</Typography.Text>
       <div style={{ display: 'flex', gap: 6 }}>
         {input('issuerCode', zh.checkout.rxIssuer, 150)}
@@ -114,12 +122,13 @@ export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(functi
         {input('items', zh.checkout.rxItems, 'auto')}
         <KeyButton hotkey="Enter" loading={busy} disabled={disabled} onClick={submit} data-testid="rx-submit">{zh.checkout.rxSubmit}</KeyButton>
       </div>
-      {prescription && <PrescriptionResult rx={prescription} />}
+      {prescription && <PrescriptionResult rx={prescription} disabled={disabled} busy={busy} onReview={onReview} />}
     </Card>
   );
 });
 
-function PrescriptionResult({ rx }: { rx: Rx }): React.JSX.Element {
+function PrescriptionResult({ rx, disabled, busy, onReview }: { rx: Rx; disabled: boolean; busy: boolean; onReview(approved: boolean, opinion: string): void }): React.JSX.Element {
+  const [opinion, setOpinion] = useState<string>(zh.checkout.rxReviewDefault);
   return (
     <div data-testid="rx-result" style={{ marginTop: 8 }}>
       <Space wrap>
@@ -134,6 +143,17 @@ function PrescriptionResult({ rx }: { rx: Rx }): React.JSX.Element {
         ) : <Tag color="red">{zh.checkout.rxIssuerUnknown}</Tag>}
         <Typography.Text data-testid="rx-valid-until">{zh.checkout.rxValidUntil(rx.validUntil)}</Typography.Text>
       </Space>
+      {rx.review !== undefined && (
+        <Space wrap style={{ marginTop: 6 }} data-testid="rx-review">
+          <Tag color={rx.review === null ? 'orange' : rx.review.approved ? 'green' : 'red'} data-testid="rx-review-state">
+            {rx.review === null ? zh.checkout.rxReviewNone : rx.review.approved ? zh.checkout.rxReviewPassed(rx.review.pharmacist) : zh.checkout.rxReviewFailed(rx.review.opinion)}
+          </Tag>
+          <Input size="small" style={{ width: 200 }} aria-label={zh.checkout.rxReviewOpinion} placeholder={zh.checkout.rxReviewOpinion} disabled={disabled}
+            data-testid="rx-review-opinion" value={opinion} onChange={(e) => setOpinion(e.target.value)} />
+          <Button size="small" type="primary" disabled={disabled} loading={busy} data-testid="rx-review-approve" onClick={() => onReview(true, opinion)}>{zh.checkout.rxReviewApprove}</Button>
+          <Button size="small" danger disabled={disabled} loading={busy} data-testid="rx-review-refuse" onClick={() => onReview(false, opinion)}>{zh.checkout.rxReviewRefuse}</Button>
+        </Space>
+      )}
       {rx.problems.map((p) => <Alert key={p.code} type="warning" showIcon title={p.message} style={{ marginTop: 6 }} />)}
     </div>
   );
