@@ -3,7 +3,7 @@
 // tills, the tills still awaited, the 3201 groups, the discrepancies naming till and sale with their
 // resolutions (carried out by the owning till: 等待收银台 T2, then the result), and the store's close.
 // Every figure and every refusal is the backend's (/api/store-ledger/*).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App, Button, Card, Checkbox, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { type StoreDayView } from '../../../../core/contracts/ledger';
 import { type Totals } from '../../../../core/contracts/reconciliation';
@@ -15,6 +15,9 @@ import { useAction } from '../../hooks/useAction';
 import { zh } from '../../strings';
 import { GroupsTable } from './DayClose';
 import { StoreDiscrepancyTable } from './StoreDiscrepancyTable';
+
+/** While a resolution waits for its till, the day is read again this often (the result shows by itself). */
+const PENDING_POLL_MS = 3_000;
 
 const when = (iso: string): string => new Date(iso).toLocaleString('zh-CN', { hour12: false });
 
@@ -47,8 +50,17 @@ export function StoreDay({ tillId, businessDate }: { tillId: string; businessDat
     setError(null);
     try { setView(await api.checkStoreDay(date)); } catch (e) { setError(asApiError(e)); } finally { setChecking(false); }
   };
-  const refresh = async (): Promise<void> => { setView(undefined); await day.reload(); };
+  const refresh = async (): Promise<void> => {
+    setError(null);
+    try { setView(await api.storeDay(date)); } catch (e) { setError(asApiError(e)); }
+  };
   const open = shown !== undefined && shown.state === 'open';
+  const waiting = open && shown.discrepancies.some((d) => d.request?.status === 'pending');
+  useEffect(() => {
+    if (!waiting) return undefined;
+    const timer = setTimeout(() => { api.storeDay(date).then(setView, () => undefined); }, PENDING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [waiting, shown, date]);
 
   return (
     <Card
