@@ -156,3 +156,21 @@ test('the manager at T1 sees, checks and closes the store day; a discrepancy of 
   expect(page.errors()).toEqual([]);
   await page.context().close();
 }, 300_000);
+
+test('a ledger setting the backend cannot use: the status bar names the problem and 日结对账 is the till\'s own day', async () => {
+  const alone = await startApp({ args: ['--ledger-url', 'mysql://nowhere/db'] });
+  try {
+    const page = await alone.newPage();
+    await signIn(page, 'manager');
+    await expectText(page, 'status-ledger', '账本');
+    expect((await alone.api('manager', 'GET', '/api/status')).body.ledger).toMatchObject({ tillId: 'T1', error: expect.stringContaining('ledgerUrl') });
+    expect((await alone.api('manager', 'GET', '/api/store-ledger/days/2026-12-01')).body.error).toBe('NO_LEDGER');
+    await page.getByTestId('nav-dayClose').click();
+    await expectText(page, 'day-state', '营业中');
+    expect(await page.getByTestId('day-close').count()).toBe(1);
+    expect(await page.getByTestId('store-day').count()).toBe(0);
+    expect(page.errors()).toEqual([]);
+  } finally {
+    await alone.close();
+  }
+});

@@ -23,7 +23,7 @@ const when = (iso: string): string => new Date(iso).toLocaleString('zh-CN', { ho
 
 export function DayClose(): React.JSX.Element {
   const { status } = useLive();
-  return status?.ledger ? <StoreDay tillId={status.ledger.tillId} businessDate={status.businessDate} /> : <TillDayClose />;
+  return status?.ledger ? <StoreDay tillId={status.ledger.tillId} businessDate={status.businessDate} fallback={<TillDayClose />} /> : <TillDayClose />;
 }
 
 function TillDayClose(): React.JSX.Element {

@@ -34,7 +34,8 @@ function closeBlockers(day: StoreDayView, withResult = true): string[] {
   return reasons;
 }
 
-export function StoreDay({ tillId, businessDate }: { tillId: string; businessDate: string }): React.JSX.Element {
+/** `fallback`: the till's own day, shown when the backend says it has no usable ledger after all (NO_LEDGER: a connection string it could not parse). */
+export function StoreDay({ tillId, businessDate, fallback }: { tillId: string; businessDate: string; fallback: React.JSX.Element }): React.JSX.Element {
   const [picked, setPicked] = useState('');
   const date = picked || businessDate;
   const day = useLoad(() => (date ? api.storeDay(date) : Promise.resolve(undefined)), [date]);
@@ -62,6 +63,7 @@ export function StoreDay({ tillId, businessDate }: { tillId: string; businessDat
     return () => clearTimeout(timer);
   }, [waiting, shown, date]);
 
+  if (day.error?.code === 'NO_LEDGER') return fallback;
   return (
     <Card
       title={zh.storeDay.title}
