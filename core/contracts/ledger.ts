@@ -1,7 +1,7 @@
 // API contract of the store ledger's views (several tills of one pharmacy): the store's day.
 import { z } from 'zod';
 import { DateText } from './common';
-import { CentreCheckResult, GroupView, Totals } from './reconciliation';
+import { CentreCheckResult, Difference, GroupView, ResolutionAction, Totals } from './reconciliation';
 
 export const StoreDayView = z.object({
   date: DateText,
@@ -17,6 +17,13 @@ export const StoreDayView = z.object({
   discrepancies: z.array(z.object({
     id: z.string(), kind: z.string(), tillId: z.string().nullable(), saleId: z.string().nullable(), msgid: z.string().nullable(),
     status: z.enum(['open', 'resolved']), cause: z.string(),
+    /** As the per-till Discrepancy: its kind in words, the masked patient, both sides' figures and what may be done (none once resolved). */
+    label: z.string(),
+    patient: z.object({ name: z.string(), idNumber: z.string() }).nullable(),
+    store: Difference.nullable(),
+    centre: Difference.nullable(),
+    difference: Difference,
+    allowed: z.array(ResolutionAction),
     /**
      * The manager's resolution, carried out by the till that owns the settlement (through its own
      * outbox, at its next ledger sync): pending shows "等待收银台 T2", then its result.

@@ -11,6 +11,7 @@ import {
 } from '../../core/contracts/checkout';
 import { ErrorResponse } from '../../core/contracts/common';
 import { HealthResponse } from '../../core/contracts/health';
+import { StoreDayView } from '../../core/contracts/ledger';
 import {
   HeadOfficeDaysView, HeadOfficeStoreDay, PublicationsView, Published, type PublishMappingRequest,
 } from '../../core/contracts/headoffice';
@@ -247,6 +248,15 @@ export const api = {
     const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `reconciliation-${from}_${to}.${format}`;
     return { name, blob: await response.blob() };
   },
+
+  // ── the store's day over the store ledger (manager; several tills) ──────────────────────────
+  storeDay: (date: string) => call('GET', `/api/store-ledger/days/${enc(date)}`, StoreDayView),
+  checkStoreDay: (date: string) => call('POST', `/api/store-ledger/days/${enc(date)}/check`, StoreDayView),
+  closeStoreDay: (date: string, acknowledgeUnbalanced: boolean, note: string) =>
+    call('POST', `/api/store-ledger/days/${enc(date)}/close`, StoreDayView, { body: { acknowledgeUnbalanced, note }, idempotent: true }),
+  /** Filed in the ledger for the till that owns the discrepancy; that till carries it out at its next sync. */
+  resolveStore: (id: string, action: ResolutionAction, reason: string) =>
+    call('POST', `/api/store-ledger/discrepancies/${enc(id)}/resolve`, StoreDayView, { body: { action, reason }, idempotent: true }),
 
   // ── head office (总部) ─────────────────────────────────────────────────────────────────────
   headOfficeDays: (date: string) => call('GET', '/api/head-office/days', HeadOfficeDaysView, { query: { date } }),

@@ -511,6 +511,29 @@ export const zh = {
     exportMonth: '导出本月',
   },
 
+  /** The store's day over the store ledger (several tills): shown instead of the till's own when a ledger is configured. */
+  storeDay: {
+    title: '全店日结对账',
+    hint: (till: string): string => `本收银台 ${till} 已接入门店账本：以下为全店所有收银台的当日数据`,
+    check: '全店与医保中心对账',
+    close: '全店日结',
+    result: (label: string): string => `全店：${label}`,
+    closedBy: (at: string, by: string, till: string): string => `已日结（${at}，${by}，收银台 ${till}）`,
+    tills: '收银台',
+    till: '收银台',
+    tillSales: '当日结算笔数',
+    tillPending: '待上传',
+    tillLastPush: '最近上传',
+    tillAwaited: (n: number): string => `等待上传 ${n} 条`,
+    tillUpToDate: '已上传',
+    neverPushed: '从未上传',
+    awaited: (tills: string): string => `等待收银台 ${tills} 上传账本`,
+    resolving: (tills: string): string => `等待收银台 ${tills} 执行差异处理`,
+    filedFrom: (by: string, till: string): string => `${by} 于收银台 ${till} 提交`,
+    closeTitle: (date: string): string => `全店日结 ${date}`,
+    closeWarning: '全店未与医保中心对平，或仍有未处理的差异、未上传的收银台、未执行的差异处理。日结后全店当天数据锁定，未执行的差异处理不再执行。',
+  },
+
   technician: {
     portsTitle: '串口列表',
     portPath: '端口',

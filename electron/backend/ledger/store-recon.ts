@@ -8,9 +8,9 @@ import { businessDate } from '../../../core/checkout/business-date';
 import { type CentrePort } from '../../../core/centre/port';
 import { type Principal } from '../../../core/contracts/auth';
 import { type StoreDayView } from '../../../core/contracts/ledger';
-import { type CloseDayRequest, type GroupKey, type GroupView, type ResolveRequest } from '../../../core/contracts/reconciliation';
+import { type CloseDayRequest, DISCREPANCY_KIND_LABELS, DiscrepancyKind, type GroupKey, type GroupView, type ResolveRequest } from '../../../core/contracts/reconciliation';
 import { classifyDetail, detailFileRows, detailRowView, overallResult, totalsRequest, totalsResult } from '../../../core/reconcile/compare';
-import { detailDiscrepancies, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution } from '../../../core/reconcile/discrepancy';
+import { allowedResolutions, detailDiscrepancies, difference, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution } from '../../../core/reconcile/discrepancy';
 import { adjustmentFact, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
 import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
 import { sumTotals, totalsView } from '../../../core/reconcile/totals';
@@ -169,7 +169,14 @@ export class StoreReconciliation {
       discrepancies: discrepancies.map((d) => {
         // The latest request for it (a refused one may be followed by another action).
         const r = requests.filter((q) => q.discrepancyId === d.id).at(-1);
-        return { id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: (d.facts as { cause?: string }).cause ?? '', request: r ? requestView(r) : null };
+        const kind = DiscrepancyKind.safeParse(d.kind);
+        const f = { ...(d.facts as Partial<DiscrepancyFacts>), kind: kind.data ?? 'centre_only' } as DiscrepancyFacts;
+        return {
+          id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: f.cause ?? '',
+          label: kind.success ? DISCREPANCY_KIND_LABELS[kind.data] : d.kind, patient: f.patient ?? null, store: f.store ?? null, centre: f.centre ?? null,
+          difference: difference(f.store ?? null, f.centre ?? null), allowed: d.status === 'open' && kind.success ? allowedResolutions(f) : [],
+          request: r ? requestView(r) : null,
+        };
       }),
     };
   }

@@ -92,7 +92,7 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   const checked = await pos.T1.ok('POST', `/api/store-ledger/days/${today}/check`, undefined, pos.T1.manager);
   expect(checked.result).toBe('unbalanced');
   const found = checked.discrepancies.find((d: any) => d.kind === 'centre_only' && d.msgid === msgid);
-  expect(found).toMatchObject({ tillId: 'T2', status: 'open', request: null });
+  expect(found).toMatchObject({ tillId: 'T2', status: 'open', request: null, label: '中心多', allowed: ['reverse_at_centre', 'record_locally'] });
   const notOurs = checked.discrepancies.find((d: any) => d.kind === 'centre_only' && d.msgid === foreignMsgid);
   expect(notOurs).toMatchObject({ tillId: null, status: 'open' });
 
@@ -130,7 +130,7 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
     const d = day.discrepancies.find((x: any) => x.id === found.id);
     return d.request.status === 'done' ? d : null;
   }, 60_000);
-  expect(done).toMatchObject({ status: 'resolved', request: { status: 'done', tillId: 'T2', message: expect.stringMatching(/^收银台 T2 已处理：已按中心结果记账/) } });
+  expect(done).toMatchObject({ status: 'resolved', allowed: [], request: { status: 'done', tillId: 'T2', message: expect.stringMatching(/^收银台 T2 已处理：已按中心结果记账/) } });
   // Once: one 5203 (by setl_id + mdtrt_id), one resolution in T2's own journal, its settlement confirmed.
   expect(sandbox.stats().byInfno['5203']).toBe(queriesBefore + 1);
   const t2 = () => tillDb(dirs.T2, (db) => ({

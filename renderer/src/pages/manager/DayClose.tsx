@@ -1,6 +1,7 @@
 // The manager's end of day: check the day against the centre (3201/3202), see the totals
 // (confirmed, provisional, adjustments), resolve the discrepancies, close (lock) the day, print the
-// daily report and export it. Every figure is the backend's.
+// daily report and export it. Every figure is the backend's. With a store ledger configured the
+// page is the store's day over all tills instead (./StoreDay.tsx).
 import { useState } from 'react';
 import { App, Button, Card, Checkbox, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
 import {
@@ -16,10 +17,16 @@ import { useLive } from '../../live';
 import { shell } from '../../shell';
 import { zh } from '../../strings';
 import { DiscrepancyTable } from './DiscrepancyTable';
+import { StoreDay } from './StoreDay';
 
 const when = (iso: string): string => new Date(iso).toLocaleString('zh-CN', { hour12: false });
 
 export function DayClose(): React.JSX.Element {
+  const { status } = useLive();
+  return status?.ledger ? <StoreDay tillId={status.ledger.tillId} businessDate={status.businessDate} fallback={<TillDayClose />} /> : <TillDayClose />;
+}
+
+function TillDayClose(): React.JSX.Element {
   const { status } = useLive();
   const [picked, setPicked] = useState('');
   const date = picked || status?.businessDate || '';
@@ -130,7 +137,7 @@ export function TotalsTable({ totals }: { totals: DayTotals }): React.JSX.Elemen
   );
 }
 
-function GroupsTable({ groups }: { groups: GroupView[] }): React.JSX.Element {
+export function GroupsTable({ groups }: { groups: GroupView[] }): React.JSX.Element {
   return (
     <Table<GroupView & { key: string }>
       size="small" pagination={false} dataSource={groups.map((g) => ({ ...g, key: `${g.insutype}-${g.clrType}-${g.setlOptins}` }))}

@@ -64,21 +64,27 @@ export function DiscrepancyTable({ discrepancies, loading = false, showDate = fa
           },
         ]}
       />
-      <ResolveModal target={resolving} onClose={() => setResolving(null)} onResolved={(d) => { setResolving(null); onResolved(d); }} />
+      <ResolveModal
+        target={resolving} onClose={() => setResolving(null)}
+        send={async (d, action, reason) => { const resolved = await api.resolve(d.id, action, reason); setResolving(null); onResolved(resolved); }}
+      />
     </>
   );
 }
 
-function ResolveModal({ target, onClose, onResolved }: { target: { d: Discrepancy; action: ResolutionAction } | null; onClose: () => void; onResolved: (d: Discrepancy) => void }): React.JSX.Element {
+/** What the resolve dialog shows of a discrepancy (the per-till one, or the store's). */
+export interface Resolvable { label: string; cause: string; difference: Discrepancy['difference'] }
+
+/** Confirms one resolution (a write-off needs its reason); `send` makes the call and closes the dialog. */
+export function ResolveModal<T extends Resolvable>({ target, onClose, send }: { target: { d: T; action: ResolutionAction } | null; onClose: () => void; send: (d: T, action: ResolutionAction, reason: string) => Promise<void> }): React.JSX.Element {
   const [reason, setReason] = useState('');
   const { busy, error, setError, run } = useAction();
   const writeOff = target?.action === 'write_off';
   const submit = async (): Promise<void> => {
     if (!target) return;
     await run(async () => {
-      const resolved = await api.resolve(target.d.id, target.action, reason.trim());
+      await send(target.d, target.action, reason.trim());
       setReason('');
-      onResolved(resolved);
     });
   };
   return (
