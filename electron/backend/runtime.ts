@@ -159,6 +159,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     now,
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
     reports,
+    // The ledger link is composed below; the basket only asks it once the till is running.
+    ...(ledgerUrl && { soldInChain: (codes: readonly string[]) => (ledger ? ledger.soldInChain(codes) : Promise.reject(new Error('no ledger'))) }),
   });
 
   const ledger = ledgerUrl ? startLedgerLink({
