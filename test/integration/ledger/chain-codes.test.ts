@@ -4,6 +4,7 @@
 // ledger stopped the basket goes on with the till's own check and says the chain was not checked;
 // a till killed (SIGKILL) while it pushes its backlog of code facts neither loses nor doubles one.
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
 import { TRAINING_IDENTITY } from '../../../core/centre/training';
 import { trainingDoctorCode } from '../../../core/policy/training-doctors';
+import { PgLedger } from '../../../native/ledger/pg-ledger';
 import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
 import { traceCode } from '../../support/checkout';
 import { startPostgres, type TestPostgres } from '../../support/postgres';
@@ -142,3 +144,24 @@ it('a code sold on T1 is refused on T2 until T1 refunds it; with the ledger down
   const late = await basket(pos.T1, await openSale(pos.T1), [backlog[0]!]);
   expect(late.body).toMatchObject({ error: 'TRACE_CODE_SOLD_IN_CHAIN' });
 }, 240_000);
+
+it('a ledger that accepts the connection but never answers is given up on within the limit', async () => {
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => { sockets.push(socket); });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const ledger = new PgLedger({ url: `postgres://ledger@127.0.0.1:${port}/chain` });
+  try {
+    const started = Date.now();
+    await expect(ledger.soldInChain({ fixmedinsCode: TRAINING_IDENTITY.fixmedinsCode, tillId: 'T2' }, [traceCode()], 300)).rejects.toMatchObject({ code: 'LEDGER_UNREACHABLE' });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(800);
+    // No codes: nothing to ask.
+    expect(await ledger.soldInChain({ fixmedinsCode: TRAINING_IDENTITY.fixmedinsCode, tillId: 'T2' }, [], 300)).toBeNull();
+  } finally {
+    for (const s of sockets) s.destroy();
+    await ledger.close().catch(() => {});
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
