@@ -12,7 +12,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
 import { TRAINING_IDENTITY } from '../../../core/centre/training';
 import { trainingDoctorCode } from '../../../core/policy/training-doctors';
-import { PgLedger } from '../../../native/ledger/pg-ledger';
+import { initChainLedger, PgLedger } from '../../../native/ledger/pg-ledger';
+import { type OutgoingFact } from '../../../core/ledger/port';
 import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
 import { traceCode } from '../../support/checkout';
 import { startPostgres, type TestPostgres } from '../../support/postgres';
@@ -163,5 +164,34 @@ it('a ledger that accepts the connection but never answers is given up on within
     for (const s of sockets) s.destroy();
     await ledger.close().catch(() => {});
     await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+it('two stores of one chain: a box sold at store A is refused at store B, naming store A; freed by A, a re-pushed old fact does not bring it back', async () => {
+  const chainUrl = await server.createDatabase('chain2');
+  await initChainLedger(chainUrl, { name: '测试连锁', stores: [
+    { code: 'P36010200001', name: '一号店', areaCode: '360102' }, { code: 'P36010200002', name: '二号店', areaCode: '360102' },
+  ] });
+  const ledger = new PgLedger({ url: chainUrl });
+  try {
+    const a = { fixmedinsCode: 'P36010200001', fixmedinsName: '一号店', areaCode: '360102', tillId: 'T1', instanceId: 'a'.repeat(32) };
+    const b = { fixmedinsCode: 'P36010200002', fixmedinsName: '二号店', areaCode: '360102', tillId: 'T1', instanceId: 'b'.repeat(32) };
+    await ledger.register(a);
+    await ledger.register(b);
+    const box = traceCode();
+    const fact = (seq: number, event: 'sold' | 'freed', at: string): OutgoingFact => ({ seq, kind: 'trace', at, body: { id: seq, code: box, saleId: 'S-A-1', sku: SKU_A01, split: false, event, at } });
+    const sold = fact(1, 'sold', '2026-12-01T02:00:00.000Z');
+    await ledger.push(a, [sold], 0);
+    // Store A's own till is not asked about its own codes; store B is told where and when.
+    expect(await ledger.soldInChain(a, [box], 2_000)).toBeNull();
+    expect(await ledger.soldInChain(b, [traceCode(), box], 2_000)).toEqual({ code: box, fixmedinsCode: a.fixmedinsCode, storeName: '一号店', tillId: 'T1', soldAt: '2026-12-01T02:00:00.000Z' });
+    // Sold and freed in one batch and pushed again: freed, once.
+    await ledger.push(a, [sold, fact(2, 'freed', '2026-12-01T03:00:00.000Z')], 0);
+    expect(await ledger.soldInChain(b, [box], 2_000)).toBeNull();
+    await ledger.push(a, [sold], 0);
+    expect(await ledger.soldInChain(b, [box], 2_000)).toBeNull();
+    expect(await ledgerQuery(chainUrl, "SELECT seq FROM ledger_fact WHERE kind = 'trace' ORDER BY seq")).toEqual([{ seq: '1' }, { seq: '2' }]);
+  } finally {
+    await ledger.close();
   }
 });
