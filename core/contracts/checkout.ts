@@ -192,6 +192,12 @@ export const SaleView = z.object({
   centre: z.object({ setlId: z.string(), split: SplitView.nullable(), difference: z.object({ fund: Amount, account: Amount, cash: Amount }).nullable() }).nullable(),
   syncState: z.string().nullable(),
   problems: z.array(Problem),
+  /**
+   * Only in the basket's answer, when a store ledger is configured and the basket has whole-box
+   * 追溯码: 'checked' — no code is sold elsewhere in the chain; 'unavailable' — the ledger did not
+   * answer in time, the codes were checked against this till's own sales only.
+   */
+  chainCheck: z.object({ state: z.enum(['checked', 'unavailable']), message: z.string() }).optional(),
 });
 export type SaleView = z.infer<typeof SaleView>;
 

@@ -31,7 +31,34 @@ export type OutgoingFact =
   | { readonly seq: number; readonly kind: 'settlement'; readonly at: string; readonly body: SettlementSource }
   | { readonly seq: number; readonly kind: 'journal'; readonly at: string; readonly body: JournalFact }
   | { readonly seq: number; readonly kind: 'adjustment'; readonly at: string; readonly body: AdjustmentSource }
-  | { readonly seq: number; readonly kind: 'ack'; readonly at: string; readonly body: PublicationAck };
+  | { readonly seq: number; readonly kind: 'ack'; readonly at: string; readonly body: PublicationAck }
+  | { readonly seq: number; readonly kind: 'trace'; readonly at: string; readonly body: TraceCodeFact };
+
+/**
+ * A traceability code (追溯码) sold on this till, or freed again (the sale refunded, or refused by
+ * the centre): the ledger's view of which codes are sold anywhere in the chain. No personal data.
+ */
+export interface TraceCodeFact {
+  /** The till's trace_code_event id. */
+  readonly id: number;
+  readonly code: string;
+  readonly saleId: string;
+  readonly sku: string;
+  /** A 拆零 box: its code is shared by the sales that open it and is never freed. */
+  readonly split: boolean;
+  readonly event: 'sold' | 'freed';
+  readonly at: string;
+}
+
+/** A code the chain's ledger has as sold by another till (of this store or another) and not returned. */
+export interface ChainSoldCode {
+  readonly code: string;
+  readonly fixmedinsCode: string;
+  readonly storeName: string;
+  readonly tillId: string;
+  /** When it was sold (ISO instant). */
+  readonly soldAt: string;
+}
 
 export interface PushReport {
   /** The ledger has applied every fact of this till up to here (a repeat is not applied twice). */
@@ -63,6 +90,12 @@ export interface LedgerPort {
   push(till: TillIdentity, facts: readonly OutgoingFact[], pendingAfter: number): Promise<PushReport>;
   /** Publications for this till's store that it has not acknowledged yet, oldest first. */
   publicationsFor(till: TillIdentity): Promise<Publication[]>;
+  /**
+   * Of `codes`, the first one sold elsewhere in the chain (any other till, any store) and not
+   * returned, or null. One indexed query; rejects (the till falls back to its local check) when the
+   * ledger does not answer within `timeoutMs`.
+   */
+  soldInChain(till: Pick<TillIdentity, 'fixmedinsCode' | 'tillId'>, codes: readonly string[], timeoutMs: number): Promise<ChainSoldCode | null>;
   close(): Promise<void>;
 }
 

@@ -166,6 +166,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onChange: (sale) => options.bus.publish('sale', { id: sale.id, state: sale.state, syncState: sale.syncState }),
     reports,
     requireRxReview: '7204' in connection.edition.transactions,
+    // The ledger link is composed below; the basket only asks it once the till is running.
+    ...(ledgerUrl && { soldInChain: (codes: readonly string[]) => (ledger ? ledger.soldInChain(codes) : Promise.reject(new Error('no ledger'))) }),
   });
 
   const ledger = ledgerUrl ? startLedgerLink({

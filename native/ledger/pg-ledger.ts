@@ -9,7 +9,7 @@ import pg from 'pg';
 import { maskLedgerUrl } from '../../core/ledger/url';
 import { businessDate } from '../../core/checkout/business-date';
 import {
-  LEDGER_SETTING, LedgerSetupError, type LedgerPort, type OutgoingFact, type Publication, type PushReport, TILL_ID_SETTING, type TillIdentity,
+  type ChainSoldCode, LEDGER_SETTING, LedgerSetupError, type LedgerPort, type OutgoingFact, type Publication, type PushReport, TILL_ID_SETTING, type TillIdentity,
 } from '../../core/ledger/port';
 import { centreDayOf, LIVE_UNCONFIRMED_STATES, type SettlementSource } from '../../core/reconcile/facts';
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION } from './pg-schema';
@@ -51,6 +51,7 @@ export interface PgLedgerOptions {
 
 export class PgLedger implements LedgerPort {
   readonly pool: pg.Pool;
+  private checkPool: pg.Pool | undefined;
 
   constructor(private readonly options: PgLedgerOptions) {
     parseLedgerUrl(options.url);
@@ -116,6 +117,18 @@ export class PgLedger implements LedgerPort {
           SELECT a."publicationId", $1, $2, a.ok, a.message FROM jsonb_to_recordset($3::jsonb) AS a("publicationId" bigint, ok boolean, message text)
           WHERE EXISTS (SELECT 1 FROM ledger_publication p WHERE p.id = a."publicationId") ON CONFLICT DO NOTHING`, [...key, JSON.stringify(acks)]);
       }
+      // Per code and sale the batch's last event wins (a code sold and freed in one batch is freed);
+      // a row is only ever moved forward (seq), so a re-pushed older event changes nothing.
+      const traces = latestTrace(fresh);
+      if (traces.length > 0) {
+        await c.query(`INSERT INTO ledger_trace_code (fixmedins_code, till_id, code, sale_id, sku, split, sold_at, returned_at, seq)
+          SELECT $1, $2, t.code, t.sale_id, t.sku, t.split, t.sold_at, t.returned_at, t.seq
+          FROM jsonb_to_recordset($3::jsonb) AS t(code text, sale_id text, sku text, split boolean, sold_at timestamptz, returned_at timestamptz, seq bigint)
+          ON CONFLICT (fixmedins_code, till_id, code, sale_id) DO UPDATE SET
+            sold_at = CASE WHEN excluded.returned_at IS NULL THEN excluded.sold_at ELSE ledger_trace_code.sold_at END,
+            returned_at = excluded.returned_at, seq = excluded.seq
+          WHERE ledger_trace_code.seq < excluded.seq`, [...key, JSON.stringify(traces)]);
+      }
       const upTo = fresh[fresh.length - 1]!.seq;
       await c.query('UPDATE ledger_till SET applied_seq = $3, pending = $4, last_push_at = now() WHERE fixmedins_code = $1 AND till_id = $2', [...key, upTo, pendingAfter]);
       return { appliedUpTo: upTo, alreadyHad: facts.length - fresh.length };
@@ -131,8 +144,55 @@ export class PgLedger implements LedgerPort {
     return rows.map((r) => ({ id: Number(r.id), kind: r.kind, payload: r.payload, publishedAt: r.published_at.toISOString(), publishedBy: r.published_by }));
   }
 
+  async soldInChain(till: Pick<TillIdentity, 'fixmedinsCode' | 'tillId'>, codes: readonly string[], timeoutMs: number): Promise<ChainSoldCode | null> {
+    if (codes.length === 0) return null;
+    const query = (async () => {
+      let client: pg.PoolClient;
+      try {
+        client = await this.checks().connect();
+      } catch (error) {
+        throw unreachable(this.options.url, error);
+      }
+      let broken = false;
+      try {
+        const row = (await client.query<{ code: string; fixmedins_code: string; name: string | null; till_id: string; sold_at: Date }>({
+          text: `SELECT t.code, t.fixmedins_code, s.name, t.till_id, t.sold_at FROM ledger_trace_code t LEFT JOIN ledger_store s USING (fixmedins_code)
+            WHERE t.code = ANY($1::text[]) AND t.returned_at IS NULL AND NOT (t.fixmedins_code = $2 AND t.till_id = $3)
+            ORDER BY array_position($1::text[], t.code), t.sold_at LIMIT 1`,
+          values: [codes, till.fixmedinsCode, till.tillId], query_timeout: timeoutMs,
+        } as pg.QueryConfig)).rows[0];
+        return row ? { code: row.code, fixmedinsCode: row.fixmedins_code, storeName: row.name ?? row.fixmedins_code, tillId: row.till_id, soldAt: row.sold_at.toISOString() } : null;
+      } catch (error) {
+        broken = true;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LedgerSetupError('LEDGER_UNREACHABLE', `门店账本 ${timeoutMs} ms 内未答复`, 'ledgerUrl')), timeoutMs);
+    });
+    query.catch(() => {});
+    try {
+      return await Promise.race([query, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The basket's questions have their own small pool: a long push never makes the cashier wait. */
+  private checks(): pg.Pool {
+    this.checkPool ??= new pg.Pool({
+      connectionString: this.options.url, max: 2, connectionTimeoutMillis: 1_000, idleTimeoutMillis: 30_000, application_name: 'yibao-jiesuan basket',
+    });
+    this.checkPool.on('error', () => {});
+    return this.checkPool;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
+    await this.checkPool?.end();
   }
 
   /** Runs `work` in one transaction; connection failures become LEDGER_UNREACHABLE naming the setting. */
@@ -183,6 +243,19 @@ function latestBy<K extends OutgoingFact['kind']>(facts: readonly OutgoingFact[]
   const byId = new Map<number, Extract<OutgoingFact, { kind: K }>>();
   for (const f of facts) if (f.kind === kind) byId.set(id(f as Extract<OutgoingFact, { kind: K }>), f as Extract<OutgoingFact, { kind: K }>);
   return [...byId.values()];
+}
+
+function latestTrace(facts: readonly OutgoingFact[]): Array<Record<string, unknown>> {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const f of facts) {
+    if (f.kind !== 'trace') continue;
+    const t = f.body;
+    byKey.set(`${t.code}/${t.saleId}`, {
+      code: t.code, sale_id: t.saleId, sku: t.sku, split: t.split, seq: f.seq,
+      sold_at: t.event === 'sold' ? t.at : f.at, returned_at: t.event === 'freed' ? t.at : null,
+    });
+  }
+  return [...byKey.values()];
 }
 
 function settlementRow(seq: number, s: SettlementSource): Record<string, unknown> {

@@ -18,6 +18,10 @@
 //   ledger_resolution  (v2) a manager's resolution of a store-level discrepancy, for the till that
 //                      owns the settlement to carry out: one row per store, day, discrepancy and
 //                      action (the idempotency key), pending until that till writes its result
+//   ledger_trace_code  (v3) every traceability code (追溯码) sold by every till of every store: one
+//                      row per store, till, code and sale, returned_at set when that till freed it
+//                      (a refund, or the centre refusing the sale); the basket asks it whether a
+//                      code is sold elsewhere in the chain (index on code, unreturned only)
 // Money is numeric(14,2), never float.
 
 export interface LedgerMigration {
@@ -183,6 +187,28 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         FOREIGN KEY (fixmedins_code, till_id) REFERENCES ledger_till
       );
       CREATE INDEX ledger_resolution_pending ON ledger_resolution (fixmedins_code, till_id) WHERE status = 'pending';
+    `,
+  },
+  {
+    version: 3,
+    name: 'traceability codes sold across the chain',
+    sql: `
+      ALTER TABLE ledger_fact DROP CONSTRAINT ledger_fact_kind_check;
+      ALTER TABLE ledger_fact ADD CONSTRAINT ledger_fact_kind_check CHECK (kind IN ('settlement', 'journal', 'adjustment', 'ack', 'trace'));
+      CREATE TABLE ledger_trace_code (
+        fixmedins_code text NOT NULL,
+        till_id        text NOT NULL,
+        code           text NOT NULL,
+        sale_id        text NOT NULL,
+        sku            text NOT NULL,
+        split          boolean NOT NULL,
+        sold_at        timestamptz NOT NULL,
+        returned_at    timestamptz,
+        seq            bigint NOT NULL,
+        PRIMARY KEY (fixmedins_code, till_id, code, sale_id),
+        FOREIGN KEY (fixmedins_code, till_id) REFERENCES ledger_till
+      );
+      CREATE INDEX ledger_trace_code_unreturned ON ledger_trace_code (code) WHERE returned_at IS NULL;
     `,
   },
 ];

@@ -2,7 +2,7 @@
 // in sequence order, turns each into the fact the ledger stores, and moves the cursor forward once
 // the ledger has confirmed them. The cursor moves only after the ledger committed, so a crash in
 // between makes the next push repeat the batch — which the ledger recognises by till id + seq.
-import { type JournalFact, type OutgoingFact, type Publication } from '../../core/ledger/port';
+import { type JournalFact, type OutgoingFact, type Publication, type TraceCodeFact } from '../../core/ledger/port';
 import { type Db } from '../db/open';
 import { ReconStore } from '../reconcile/store';
 
@@ -36,6 +36,7 @@ export class TillOutbox {
     const adjustments = new Map(this.recon.adjustmentsByIds(ids('adjustment')).map((a) => [a.id, a]));
     const journal = new Map(this.journalLines(ids('journal')).map((j) => [j.seq, j]));
     const acks = new Map(this.acks(ids('ack')).map((a) => [a.publicationId, a]));
+    const traces = new Map(this.traceEvents(ids('trace')).map((t) => [t.id, t]));
     return markers.map((m): OutgoingFact => {
       const missing = (): never => { throw new Error(`ledger outbox ${m.seq}: ${m.kind} ${m.ref} does not exist`); };
       switch (m.kind) {
@@ -43,6 +44,7 @@ export class TillOutbox {
         case 'journal': return { seq: m.seq, kind: 'journal', at: m.at, body: journal.get(m.ref) ?? missing() };
         case 'adjustment': return { seq: m.seq, kind: 'adjustment', at: m.at, body: adjustments.get(m.ref) ?? missing() };
         case 'ack': return { seq: m.seq, kind: 'ack', at: m.at, body: acks.get(m.ref) ?? missing() };
+        case 'trace': return { seq: m.seq, kind: 'trace', at: m.at, body: traces.get(m.ref) ?? missing() };
       }
     });
   }
@@ -79,6 +81,12 @@ export class TillOutbox {
     if (seqs.length === 0) return [];
     const rows = this.db.prepare('SELECT seq, at, kind, payload, hash FROM journal WHERE seq IN (SELECT value FROM json_each(?))').all(JSON.stringify(seqs)) as Array<{ seq: number; at: string; kind: string; payload: string; hash: string }>;
     return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, payload: JSON.parse(r.payload) as unknown, hash: r.hash }));
+  }
+
+  private traceEvents(ids: readonly number[]): TraceCodeFact[] {
+    if (ids.length === 0) return [];
+    const rows = this.db.prepare('SELECT id, code, sale_id, sku, split, event, at FROM trace_code_event WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<{ id: number; code: string; sale_id: string; sku: string; split: number; event: TraceCodeFact['event']; at: string }>;
+    return rows.map((r) => ({ id: r.id, code: r.code, saleId: r.sale_id, sku: r.sku, split: r.split === 1, event: r.event, at: r.at }));
   }
 
   private acks(ids: readonly number[]): Array<{ publicationId: number; ok: boolean; message: string }> {

@@ -12,6 +12,7 @@ import { createCheckoutAccessTables, createSaleTables } from './checkout-schema'
 import { addPinChangeRequired } from './pin-change-schema';
 import { addHeadOfficeRole } from './headoffice-role-schema';
 import { createTillLedgerTables } from '../ledger/till-schema';
+import { addTraceCodeFacts } from '../ledger/trace-schema';
 
 export const storeMigrations: Migration[] = [
   {
@@ -157,5 +158,11 @@ export const storeMigrations: Migration[] = [
     name: 'operators: the 总部 (headoffice) role',
     // Defined in native/store/headoffice-role-schema.ts next to the code that uses it.
     up: (db) => addHeadOfficeRole(db),
+  },
+  {
+    version: 15,
+    name: 'ledger: sold and freed traceability codes as till facts',
+    // Defined in native/ledger/trace-schema.ts next to the till's ledger outbox.
+    up: (db) => addTraceCodeFacts(db),
   },
 ];

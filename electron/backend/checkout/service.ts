@@ -38,6 +38,7 @@ import { OneAtATime } from './one-at-a-time';
 import { type SaleReporting } from '../trace/reporting';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
 import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
+import { type ChainSoldCode } from '../../../core/ledger/port';
 import { rxFillsUsedUp } from '../../../core/checkout/eprescription-fills';
 
 export interface CheckoutDeps {
@@ -61,6 +62,11 @@ export interface CheckoutDeps {
   readonly reports?: SaleReporting;
   /** The edition has 7204: a downloaded e-prescription is settled only after an accepted 审方. */
   readonly requireRxReview?: boolean;
+  /**
+   * With a store ledger: of these codes, the first sold by another till of the chain and not
+   * returned (null: none). Rejects when the ledger does not answer in time; absent without a ledger.
+   */
+  readonly soldInChain?: (codes: readonly string[]) => Promise<ChainSoldCode | null>;
 }
 
 interface PrescriptionState {
@@ -321,8 +327,8 @@ export class CheckoutService {
   }
 
   // ── basket ──────────────────────────────────────────────────────────────────
-  setBasket(id: string, basket: BasketRequest): SaleView {
-    const { row, data } = this.editable(id);
+  async setBasket(id: string, basket: BasketRequest): Promise<SaleView> {
+    this.editable(id);
     const seen = new Set<string>();
     basket.lines.forEach((line, i) => {
       const problems = checkLineTraceCodes(line, (c) => this.deps.sales.isSold(c), seen);
@@ -332,9 +338,36 @@ export class CheckoutService {
         throw new ApiError(422, p.code, p.message, j >= 0 ? `lines.${i}.traceCodes.${j}` : `lines.${i}.traceCodes`);
       }
     });
+    const chainCheck = await this.checkChain(basket);
+    // Read again after the ledger's answer: the sale may have moved on meanwhile.
+    const { row, data } = this.editable(id);
     const lines = this.resolve(basket.lines.map((l) => ({ ...l, traceCodes: [...l.traceCodes] })), data.prescription);
     this.deps.sales.updateDraft(row.id, { lines_json: JSON.stringify(lines), state: 'open', split_json: null });
-    return this.view(id);
+    return chainCheck ? { ...this.view(id), chainCheck } : this.view(id);
+  }
+
+  /**
+   * Whole-box codes against the chain's ledger (codes sold on this till were refused above). The
+   * till stays autonomous: a ledger that does not answer in time leaves the local check only.
+   */
+  private async checkChain(basket: BasketRequest): Promise<SaleView['chainCheck']> {
+    const soldInChain = this.deps.soldInChain;
+    const codes = basket.lines.flatMap((l) => (l.split ? [] : l.traceCodes));
+    if (!soldInChain || codes.length === 0) return undefined;
+    let sold: ChainSoldCode | null;
+    try {
+      sold = await soldInChain(codes);
+    } catch {
+      return { state: 'unavailable', message: '门店账本未及时答复：追溯码只按本收银台的销售核对，未能核对连锁其他门店和收银台' };
+    }
+    if (sold) {
+      const i = basket.lines.findIndex((l) => !l.split && l.traceCodes.includes(sold.code));
+      const j = i >= 0 ? basket.lines[i]!.traceCodes.indexOf(sold.code) : -1;
+      throw new ApiError(422, 'TRACE_CODE_SOLD_IN_CHAIN',
+        `追溯码 ${sold.code} 已于 ${businessDate(new Date(sold.soldAt))} 在 ${sold.storeName}（${sold.fixmedinsCode}）收银台 ${sold.tillId} 售出且未退货，不能重复销售（可能为回流药品或串码）`,
+        i >= 0 ? `lines.${i}.traceCodes.${j}` : 'lines');
+    }
+    return { state: 'checked', message: '追溯码已核对本连锁全部门店' };
   }
 
   private resolve(lines: ReadonlyArray<Omit<ResolvedLine, 'amount' | 'catalogueCode' | 'listClass' | 'flags' | 'insured' | 'quoteLine'>>, prescription: PrescriptionState | null): ResolvedLine[] {

@@ -3,7 +3,7 @@
 // schema, another store's, till id taken) is reported in the status with the setting to change;
 // the checkout is never affected.
 import { type CentreIdentity } from '../../../core/centre/envelope';
-import { LedgerSetupError, type Publication } from '../../../core/ledger/port';
+import { type ChainSoldCode, LedgerSetupError, type Publication } from '../../../core/ledger/port';
 import { type Db } from '../../../native/db/open';
 import { PgLedger } from '../../../native/ledger/pg-ledger';
 import { LedgerReplicator, type ReplicatorStatus } from '../../../native/ledger/replicator';
@@ -23,8 +23,13 @@ export interface LedgerLink {
   replicationStatus(): ReplicatorStatus;
   /** Work to do after each ledger sync (the owning till's pending resolutions), set once the reconciliation is composed. */
   onSync(work: () => Promise<void>): void;
+  /** The basket's question to the ledger (300 ms at most): a whole-box code sold by another till of the chain and not returned. */
+  soldInChain(codes: readonly string[]): Promise<ChainSoldCode | null>;
   close(): Promise<void>;
 }
+
+/** How long the basket waits for the ledger before it goes on with the till's own check. */
+export const CHAIN_CHECK_TIMEOUT_MS = 300;
 
 export interface LedgerLinkOptions {
   readonly db: Db;
@@ -65,6 +70,10 @@ export function startLedgerLink(options: LedgerLinkOptions): LedgerLink {
   return {
     tillId: options.tillId, ledger, replicator, replicationStatus,
     onSync: (work) => { afterSync = work; replicator?.kick(); },
+    soldInChain: async (codes) => {
+      if (!ledger) throw setupError ?? new Error('no ledger');
+      return ledger.soldInChain({ fixmedinsCode: options.identity.fixmedinsCode, tillId: options.tillId }, codes, CHAIN_CHECK_TIMEOUT_MS);
+    },
     status: () => { const s = replicationStatus(); return { tillId: options.tillId, pending: s.pending, error: s.lastError?.message ?? null }; },
     close: async () => { await replicator?.stop(); await ledger?.close(); },
   };
