@@ -77,6 +77,8 @@ export class SyncEngine {
   private stopping = false;
   private draining = false;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
+  /** syncOne's callers' follow-ups, booked in the confirmation's own commit (SettlementStore.confirm). */
+  private readonly confirmHooks = new Map<number, (record: SettlementRecord) => void>();
   /** Entries with a call in flight (the loop's or syncOne's), settled once the answer is recorded. */
   private readonly inFlight = new Map<number, Promise<void>>();
 
@@ -189,7 +191,16 @@ export class SyncEngine {
   }
 
   /** Processes one settlement now (the online checkout's path); waits if the loop has it in flight. */
-  async syncOne(id: number): Promise<SettlementRecord> {
+  async syncOne(id: number, options: { readonly onConfirmed?: (record: SettlementRecord) => void } = {}): Promise<SettlementRecord> {
+    if (options.onConfirmed) this.confirmHooks.set(id, options.onConfirmed);
+    try {
+      return await this.syncOneNow(id);
+    } finally {
+      if (options.onConfirmed) this.confirmHooks.delete(id);
+    }
+  }
+
+  private async syncOneNow(id: number): Promise<SettlementRecord> {
     const { store } = this.options;
     for (let guard = 0; guard < 4; guard++) {
       for (let busy = this.inFlight.get(id); busy; busy = this.inFlight.get(id)) await busy;
@@ -293,7 +304,7 @@ export class SyncEngine {
           const outcome = await this.guard(() => centre.settle(record.request, { ...context, msgid: record.msgid }), '2102', record.msgid);
           return () => {
             switch (outcome.kind) {
-              case 'ok': store.confirm(id, outcome.output, '2102'); return this.answered();
+              case 'ok': store.confirm(id, outcome.output, '2102', this.confirmHooks.get(id)); return this.answered();
               case 'rejected': store.apply(id, { type: 'rejected', message: outcome.message }); return this.answered();
               case 'not_delivered': store.apply(id, { type: 'not_delivered', reason: outcome.reason }); return this.noAnswer(outcome.reason);
               case 'unknown': store.apply(id, { type: 'outcome_unknown', reason: `${outcome.reason}: ${outcome.detail}` }); return this.noAnswer(`${outcome.reason}: ${outcome.detail}`);

@@ -270,7 +270,13 @@ export class SettlementStore {
   }
 
   /** Records the centre's booked result and the difference from the provisional split, and confirms. */
-  confirm(id: number, output: SettleOutput, via: '2102' | '5203'): SettlementRecord {
+  /**
+   * `within` (optional) books the caller's own follow-up in the same commit — the online checkout's
+   * sale marked settled and its journal line — saving a second wait for the disk. It runs in a
+   * savepoint: if it throws, only it is undone (the caller does it again afterwards); the centre's
+   * result is never lost to it.
+   */
+  confirm(id: number, output: SettleOutput, via: '2102' | '5203', within?: (record: SettlementRecord) => void): SettlementRecord {
     return this.db.transaction(() => {
       const record = this.get(id);
       if (!record) throw new Error(`settlement ${id} does not exist`);
@@ -288,7 +294,11 @@ export class SettlementStore {
       statement(this.db, 'UPDATE settlement_outbox SET state = ?, sends = ?, query_failures = ?, note = ?, next_attempt_at = 0, updated_at = ? WHERE settlement_id = ?')
         .run(after.state, after.sends, after.queryFailures, diff.any ? `centre differs: fund ${diff.fund}, account ${diff.account}, cash ${diff.cash}` : '', now, id);
       this.log(id, before.state, after.state, 'settled', `via ${via}: setl_id ${info.setl_id}`);
-      return this.get(id)!;
+      const confirmed = this.get(id)!;
+      if (within) {
+        try { this.db.transaction(() => within(confirmed))(); } catch { /* undone alone; the caller books it afterwards */ }
+      }
+      return confirmed;
     }).immediate();
   }
 

@@ -482,7 +482,8 @@ export class CheckoutService {
       this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
     }));
     if (split.mode === 'online') {
-      const synced = await this.deps.sync.syncOne(record.id);
+      // The sale is marked settled in the confirmation's own commit (one wait for the disk, not two).
+      const synced = await this.deps.sync.syncOne(record.id, { onConfirmed: (confirmed) => this.bookSettled(row.id, confirmed) });
       return this.afterOnlineSettle(row.id, synced, split);
     }
     this.deps.sync.kick();
@@ -506,11 +507,8 @@ export class CheckoutService {
 
   private afterOnlineSettle(saleId: string, record: SettlementRecord, split: NonNullable<SaleData['split']>): SaleView {
     if (record.centre) {
-      this.deps.db.transaction(() => {
-        this.deps.sales.update(saleId, { state: 'settled' });
-        this.learnTotals(saleId, record.centre!.output);
-        this.deps.journal.append('sale.settled', { sale: saleId, setlId: record.centre!.setlId, fund: record.centre!.split.fund, account: record.centre!.split.account, cash: record.centre!.split.cash });
-      })();
+      // Normally already booked with the confirmation (syncOne's onConfirmed); if that part failed, now.
+      if (this.deps.sales.get(saleId)?.state !== 'settled') this.deps.db.transaction(() => this.bookSettled(saleId, record))();
       this.deps.reports?.kick();
       return this.view(saleId);
     }
@@ -527,6 +525,14 @@ export class CheckoutService {
     // Unknown outcome (timeout, dropped reply): the sync engine resolves it with the same msgid.
     this.deps.sales.update(saleId, { provisional: 1, split_json: JSON.stringify({ ...split, mode: 'offline' }) });
     return this.view(saleId);
+  }
+
+  /** The sale is settled: its state, the person's running totals and the journal line (inside a transaction). */
+  private bookSettled(saleId: string, record: SettlementRecord): void {
+    const centre = record.centre!;
+    this.deps.sales.update(saleId, { state: 'settled' });
+    this.learnTotals(saleId, centre.output);
+    this.deps.journal.append('sale.settled', { sale: saleId, setlId: centre.setlId, fund: centre.split.fund, account: centre.split.account, cash: centre.split.cash });
   }
 
   /** After the centre books a settlement, this store's running totals for the person follow it. */

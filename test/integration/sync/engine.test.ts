@@ -38,6 +38,24 @@ const centreRow = (sb: RunningSandbox, msgid: string) => sb.db.prepare('SELECT s
 const events = (store: SettlementStore, id: number) => store.history(id).map((h) => h.event);
 const dbCount = (db: Db, sql: string) => db.prepare(sql).pluck().get() as number;
 
+describe('syncOne with a follow-up booked in the confirmation\'s commit', () => {
+  test('onConfirmed writes in the same transaction as the centre result; a throwing one is undone alone', async () => {
+    const { store, db, engine } = await setup();
+    db.exec('CREATE TABLE follow_up (settlement_id INTEGER, setl_id TEXT)');
+    const a = store.record({ saleRef: 'F1', ...sale(person('shiyan-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '12.00' }]) });
+    let sawInTransaction = false;
+    const done = await engine.syncOne(a.id, { onConfirmed: (r) => { sawInTransaction = db.inTransaction; db.prepare('INSERT INTO follow_up VALUES (?, ?)').run(r.id, r.centre!.setlId); } });
+    expect(done.outbox.state).toBe('confirmed');
+    expect(sawInTransaction).toBe(true);
+    expect(db.prepare('SELECT setl_id FROM follow_up WHERE settlement_id = ?').pluck().get(a.id)).toBe(done.centre!.setlId);
+    const b = store.record({ saleRef: 'F2', ...sale(person('nanchang-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '13.00' }]) });
+    const kept = await engine.syncOne(b.id, { onConfirmed: (r) => { db.prepare('INSERT INTO follow_up VALUES (?, ?)').run(r.id, 'half'); throw new Error('follow-up failed'); } });
+    expect(kept.outbox.state).toBe('confirmed'); // the centre's result stands
+    expect(store.get(b.id)!.centre?.setlId).toBeTruthy();
+    expect(dbCount(db, `SELECT count(*) FROM follow_up WHERE settlement_id = ${b.id}`)).toBe(0); // and the follow-up left nothing half-written
+  });
+});
+
 describe('draining the outbox', () => {
   test('one at a time (concurrency 1): settles in recording order and stores the centre result next to the provisional split', async () => {
     const { sb, store, engine } = await setup({}, fast, 1);
