@@ -32,6 +32,8 @@ const EXAMPLES: Record<string, unknown[]> = {
   'checkout.PrescriptionRequest': [{ issuerCode: 'TRAIN-H360102-L1', rxNo: 'RX0001', issuedOn: '2026-11-23', prescriber: '王医生', prescriberCode: 'DR-H360102-L1', items: ['TRAIN-D-B01', 'TRAIN-D-A01'] }],
   'checkout.ScannedPrescriptionRequest': [{ scanned: 'RX-nanchang-active-TRAIN-H360102-L3-1' }, { scanned: '0123456789ABCDEFGHIJKLMNOPQ' }],
   'checkout.BasketLineRequest': [{ sku: '6901000000035', name: '乙类口服药', qty: '2', price: '35.50', traceCodes: ['80000000000000000101', '80000000000000000102'] }],
+  'checkout.DownloadedPrescriptionRequest': [{ authRxno: 'AUTH20261203000001' }],
+  'checkout.EprescriptionReviewRequest': [{ approved: true, opinion: '处方合理，同意调配' }, { approved: false, opinion: '剂量超出说明书，请医生确认' }],
   'checkout.BasketRequest': [{
     lines: [
       { sku: '6901000000035', name: '乙类口服药', qty: '2', price: '35.50', traceCodes: ['80000000000000000101', '80000000000000000102'] },
