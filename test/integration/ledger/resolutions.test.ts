@@ -87,6 +87,9 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
     const status = await pos.T2.ok('GET', '/api/status');
     return row && ['unknown', 'reversing'].includes(row.outbox_state) && status.ledger.pending === 0;
   });
+  // T1's sale must be in the ledger too: the store check covers the groups the ledger knows of, and
+  // the foreign settlement is in the Nanchang group only T1's sale brings in (under load T1 pushes late).
+  await waitFor('T1 pushed its sale', async () => (await pos.T1.ok('GET', '/api/status')).ledger.pending === 0);
 
   // The store check from T1 finds T2's settlement at the centre only.
   const checked = await pos.T1.ok('POST', `/api/store-ledger/days/${today}/check`, undefined, pos.T1.manager);
