@@ -10,20 +10,11 @@
 import { type EprescriptionWriteOffDraft, type WriteOffLine } from '../centre/tx/eprescription';
 import { formatDateTime } from '../centre/time';
 import { decimal, fmt, money } from '../money/money';
+import { feeSettlementType, type ReportLine } from '../trace/sales-rows';
 
-export interface WriteOffSaleLine {
-  readonly sku: string;
-  readonly name: string;
-  readonly qty: string;
-  readonly price: string;
+/** A dispensed line as the 3505 report sees it, with its amount (7206 carries amounts). */
+export interface WriteOffSaleLine extends ReportLine {
   readonly amount: string;
-  readonly split: boolean;
-  readonly traceCodes: readonly string[];
-  readonly catalogueCode: string | null;
-  readonly prescribed: boolean;
-  readonly lotNo?: string | undefined;
-  readonly manufacturedOn?: string | undefined;
-  readonly expiresOn?: string | undefined;
 }
 
 /** What is known at settlement; setl_id, amounts and pharmacist are added when it is sent. */
@@ -86,7 +77,7 @@ export function writeOffDraft(input: {
 }): WriteOffDraft {
   return {
     hiRxno: input.hiRxno, downloadId: input.downloadId, dispenser: input.dispenser,
-    hiFeesetlType: input.insuredRegion.slice(0, 4) === input.storeArea.slice(0, 4) ? '1' : '2',
+    hiFeesetlType: feeSettlementType(input.insuredRegion, input.storeArea),
     soldAt: formatDateTime(input.at), lines: writeOffRows(input.lines),
   };
 }

@@ -52,8 +52,13 @@ export function rowKey(saleId: string, attempt: number, line: number, kind: 'sal
 
 const count = (qty: string): string => decimal(qty).toFixed(4).replace(/\.?0+$/, '') || '0';
 
+/** hi_feesetl_type: 本地 (1) when the patient is insured in the store's city (same first 4 digits), else 异地 (2). */
+export function feeSettlementType(insuredRegion: string, storeArea: string): '1' | '2' {
+  return insuredRegion.slice(0, 4) === storeArea.slice(0, 4) ? '1' : '2';
+}
+
 export function saleRows(sale: ReportedSale): Array<BuiltRow<SalesRowDraft>> {
-  const local = sale.insuredRegion.slice(0, 4) === sale.storeArea.slice(0, 4);
+  const hiFeesetlType = feeSettlementType(sale.insuredRegion, sale.storeArea);
   const rows: Array<BuiltRow<SalesRowDraft>> = [];
   sale.lines.forEach((line, i) => {
     if (line.catalogueCode === null) return; // no 医疗目录编码: not reportable (an unmapped item, sold for cash)
@@ -69,7 +74,7 @@ export function saleRows(sale: ReportedSale): Array<BuiltRow<SalesRowDraft>> {
         prsc_dr_name: sale.prescription?.prescriber ?? '',
         phar_name: sale.pharmacist?.name ?? '',
         phar_prac_cert_no: sale.pharmacist?.certNo ?? '',
-        hi_feesetl_type: local ? '1' : '2',
+        hi_feesetl_type: hiFeesetlType,
         setl_id: '', // filled in once the centre has booked the settlement
         mdtrt_sn: `${sale.saleId}.${sale.attempt}`,
         psn_no: sale.psnNo,

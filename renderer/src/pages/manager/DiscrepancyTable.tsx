@@ -1,12 +1,43 @@
 // Reconciliation discrepancies with the resolutions the backend allows for each; a resolution is
 // confirmed in a dialog (a write-off needs its reason) and its result replaces the row.
 import { useState } from 'react';
-import { Button, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Button, Input, Modal, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { type Discrepancy, type ResolutionAction } from '../../../../core/contracts/reconciliation';
 import { api } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useAction } from '../../hooks/useAction';
 import { zh } from '../../strings';
+
+/** What a discrepancy row shows of itself: the fields per-till and store-level discrepancies share. */
+type DiscrepancyFacts = Pick<Discrepancy, 'label' | 'cause' | 'saleId' | 'patient' | 'store' | 'centre' | 'difference'>;
+
+/** Kind, cause (with sale and patient) and the store/centre difference: the same columns in both tables. */
+export function discrepancyFactColumns<T extends DiscrepancyFacts>(): TableColumnsType<T> {
+  return [
+    { title: zh.recon.kind, key: 'kind', width: 110, render: (_, d) => <Tag color="volcano">{d.label}</Tag> },
+    {
+      title: zh.recon.cause, key: 'cause',
+      render: (_, d) => (
+        <>
+          <div>{d.cause}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {d.saleId && <span className="mono">{d.saleId} </span>}{d.patient && `${d.patient.name} ${d.patient.idNumber}`}
+          </Typography.Text>
+        </>
+      ),
+    },
+    {
+      title: zh.recon.difference, key: 'difference', width: 250,
+      render: (_, d) => (
+        <div style={{ fontSize: 12 }}>
+          <div>{zh.recon.store}：{d.store ? zh.recon.partsText(d.store) : zh.none}</div>
+          <div>{zh.recon.centre}：{d.centre ? zh.recon.partsText(d.centre) : zh.none}</div>
+          <div><strong>{zh.recon.partsText(d.difference)}</strong></div>
+        </div>
+      ),
+    },
+  ];
+}
 
 interface Props {
   discrepancies: Discrepancy[];
@@ -25,28 +56,7 @@ export function DiscrepancyTable({ discrepancies, loading = false, showDate = fa
         onRow={(d) => ({ 'data-testid': `discrepancy-${d.kind}` } as React.HTMLAttributes<HTMLElement>)}
         columns={[
           ...(showDate ? [{ title: zh.recon.date, dataIndex: 'date', width: 100 }] : []),
-          { title: zh.recon.kind, key: 'kind', width: 110, render: (_, d) => <Tag color="volcano">{d.label}</Tag> },
-          {
-            title: zh.recon.cause, key: 'cause',
-            render: (_, d) => (
-              <>
-                <div>{d.cause}</div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {d.saleId && <span className="mono">{d.saleId} </span>}{d.patient && `${d.patient.name} ${d.patient.idNumber}`}
-                </Typography.Text>
-              </>
-            ),
-          },
-          {
-            title: zh.recon.difference, key: 'difference', width: 250,
-            render: (_, d) => (
-              <div style={{ fontSize: 12 }}>
-                <div>{zh.recon.store}：{d.store ? zh.recon.partsText(d.store) : zh.none}</div>
-                <div>{zh.recon.centre}：{d.centre ? zh.recon.partsText(d.centre) : zh.none}</div>
-                <div><strong>{zh.recon.partsText(d.difference)}</strong></div>
-              </div>
-            ),
-          },
+          ...discrepancyFactColumns<Discrepancy>(),
           {
             title: zh.recon.status, key: 'status', width: 300,
             render: (_, d) => (d.status === 'resolved' && d.resolution

@@ -8,7 +8,7 @@ import { type StoreDayView } from '../../../../core/contracts/ledger';
 import { type ResolutionAction } from '../../../../core/contracts/reconciliation';
 import { api } from '../../api';
 import { zh } from '../../strings';
-import { ResolveModal } from './DiscrepancyTable';
+import { discrepancyFactColumns, ResolveModal } from './DiscrepancyTable';
 
 type StoreDiscrepancy = StoreDayView['discrepancies'][number];
 
@@ -32,28 +32,7 @@ export function StoreDiscrepancyTable({ discrepancies, readOnly, onResolved }: P
         onRow={(d) => ({ 'data-testid': `discrepancy-${d.kind}` } as React.HTMLAttributes<HTMLElement>)}
         columns={[
           { title: zh.storeDay.till, key: 'till', width: 70, render: (_, d) => <span data-testid="discrepancy-till">{d.tillId ?? zh.none}</span> },
-          { title: zh.recon.kind, key: 'kind', width: 110, render: (_, d) => <Tag color="volcano">{d.label}</Tag> },
-          {
-            title: zh.recon.cause, key: 'cause',
-            render: (_, d) => (
-              <>
-                <div>{d.cause}</div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {d.saleId && <span className="mono">{d.saleId} </span>}{d.patient && `${d.patient.name} ${d.patient.idNumber}`}
-                </Typography.Text>
-              </>
-            ),
-          },
-          {
-            title: zh.recon.difference, key: 'difference', width: 250,
-            render: (_, d) => (
-              <div style={{ fontSize: 12 }}>
-                <div>{zh.recon.store}：{d.store ? zh.recon.partsText(d.store) : zh.none}</div>
-                <div>{zh.recon.centre}：{d.centre ? zh.recon.partsText(d.centre) : zh.none}</div>
-                <div><strong>{zh.recon.partsText(d.difference)}</strong></div>
-              </div>
-            ),
-          },
+          ...discrepancyFactColumns<StoreDiscrepancy>(),
           { title: zh.recon.status, key: 'status', width: 320, render: (_, d) => <StatusCell d={d} readOnly={readOnly} onPick={(action) => setResolving({ d, action })} /> },
         ]}
       />
