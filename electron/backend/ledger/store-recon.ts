@@ -15,7 +15,8 @@ import { adjustmentFact, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settle
 import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
 import { sumTotals, totalsView } from '../../../core/reconcile/totals';
 import { fmt } from '../../../core/money/money';
-import { type ResolutionRequest, type StoreDays, type TillSettlement } from '../../../native/ledger/pg-store-days';
+import { type ResolutionRequest, type StoreDays, type StoreDiscrepancyRow, type TillSettlement } from '../../../native/ledger/pg-store-days';
+import { type TillFact } from '../../../core/reconcile/store-report';
 import { ApiError } from '../http/errors';
 
 export interface StoreReconDeps {
@@ -28,21 +29,21 @@ export interface StoreReconDeps {
   readonly carryOutOwn?: () => Promise<void>;
 }
 
-interface StoreFacts { facts: LedgerFact[]; tillOf: Map<string, TillSettlement> }
+interface StoreFacts { facts: LedgerFact[]; tillOf: Map<string, TillSettlement>; byTill: TillFact[] }
 
 export class StoreReconciliation {
   constructor(private readonly deps: StoreReconDeps) {}
 
   /** Every till's facts of the day; keys carry the till, so settlement 12 of T1 and of T2 stay apart. */
-  private async facts(date: string): Promise<StoreFacts> {
+  async facts(date: string): Promise<StoreFacts> {
     const settlements = await this.deps.days.settlementsAround(date);
     const adjustments = await this.deps.days.adjustmentsAround(date);
     const tillOf = new Map(settlements.map((s) => [s.source.msgid, s]));
-    const facts = [
-      ...settlements.flatMap((s) => settlementFacts(s.source).map((f) => ({ ...f, key: `${s.tillId}:${f.key}` }))),
-      ...adjustments.map((a) => ({ ...adjustmentFact(a.source), key: `${a.tillId}:adjustment:${a.source.id}` })),
+    const byTill: TillFact[] = [
+      ...settlements.flatMap((s) => settlementFacts(s.source).map((f) => ({ tillId: s.tillId, fact: { ...f, key: `${s.tillId}:${f.key}` } }))),
+      ...adjustments.map((a) => ({ tillId: a.tillId, fact: { ...adjustmentFact(a.source), key: `${a.tillId}:adjustment:${a.source.id}` } })),
     ];
-    return { facts, tillOf };
+    return { facts: byTill.map((f) => f.fact), tillOf, byTill };
   }
 
   async check(date: string, principal: Principal): Promise<StoreDayView> {
@@ -166,20 +167,22 @@ export class StoreReconciliation {
       // A closed day shows what it was closed with, for ever.
       totals: closed ? closed.totals as StoreDayView['totals'] : liveTotals,
       tills: closed ? closed.entries as StoreDayView['tills'] : tills.map((t) => ({ ...t, sales: byTill.get(t.tillId) ?? 0 })),
-      discrepancies: discrepancies.map((d) => {
-        // The latest request for it (a refused one may be followed by another action).
-        const r = requests.filter((q) => q.discrepancyId === d.id).at(-1);
-        const kind = DiscrepancyKind.safeParse(d.kind);
-        const f = { ...(d.facts as Partial<DiscrepancyFacts>), kind: kind.data ?? 'centre_only' } as DiscrepancyFacts;
-        return {
-          id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: f.cause ?? '',
-          label: kind.success ? DISCREPANCY_KIND_LABELS[kind.data] : d.kind, patient: f.patient ?? null, store: f.store ?? null, centre: f.centre ?? null,
-          difference: difference(f.store ?? null, f.centre ?? null), allowed: d.status === 'open' && kind.success ? allowedResolutions(f) : [],
-          request: r ? requestView(r) : null,
-        };
-      }),
+      discrepancies: discrepancies.map((d) => storeDiscrepancyView(d, requests)),
     };
   }
+}
+
+/** A store-level discrepancy as the manager sees it, with the latest request for it (a refused one may be followed by another action). */
+export function storeDiscrepancyView(d: StoreDiscrepancyRow, requests: readonly ResolutionRequest[]): StoreDayView['discrepancies'][number] {
+  const r = requests.filter((q) => q.discrepancyId === d.id).at(-1);
+  const kind = DiscrepancyKind.safeParse(d.kind);
+  const f = { ...(d.facts as Partial<DiscrepancyFacts>), kind: kind.data ?? 'centre_only' } as DiscrepancyFacts;
+  return {
+    id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: f.cause ?? '',
+    label: kind.success ? DISCREPANCY_KIND_LABELS[kind.data] : d.kind, patient: f.patient ?? null, store: f.store ?? null, centre: f.centre ?? null,
+    difference: difference(f.store ?? null, f.centre ?? null), allowed: d.status === 'open' && kind.success ? allowedResolutions(f) : [],
+    request: r ? requestView(r) : null,
+  };
 }
 
 function requestView(r: ResolutionRequest): NonNullable<StoreDayView['discrepancies'][number]['request']> {
