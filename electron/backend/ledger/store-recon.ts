@@ -10,7 +10,9 @@ import { type Principal } from '../../../core/contracts/auth';
 import { type StoreDayView } from '../../../core/contracts/ledger';
 import { type CloseDayRequest, DISCREPANCY_KIND_LABELS, DiscrepancyKind, type GroupKey, type GroupView, type ResolveRequest } from '../../../core/contracts/reconciliation';
 import { classifyDetail, detailFileRows, detailRowView, overallResult, totalsRequest, totalsResult } from '../../../core/reconcile/compare';
-import { allowedResolutions, detailDiscrepancies, difference, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution } from '../../../core/reconcile/discrepancy';
+import {
+  allowedResolutions, detailDiscrepancies, difference, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution, unknownDiscrepancy,
+} from '../../../core/reconcile/discrepancy';
 import { adjustmentFact, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
 import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
 import { sumTotals, totalsView } from '../../../core/reconcile/totals';
@@ -92,6 +94,10 @@ export class StoreReconciliation {
         found.push({ id: discrepancyId(date, d.kind, d.subject), date, kind: d.kind, tillId: d.msgid ? tillOf.get(d.msgid)?.tillId ?? null : null, saleId: d.saleId, msgid: d.msgid, facts: d });
       }
     }
+    // The store-level sweep of unknown outcomes: every till's settlement of the day whose outcome is
+    // still unknown (its state as the till pushed it), unless the centre's 3202 already explains it.
+    const explained = new Set(found.map((d) => d.msgid).filter((m): m is string => m !== null));
+    for (const d of storeUnknownOutcomes([...tillOf.values()], date)) if (!d.facts.msgid || !explained.has(d.facts.msgid)) found.push(d.row);
     const result = overallResult(views.map((v) => v.result));
     messages.unshift(result === 'balanced' ? '全店对账平' : result === 'unbalanced' ? '全店对账不平' : result === 'unavailable' ? '医保中心未应答，稍后再对账' : '没有需要对账的结算');
     await this.deps.days.recordCheck({ date, by: principal.id, fromTill: this.deps.tillId, result, message: messages.join('；'), groups: views, detail }, found,
@@ -194,4 +200,22 @@ function requestView(r: ResolutionRequest): NonNullable<StoreDayView['discrepanc
 
 function closedBy(date: string, till: string, by: string): ApiError {
   return new ApiError(409, 'DAY_CLOSED', `${date} 全店已日结（收银台 ${till}，${by}）`, 'date');
+}
+
+const UNKNOWN_STATES = ['unknown', 'querying', 'reversing'];
+
+/**
+ * Unknown outcomes of `date` across the store's tills, from the settlements they pushed. The
+ * subject names the till (settlement:T2-12), so settlement 12 of T1 and of T2 are two rows; the
+ * owning till files it under the same id when it carries out a resolution.
+ */
+export function storeUnknownOutcomes(settlements: readonly TillSettlement[], date: string): Array<{ facts: DiscrepancyFacts; row: Omit<StoreDiscrepancyRow, 'status'> }> {
+  return settlements.filter((t) => UNKNOWN_STATES.includes(t.source.outboxState) && t.source.saleDay === date).map(({ tillId, source: s }) => {
+    const facts = { ...unknownDiscrepancy({
+      settlementId: s.settlementId, saleId: s.saleId, saleDay: s.saleDay, msgid: s.msgid, psnNo: s.psnNo, insuplcAdmdvs: s.insuplcAdmdvs,
+      group: { insutype: s.insutype, clrType: PHARMACY_CLEARING_TYPE, setlOptins: s.insuplcAdmdvs }, patient: s.patient,
+      provisional: { medfee: s.provisional.total, fund: s.provisional.fund, account: s.provisional.account, cash: s.provisional.cash }, state: s.outboxState,
+    }), subject: `settlement:${tillId}-${s.settlementId}` };
+    return { facts, row: { id: discrepancyId(facts.date, facts.kind, facts.subject), date: facts.date, kind: facts.kind, tillId, saleId: facts.saleId, msgid: facts.msgid, facts } };
+  });
 }
