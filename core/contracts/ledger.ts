@@ -35,3 +35,48 @@ export const StoreDayView = z.object({
   })),
 });
 export type StoreDayView = z.infer<typeof StoreDayView>;
+
+// ── Store-level reports (issue 17): 打印日报, 导出, 统计图表 and 差异处理 over all tills ──────────
+//   GET /api/store-ledger/range?from&to                 StoreRangeView
+//   GET /api/store-ledger/days/:date/report             printable HTML (全店日报)
+//   GET /api/store-ledger/export?from&to&format         xlsx or CSV of the store (attachment)
+//   GET /api/store-ledger/charts/day/:date              DayChart over all tills
+//   GET /api/store-ledger/charts/month/:month           MonthChart over all tills
+//   GET /api/store-ledger/discrepancies?from&to&status  StoreDiscrepancy[] (every day, naming till and sale)
+// Without a ledger they answer 409 NO_LEDGER; the per-till /api/reconciliation/* is unchanged.
+
+/** A till's (or the store's) figures of a day: facts of the day in the ledger, confirmed / provisional / all. */
+export const StoreTotals = z.object({ confirmed: Totals, provisional: Totals, all: Totals });
+export type StoreTotals = z.infer<typeof StoreTotals>;
+
+export const StoreReportDay = z.object({
+  date: DateText,
+  state: z.enum(['open', 'closed']),
+  closed: z.object({ at: z.string(), by: z.string(), fromTill: z.string() }).nullable(),
+  /** The store's last 3201 check of the day (not_checked: none). */
+  result: CentreCheckResult,
+  message: z.string(),
+  openDiscrepancies: z.number().int(),
+  /** Every till of the store, with its own subtotals (zeros when it sold nothing that day). */
+  tills: z.array(z.object({ tillId: z.string(), totals: StoreTotals })),
+  /** The sum of the tills' subtotals, in cents (decimal.js). */
+  totals: StoreTotals,
+  /** What the day was closed with (the store day's figures at its close); null while open. */
+  closedTotals: StoreTotals.nullable(),
+});
+export type StoreReportDay = z.infer<typeof StoreReportDay>;
+
+export const StoreRangeView = z.object({
+  from: DateText,
+  to: DateText,
+  /** The store's tills in the ledger (全店（N 台收银台）). */
+  tills: z.array(z.string()),
+  days: z.array(StoreReportDay),
+  /** The sum of the days. */
+  total: StoreTotals,
+});
+export type StoreRangeView = z.infer<typeof StoreRangeView>;
+
+/** A store-level discrepancy of any day (as in the store day view, with its day). */
+export const StoreDiscrepancy = StoreDayView.shape.discrepancies.element.extend({ date: DateText });
+export type StoreDiscrepancy = z.infer<typeof StoreDiscrepancy>;

@@ -7,7 +7,7 @@ import { sumTotals } from './totals';
 
 export type ChartParts = DayChart['parts'];
 
-export function chartParts(entries: readonly LedgerEntry[]): ChartParts {
+export function chartParts(entries: ReadonlyArray<Pick<LedgerEntry, 'status' | 'totals'>>): ChartParts {
   const part = (status: LedgerEntry['status']) => {
     const t = sumTotals(entries.filter((e) => e.status === status).map((e) => e.totals));
     return { fund: fmt(t.fund), account: fmt(t.account), cash: fmt(t.cash) };

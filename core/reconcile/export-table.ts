@@ -87,7 +87,7 @@ export function discrepancyText(d: Discrepancy): string[] {
 // ── CSV ────────────────────────────────────────────────────────────────────────────────────────
 
 /** A text cell; one that a spreadsheet would run as a formula is prefixed with ' (CSV injection). */
-function textCell(value: string): string {
+export function textCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -132,6 +132,19 @@ export class StoreDays {
     return rows.map((r) => ({ id: r.id, date: day(r.date), kind: r.kind, tillId: r.till_id, saleId: r.sale_id, msgid: r.msgid, status: r.status, facts: r.facts }));
   }
 
+  /** Every discrepancy of days in [from, to] (store-level 差异处理), by day then id. */
+  async discrepanciesIn(from: string, to: string, status: 'open' | 'resolved' | 'all'): Promise<StoreDiscrepancyRow[]> {
+    const rows = (await this.ledger.pool.query(`SELECT * FROM ledger_discrepancy WHERE fixmedins_code = $1 AND date BETWEEN $2 AND $3 AND ($4 = 'all' OR status = $4)
+      ORDER BY date, id`, [this.fixmedinsCode, from, to, status])).rows;
+    return rows.map((r) => ({ id: r.id, date: day(r.date), kind: r.kind, tillId: r.till_id, saleId: r.sale_id, msgid: r.msgid, status: r.status, facts: r.facts }));
+  }
+
+  /** Resolution requests of days in [from, to]. */
+  async resolutionsIn(from: string, to: string): Promise<ResolutionRequest[]> {
+    const rows = (await this.ledger.pool.query('SELECT * FROM ledger_resolution WHERE fixmedins_code = $1 AND date BETWEEN $2 AND $3 ORDER BY requested_at, discrepancy_id', [this.fixmedinsCode, from, to])).rows;
+    return rows.map(requestOf);
+  }
+
   async closed(date: string): Promise<StoreDayClose | null> {
     const r = (await this.ledger.pool.query(`SELECT * FROM ledger_day_close WHERE fixmedins_code = $1 AND date = $2`, [this.fixmedinsCode, date])).rows[0];
     return r ? closeOf(r) : null;

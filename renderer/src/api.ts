@@ -11,7 +11,7 @@ import {
 } from '../../core/contracts/checkout';
 import { ErrorResponse } from '../../core/contracts/common';
 import { HealthResponse } from '../../core/contracts/health';
-import { StoreDayView } from '../../core/contracts/ledger';
+import { StoreDayView, StoreDiscrepancy, StoreRangeView } from '../../core/contracts/ledger';
 import {
   HeadOfficeDaysView, HeadOfficeStoreDay, PublicationsView, Published, type PublishMappingRequest,
 } from '../../core/contracts/headoffice';
@@ -257,6 +257,17 @@ export const api = {
   /** Filed in the ledger for the till that owns the discrepancy; that till carries it out at its next sync. */
   resolveStore: (id: string, action: ResolutionAction, reason: string) =>
     call('POST', `/api/store-ledger/discrepancies/${enc(id)}/resolve`, StoreDayView, { body: { action, reason }, idempotent: true }),
+  // Store-level reports over all tills (issue 17): the same screens as the per-till ones.
+  storeRange: (from: string, to: string) => call('GET', '/api/store-ledger/range', StoreRangeView, { query: { from, to } }),
+  storeDayReportHtml: (date: string) => html(`/api/store-ledger/days/${enc(date)}/report`),
+  storeDayChart: (date: string) => call('GET', `/api/store-ledger/charts/day/${enc(date)}`, DayChart),
+  storeMonthChart: (month: string) => call('GET', `/api/store-ledger/charts/month/${enc(month)}`, MonthChart),
+  storeDiscrepancies: (query: { status?: 'open' | 'resolved' | 'all' }) => call('GET', '/api/store-ledger/discrepancies', z.array(StoreDiscrepancy), { query }),
+  async storeExportFile(from: string, to: string, format: 'xlsx' | 'csv'): Promise<{ name: string; blob: Blob }> {
+    const response = await send('GET', '/api/store-ledger/export', { query: { from, to, format } }, '*/*');
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `store-reconciliation-${from}_${to}.${format}`;
+    return { name, blob: await response.blob() };
+  },
 
   // ── head office (总部) ─────────────────────────────────────────────────────────────────────
   headOfficeDays: (date: string) => call('GET', '/api/head-office/days', HeadOfficeDaysView, { query: { date } }),

@@ -532,6 +532,9 @@ export const zh = {
     filedFrom: (by: string, till: string): string => `${by} 于收银台 ${till} 提交`,
     closeTitle: (date: string): string => `全店日结 ${date}`,
     closeWarning: '全店未与医保中心对平，或仍有未处理的差异、未上传的收银台、未执行的差异处理。日结后全店当天数据锁定，未执行的差异处理不再执行。',
+    /** The scope of 打印日报 / 导出 / 统计图表 / 差异处理 with a ledger (issue 17). */
+    scope: (tills: number): string => `全店（${tills} 台收银台）`,
+    reportTitle: '全店日结对账单',
   },
 
   technician: {

@@ -10,12 +10,15 @@ import { type Principal } from '../../../core/contracts/auth';
 import { type StoreDayView } from '../../../core/contracts/ledger';
 import { type CloseDayRequest, DISCREPANCY_KIND_LABELS, DiscrepancyKind, type GroupKey, type GroupView, type ResolveRequest } from '../../../core/contracts/reconciliation';
 import { classifyDetail, detailFileRows, detailRowView, overallResult, totalsRequest, totalsResult } from '../../../core/reconcile/compare';
-import { allowedResolutions, detailDiscrepancies, difference, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution } from '../../../core/reconcile/discrepancy';
+import {
+  allowedResolutions, detailDiscrepancies, difference, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution, unknownDiscrepancy,
+} from '../../../core/reconcile/discrepancy';
 import { adjustmentFact, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
 import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
 import { sumTotals, totalsView } from '../../../core/reconcile/totals';
 import { fmt } from '../../../core/money/money';
-import { type ResolutionRequest, type StoreDays, type TillSettlement } from '../../../native/ledger/pg-store-days';
+import { type ResolutionRequest, type StoreDays, type StoreDiscrepancyRow, type TillSettlement } from '../../../native/ledger/pg-store-days';
+import { type TillFact } from '../../../core/reconcile/store-report';
 import { ApiError } from '../http/errors';
 
 export interface StoreReconDeps {
@@ -28,21 +31,21 @@ export interface StoreReconDeps {
   readonly carryOutOwn?: () => Promise<void>;
 }
 
-interface StoreFacts { facts: LedgerFact[]; tillOf: Map<string, TillSettlement> }
+interface StoreFacts { facts: LedgerFact[]; tillOf: Map<string, TillSettlement>; byTill: TillFact[] }
 
 export class StoreReconciliation {
   constructor(private readonly deps: StoreReconDeps) {}
 
   /** Every till's facts of the day; keys carry the till, so settlement 12 of T1 and of T2 stay apart. */
-  private async facts(date: string): Promise<StoreFacts> {
+  async facts(date: string): Promise<StoreFacts> {
     const settlements = await this.deps.days.settlementsAround(date);
     const adjustments = await this.deps.days.adjustmentsAround(date);
     const tillOf = new Map(settlements.map((s) => [s.source.msgid, s]));
-    const facts = [
-      ...settlements.flatMap((s) => settlementFacts(s.source).map((f) => ({ ...f, key: `${s.tillId}:${f.key}` }))),
-      ...adjustments.map((a) => ({ ...adjustmentFact(a.source), key: `${a.tillId}:adjustment:${a.source.id}` })),
+    const byTill: TillFact[] = [
+      ...settlements.flatMap((s) => settlementFacts(s.source).map((f) => ({ tillId: s.tillId, fact: { ...f, key: `${s.tillId}:${f.key}` } }))),
+      ...adjustments.map((a) => ({ tillId: a.tillId, fact: { ...adjustmentFact(a.source), key: `${a.tillId}:adjustment:${a.source.id}` } })),
     ];
-    return { facts, tillOf };
+    return { facts: byTill.map((f) => f.fact), tillOf, byTill };
   }
 
   async check(date: string, principal: Principal): Promise<StoreDayView> {
@@ -91,6 +94,10 @@ export class StoreReconciliation {
         found.push({ id: discrepancyId(date, d.kind, d.subject), date, kind: d.kind, tillId: d.msgid ? tillOf.get(d.msgid)?.tillId ?? null : null, saleId: d.saleId, msgid: d.msgid, facts: d });
       }
     }
+    // The store-level sweep of unknown outcomes: every till's settlement of the day whose outcome is
+    // still unknown (its state as the till pushed it), unless the centre's 3202 already explains it.
+    const explained = new Set(found.map((d) => d.msgid).filter((m): m is string => m !== null));
+    for (const d of storeUnknownOutcomes([...tillOf.values()], date)) if (!d.facts.msgid || !explained.has(d.facts.msgid)) found.push(d.row);
     const result = overallResult(views.map((v) => v.result));
     messages.unshift(result === 'balanced' ? '全店对账平' : result === 'unbalanced' ? '全店对账不平' : result === 'unavailable' ? '医保中心未应答，稍后再对账' : '没有需要对账的结算');
     await this.deps.days.recordCheck({ date, by: principal.id, fromTill: this.deps.tillId, result, message: messages.join('；'), groups: views, detail }, found,
@@ -166,20 +173,22 @@ export class StoreReconciliation {
       // A closed day shows what it was closed with, for ever.
       totals: closed ? closed.totals as StoreDayView['totals'] : liveTotals,
       tills: closed ? closed.entries as StoreDayView['tills'] : tills.map((t) => ({ ...t, sales: byTill.get(t.tillId) ?? 0 })),
-      discrepancies: discrepancies.map((d) => {
-        // The latest request for it (a refused one may be followed by another action).
-        const r = requests.filter((q) => q.discrepancyId === d.id).at(-1);
-        const kind = DiscrepancyKind.safeParse(d.kind);
-        const f = { ...(d.facts as Partial<DiscrepancyFacts>), kind: kind.data ?? 'centre_only' } as DiscrepancyFacts;
-        return {
-          id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: f.cause ?? '',
-          label: kind.success ? DISCREPANCY_KIND_LABELS[kind.data] : d.kind, patient: f.patient ?? null, store: f.store ?? null, centre: f.centre ?? null,
-          difference: difference(f.store ?? null, f.centre ?? null), allowed: d.status === 'open' && kind.success ? allowedResolutions(f) : [],
-          request: r ? requestView(r) : null,
-        };
-      }),
+      discrepancies: discrepancies.map((d) => storeDiscrepancyView(d, requests)),
     };
   }
+}
+
+/** A store-level discrepancy as the manager sees it, with the latest request for it (a refused one may be followed by another action). */
+export function storeDiscrepancyView(d: StoreDiscrepancyRow, requests: readonly ResolutionRequest[]): StoreDayView['discrepancies'][number] {
+  const r = requests.filter((q) => q.discrepancyId === d.id).at(-1);
+  const kind = DiscrepancyKind.safeParse(d.kind);
+  const f = { ...(d.facts as Partial<DiscrepancyFacts>), kind: kind.data ?? 'centre_only' } as DiscrepancyFacts;
+  return {
+    id: d.id, kind: d.kind, tillId: d.tillId, saleId: d.saleId, msgid: d.msgid, status: d.status, cause: f.cause ?? '',
+    label: kind.success ? DISCREPANCY_KIND_LABELS[kind.data] : d.kind, patient: f.patient ?? null, store: f.store ?? null, centre: f.centre ?? null,
+    difference: difference(f.store ?? null, f.centre ?? null), allowed: d.status === 'open' && kind.success ? allowedResolutions(f) : [],
+    request: r ? requestView(r) : null,
+  };
 }
 
 function requestView(r: ResolutionRequest): NonNullable<StoreDayView['discrepancies'][number]['request']> {
@@ -191,4 +200,22 @@ function requestView(r: ResolutionRequest): NonNullable<StoreDayView['discrepanc
 
 function closedBy(date: string, till: string, by: string): ApiError {
   return new ApiError(409, 'DAY_CLOSED', `${date} 全店已日结（收银台 ${till}，${by}）`, 'date');
+}
+
+const UNKNOWN_STATES = ['unknown', 'querying', 'reversing'];
+
+/**
+ * Unknown outcomes of `date` across the store's tills, from the settlements they pushed. The
+ * subject names the till (settlement:T2-12), so settlement 12 of T1 and of T2 are two rows; the
+ * owning till files it under the same id when it carries out a resolution.
+ */
+export function storeUnknownOutcomes(settlements: readonly TillSettlement[], date: string): Array<{ facts: DiscrepancyFacts; row: Omit<StoreDiscrepancyRow, 'status'> }> {
+  return settlements.filter((t) => UNKNOWN_STATES.includes(t.source.outboxState) && t.source.saleDay === date).map(({ tillId, source: s }) => {
+    const facts = { ...unknownDiscrepancy({
+      settlementId: s.settlementId, saleId: s.saleId, saleDay: s.saleDay, msgid: s.msgid, psnNo: s.psnNo, insuplcAdmdvs: s.insuplcAdmdvs,
+      group: { insutype: s.insutype, clrType: PHARMACY_CLEARING_TYPE, setlOptins: s.insuplcAdmdvs }, patient: s.patient,
+      provisional: { medfee: s.provisional.total, fund: s.provisional.fund, account: s.provisional.account, cash: s.provisional.cash }, state: s.outboxState,
+    }), subject: `settlement:${tillId}-${s.settlementId}` };
+    return { facts, row: { id: discrepancyId(facts.date, facts.kind, facts.subject), date: facts.date, kind: facts.kind, tillId, saleId: facts.saleId, msgid: facts.msgid, facts } };
+  });
 }

@@ -118,6 +118,10 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   await new Promise((r) => setTimeout(r, 2_500));
   const still = await pos.T1.ok('GET', `/api/store-ledger/days/${today}`, undefined, pos.T1.manager);
   expect(still.discrepancies.find((d: any) => d.id === found.id).request.message).toBe('等待收银台 T2');
+  // 差异处理 of the store (any day): listed naming T2 and its sale, with the pending request; T1's own per-till list does not have it.
+  const listed = await pos.T1.ok('GET', '/api/store-ledger/discrepancies?status=open', undefined, pos.T1.manager);
+  expect(listed.find((d: any) => d.id === found.id)).toMatchObject({ date: today, tillId: 'T2', saleId: found.saleId, msgid, request: { status: 'pending', tillId: 'T2' } });
+  expect((await pos.T1.ok('GET', '/api/reconciliation/discrepancies', undefined, pos.T1.manager)).map((d: any) => d.id)).not.toContain(found.id);
   const refusedClose = await pos.T1.call('POST', `/api/store-ledger/days/${today}/close`, { token: pos.T1.manager, body: {} });
   expect(refusedClose.status).toBe(409);
   expect(refusedClose.body.message).toContain('等待收银台 T2 执行差异处理');
@@ -134,6 +138,9 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
     return d.request.status === 'done' ? d : null;
   }, 60_000);
   expect(done).toMatchObject({ status: 'resolved', allowed: [], request: { status: 'done', tillId: 'T2', message: expect.stringMatching(/^收银台 T2 已处理：已按中心结果记账/) } });
+  const resolvedList = await pos.T1.ok('GET', `/api/store-ledger/discrepancies?from=${today}&to=${today}&status=resolved`, undefined, pos.T1.manager);
+  expect(resolvedList.find((d: any) => d.id === found.id)).toMatchObject({ tillId: 'T2', status: 'resolved', request: { status: 'done' } });
+  expect((await pos.T1.ok('GET', '/api/store-ledger/discrepancies?status=open', undefined, pos.T1.manager)).map((d: any) => d.id)).not.toContain(found.id);
   // Once: one 5203 (by setl_id + mdtrt_id), one resolution in T2's own journal, its settlement confirmed.
   expect(sandbox.stats().byInfno['5203']).toBe(queriesBefore + 1);
   const t2 = () => tillDb(dirs.T2, (db) => ({

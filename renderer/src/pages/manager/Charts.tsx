@@ -11,6 +11,7 @@ import { asApiError, useLoad } from '../../hooks/useLoad';
 import { useLive } from '../../live';
 import { shell } from '../../shell';
 import { zh } from '../../strings';
+import { StoreScopeTag, useStoreScope } from './StoreScope';
 
 const PARTS = ['fund', 'account', 'cash'] as const;
 const COLOURS = { fund: '#1f6fd1', account: '#13a8a8', cash: '#fa8c16' };
@@ -64,8 +65,9 @@ export function Charts(): React.JSX.Element {
   const [pickedMonth, setPickedMonth] = useState('');
   const date = pickedDate || status?.businessDate || '';
   const month = pickedMonth || date.slice(0, 7);
-  const day = useLoad(() => (date ? api.dayChart(date) : Promise.resolve(undefined)), [date]);
-  const monthly = useLoad(() => (month ? api.monthChart(month) : Promise.resolve(undefined)), [month]);
+  const scope = useStoreScope();
+  const day = useLoad(() => (date ? (scope.store ? api.storeDayChart(date) : api.dayChart(date)) : Promise.resolve(undefined)), [date, scope.store]);
+  const monthly = useLoad(() => (month ? (scope.store ? api.storeMonthChart(month) : api.monthChart(month)) : Promise.resolve(undefined)), [month, scope.store]);
   const dayChart = useMemo(() => (day.data ? dayOption(day.data) : null), [day.data]);
   const monthChart = useMemo(() => (monthly.data ? monthOption(monthly.data) : null), [monthly.data]);
   const [error, setError] = useState<ApiError | null>(null);
@@ -75,7 +77,7 @@ export function Charts(): React.JSX.Element {
     const days = monthly.data?.days ?? [];
     if (days.length === 0) return;
     try {
-      const file = await api.exportFile(days[0]!.date, days[days.length - 1]!.date, format);
+      const file = await (scope.store ? api.storeExportFile : api.exportFile)(days[0]!.date, days[days.length - 1]!.date, format);
       if ((await shell.saveFile(file.name, file.blob)).saved) void message.success(zh.recon.exported(file.name));
     } catch (e) {
       setError(asApiError(e));
@@ -84,6 +86,7 @@ export function Charts(): React.JSX.Element {
 
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="charts">
+      {scope.store && <StoreScopeTag tills={scope.tills} />}
       <ErrorNotice error={day.error ?? monthly.error ?? error} onClose={() => setError(null)} />
       <Card
         size="small"

@@ -10,6 +10,8 @@ import { type Totals } from '../../../../core/contracts/reconciliation';
 import { api, type ApiError } from '../../api';
 import { Amount } from '../../components/Amount';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { PrintPreviewModal } from '../../components/Receipt';
+import { shell } from '../../shell';
 import { asApiError, useLoad } from '../../hooks/useLoad';
 import { useAction } from '../../hooks/useAction';
 import { zh } from '../../strings';
@@ -44,7 +46,17 @@ export function StoreDay({ tillId, businessDate, fallback }: { tillId: string; b
   const [error, setError] = useState<ApiError | null>(null);
   const [checking, setChecking] = useState(false);
   const [closing, setClosing] = useState(false);
+  const [report, setReport] = useState<string | null>(null);
+  const [exporting, setExporting] = useState<'xlsx' | 'csv' | null>(null);
   const { message } = App.useApp();
+  const exportDay = async (format: 'xlsx' | 'csv'): Promise<void> => {
+    setExporting(format);
+    setError(null);
+    try {
+      const file = await api.storeExportFile(date, date, format);
+      if ((await shell.saveFile(file.name, file.blob)).saved) void message.success(zh.recon.exported(file.name));
+    } catch (e) { setError(asApiError(e)); } finally { setExporting(null); }
+  };
 
   const check = async (): Promise<void> => {
     setChecking(true);
@@ -75,6 +87,10 @@ export function StoreDay({ tillId, businessDate, fallback }: { tillId: string; b
           <Button onClick={() => void refresh()} data-testid="store-day-refresh">{zh.refresh}</Button>
           <Button type="primary" loading={checking} disabled={!open} onClick={() => void check()} data-testid="check-day">{zh.storeDay.check}</Button>
           <Button danger disabled={!open} onClick={() => setClosing(true)} data-testid="close-day">{zh.storeDay.close}</Button>
+          {shown && <Tag color="blue" data-testid="store-scope">{zh.storeDay.scope(shown.tills.length)}</Tag>}
+          <Button disabled={!shown} onClick={() => setReport(date)} data-testid="day-report">{zh.recon.report}</Button>
+          <Button loading={exporting === 'xlsx'} disabled={!shown} onClick={() => void exportDay('xlsx')} data-testid="export-xlsx">{zh.recon.exportXlsx}</Button>
+          <Button loading={exporting === 'csv'} disabled={!shown} onClick={() => void exportDay('csv')} data-testid="export-csv">{zh.recon.exportCsv}</Button>
         </Space>
       )}
     >
@@ -97,6 +113,7 @@ export function StoreDay({ tillId, businessDate, fallback }: { tillId: string; b
         open={closing} day={shown} onClose={() => setClosing(false)} onRefused={() => void refresh()}
         onClosed={(v) => { setClosing(false); setView(v); void message.success(zh.recon.closedOk); }}
       />
+      <PrintPreviewModal target={report} title={zh.storeDay.reportTitle} load={api.storeDayReportHtml} onClose={() => setReport(null)} width={900} />
     </Card>
   );
 }

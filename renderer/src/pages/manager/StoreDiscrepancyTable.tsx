@@ -19,10 +19,12 @@ interface Props {
   discrepancies: StoreDiscrepancy[];
   /** A closed day takes no new request. */
   readOnly: boolean;
+  /** The 差异处理 list of any day shows each one's day. */
+  showDate?: boolean;
   onResolved(day: StoreDayView): void;
 }
 
-export function StoreDiscrepancyTable({ discrepancies, readOnly, onResolved }: Props): React.JSX.Element {
+export function StoreDiscrepancyTable({ discrepancies, readOnly, showDate = false, onResolved }: Props): React.JSX.Element {
   const [resolving, setResolving] = useState<{ d: StoreDiscrepancy; action: ResolutionAction } | null>(null);
   return (
     <>
@@ -31,6 +33,7 @@ export function StoreDiscrepancyTable({ discrepancies, readOnly, onResolved }: P
         data-testid="discrepancies" locale={{ emptyText: zh.recon.noDiscrepancies }}
         onRow={(d) => ({ 'data-testid': `discrepancy-${d.kind}` } as React.HTMLAttributes<HTMLElement>)}
         columns={[
+          ...(showDate ? [{ title: zh.recon.date, key: 'date', width: 110, render: (_: unknown, d: StoreDiscrepancy) => (d as StoreDiscrepancy & { date?: string }).date ?? '' }] : []),
           { title: zh.storeDay.till, key: 'till', width: 70, render: (_, d) => <span data-testid="discrepancy-till">{d.tillId ?? zh.none}</span> },
           ...discrepancyFactColumns<StoreDiscrepancy>(),
           { title: zh.recon.status, key: 'status', width: 320, render: (_, d) => <StatusCell d={d} readOnly={readOnly} onPick={(action) => setResolving({ d, action })} /> },
