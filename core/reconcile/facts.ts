@@ -31,6 +31,8 @@ export interface SettlementSource {
   /** The sale's business date (the day it was recorded when no sale row names it). */
   readonly saleDay: string;
   readonly outboxState: string;
+  /** Booked offline on the till's own estimate (the sale's provisional flag); absent in facts pushed before it was carried. */
+  readonly offline?: boolean;
   readonly provisional: { total: string; fund: string; account: string; cash: string };
   readonly patient: MaskedPatient | null;
   readonly centre: null | {

@@ -407,7 +407,7 @@ function toSettlementSource(r: SettlementRow): SettlementSource {
   const saleDay = r.business_date ?? new Date(Date.parse(r.recorded_at) + 8 * 3_600_000).toISOString().slice(0, 10);
   return {
     settlementId: r.id, saleId: r.sale_id, msgid: r.msgid, psnNo: r.psn_no, insuplcAdmdvs: r.insuplc_admdvs, insutype: r.insutype ?? '',
-    recordedAt: r.recorded_at, saleDay, outboxState: r.outbox_state,
+    recordedAt: r.recorded_at, saleDay, outboxState: r.outbox_state, offline: r.sale_provisional === 1,
     provisional: { total: r.prov_total, fund: r.prov_fund, account: r.prov_account, cash: r.prov_cash },
     patient: maskedPatient(r.person_json),
     centre: r.centre_setl_id === null || !info ? null : {

@@ -11,7 +11,7 @@ import { type StoreDayView } from '../../../core/contracts/ledger';
 import { type CloseDayRequest, DISCREPANCY_KIND_LABELS, DiscrepancyKind, type GroupKey, type GroupView, type ResolveRequest } from '../../../core/contracts/reconciliation';
 import { classifyDetail, detailFileRows, detailRowView, overallResult, totalsRequest, totalsResult } from '../../../core/reconcile/compare';
 import {
-  allowedResolutions, detailDiscrepancies, difference, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution, unknownDiscrepancy,
+  allowedResolutions, detailDiscrepancies, difference, type DiscrepancyFacts, discrepancyId, type LocalSettlement, planResolution, provisionalDiscrepancy, unknownDiscrepancy,
 } from '../../../core/reconcile/discrepancy';
 import { adjustmentFact, OURS_UNCONFIRMED_STATES, PHARMACY_CLEARING_TYPE, settlementFacts } from '../../../core/reconcile/facts';
 import { centreDayGroups, type LedgerFact, storeDetailRows } from '../../../core/reconcile/ledger';
@@ -98,6 +98,7 @@ export class StoreReconciliation {
     // still unknown (its state as the till pushed it), unless the centre's 3202 already explains it.
     const explained = new Set(found.map((d) => d.msgid).filter((m): m is string => m !== null));
     for (const d of storeUnknownOutcomes([...tillOf.values()], date)) if (!d.facts.msgid || !explained.has(d.facts.msgid)) found.push(d.row);
+    for (const d of storeProvisionalDifferences([...tillOf.values()], date)) found.push(d.row);
     const result = overallResult(views.map((v) => v.result));
     messages.unshift(result === 'balanced' ? '全店对账平' : result === 'unbalanced' ? '全店对账不平' : result === 'unavailable' ? '医保中心未应答，稍后再对账' : '没有需要对账的结算');
     await this.deps.days.recordCheck({ date, by: principal.id, fromTill: this.deps.tillId, result, message: messages.join('；'), groups: views, detail }, found,
@@ -217,5 +218,27 @@ export function storeUnknownOutcomes(settlements: readonly TillSettlement[], dat
       provisional: { medfee: s.provisional.total, fund: s.provisional.fund, account: s.provisional.account, cash: s.provisional.cash }, state: s.outboxState,
     }), subject: `settlement:${tillId}-${s.settlementId}` };
     return { facts, row: { id: discrepancyId(facts.date, facts.kind, facts.subject), date: facts.date, kind: facts.kind, tillId, saleId: facts.saleId, msgid: facts.msgid, facts } };
+  });
+}
+
+/**
+ * 暂估差额 of `date` across the store's tills: a settlement a till booked offline on its own estimate
+ * that the centre then confirmed at other amounts (and that was not refunded since), from the
+ * settlements the tills pushed. Facts pushed before the offline flag was carried are not swept here
+ * (their till's own check still finds them). The subject names the till, as for unknown outcomes.
+ */
+export function storeProvisionalDifferences(settlements: readonly TillSettlement[], date: string): Array<{ facts: DiscrepancyFacts; row: Omit<StoreDiscrepancyRow, 'status'> }> {
+  return settlements.filter((t) => t.source.offline === true && t.source.centre !== null && t.source.refundedAt === null && t.source.saleDay === date).flatMap(({ tillId, source: s }) => {
+    const c = s.centre!;
+    const found = provisionalDiscrepancy({
+      settlementId: s.settlementId, saleId: s.saleId, saleDay: s.saleDay, msgid: s.msgid, setlId: c.setlId, psnNo: s.psnNo,
+      group: { insutype: c.insutype || s.insutype, clrType: c.clrType || PHARMACY_CLEARING_TYPE, setlOptins: c.clrOptins || s.insuplcAdmdvs },
+      patient: s.patient,
+      provisional: { medfee: s.provisional.total, fund: s.provisional.fund, account: s.provisional.account, cash: s.provisional.cash },
+      centre: { medfee: c.medfee, fund: c.fund, account: c.account, cash: c.cash },
+    });
+    if (!found) return [];
+    const facts = { ...found, subject: `settlement:${tillId}-${s.settlementId}` };
+    return [{ facts, row: { id: discrepancyId(facts.date, facts.kind, facts.subject), date: facts.date, kind: facts.kind, tillId, saleId: facts.saleId, msgid: facts.msgid, facts } }];
   });
 }

@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import { type CentrePort } from '../../../core/centre/port';
 import { type SettlementSource } from '../../../core/reconcile/facts';
-import { StoreReconciliation, storeUnknownOutcomes } from '../../../electron/backend/ledger/store-recon';
+import { StoreReconciliation, storeProvisionalDifferences, storeUnknownOutcomes } from '../../../electron/backend/ledger/store-recon';
 import { type StoreDays, type TillSettlement } from '../../../native/ledger/pg-store-days';
 
 const DAY = '2026-06-16';
@@ -44,4 +44,25 @@ it("the store check records T2's unknown outcome as the store's, naming T2 and t
   const recon = new StoreReconciliation({ days, centre, tillId: 'T1', areaCode: '360100', now: () => new Date(`${DAY}T08:00:00.000Z`) });
   await recon.check(DAY, { id: '2001', role: 'manager' } as never);
   expect(recorded[0]!.found.map((d) => [d.id, d.tillId, d.saleId, d.kind])).toEqual([['20260616.outcome_unknown.settlement-T2-1', 'T2', 'T2-S1', 'outcome_unknown']]);
+});
+
+it('sweeps 暂估差额 across tills: an offline settlement the centre confirmed at other amounts, not refunded, not an online one', () => {
+  const offline = (t: TillSettlement, fund: string, refunded = false): TillSettlement => ({ ...t, source: {
+    ...t.source, offline: true, refundedAt: refunded ? `${DAY}T05:00:00.000Z` : null, centre: { ...t.source.centre!, fund, cash: '25.00' },
+  } });
+  const online = settlement('T1', 3, 'confirmed', true);
+  const pre = { ...settlement('T1', 4, 'confirmed', true), source: { ...settlement('T1', 4, 'confirmed', true).source, centre: { ...settlement('T1', 4, 'confirmed', true).source.centre!, fund: '0.00' } } };
+  const found = storeProvisionalDifferences([
+    online, pre, // online (or pushed before the flag was carried): never swept here
+    offline(settlement('T2', 3, 'confirmed', true), '0.00'),
+    offline(settlement('T2', 4, 'confirmed', true), '0.00', true), // refunded since
+    offline(settlement('T2', 5, 'confirmed', true), '20.00'), // centre agreed on the fund; cash differs → still a difference
+    { ...settlement('T2', 6, 'queued'), source: { ...settlement('T2', 6, 'queued').source, offline: true } }, // not confirmed yet
+  ], DAY);
+  expect(found.map((f) => [f.row.id, f.row.tillId, f.row.saleId, f.row.kind])).toEqual([
+    ['20260616.provisional_difference.settlement-T2-3', 'T2', 'T2-S3', 'provisional_difference'],
+    ['20260616.provisional_difference.settlement-T2-5', 'T2', 'T2-S5', 'provisional_difference'],
+  ]);
+  expect(found[0]!.facts.cause).toContain('统筹 -20.00');
+  expect(storeProvisionalDifferences([offline(settlement('T2', 3, 'confirmed', true), '0.00')], '2026-06-17')).toEqual([]);
 });
