@@ -145,6 +145,9 @@ export const zh = {
     unknownOutcome: (n: number): string => `结果待查 ${n}`,
     parked: (n: number): string => `需处理 ${n}`,
     ledgerPending: (n: number): string => `账本待传 ${n}`,
+    headOfficeSeat: (chain: string | null): string => `总部（连锁账本：${chain ?? '未读取'}）`,
+    ledgerReachable: '账本已连接',
+    ledgerUnreachable: '账本连不上',
     reader: '读卡器',
     readerVirtual: '虚拟读卡器',
     readerNone: '未配置',
@@ -158,6 +161,7 @@ export const zh = {
   },
 
   checkout: {
+    headOfficeSeat: '本机是总部席位（只读连锁账本），不收银：请在门店的收银台收银。若本机应为收银台，请技术员在 中心连接 → 账本席位 改为 收银台。',
     title: '收银结算',
     newSale: '新交易',
     confirmNewSale: '放弃当前交易，开始新交易？',
@@ -631,6 +635,9 @@ export const zh = {
     ledgerUrl: '门店账本（多台收银/连锁）',
     ledgerHint: '本店各收银台共用的 PostgreSQL 账本；单台收银留空。已保存的密码显示为 ******，不改动即沿用',
     tillId: '收银台编号（T1–T9）',
+    ledgerSeat: '账本席位',
+    ledgerSeatTill: '收银台（登记为本店收银台，上传销售）',
+    ledgerSeatHeadOffice: '总部（只读连锁账本，不登记收银台、不收银）',
     centreMode: '连接方式',
     centreSandbox: '模拟中心（培训）',
     centreHttp: '正式中心（HTTP）',
