@@ -533,6 +533,7 @@ export const zh = {
     neverPushed: '从未上传',
     awaited: (tills: string): string => `等待收银台 ${tills} 上传账本`,
     resolving: (tills: string): string => `等待收银台 ${tills} 执行差异处理`,
+    willWithdraw: (n: number): string => `日结将撤回 ${n} 条尚未执行的差异处理请求（日结已关闭，未执行；收银台不会再执行）`,
     filedFrom: (by: string, till: string): string => `${by} 于收银台 ${till} 提交`,
     closeTitle: (date: string): string => `全店日结 ${date}`,
     closeWarning: '全店未与医保中心对平，或仍有未处理的差异、未上传的收银台、未执行的差异处理。日结后全店当天数据锁定，未执行的差异处理不再执行。',
