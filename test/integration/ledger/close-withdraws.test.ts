@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
+import { PgLedger } from '../../../native/ledger/pg-ledger';
+import { StoreDays } from '../../../native/ledger/pg-store-days';
 import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
 import { startPostgres, type TestPostgres } from '../../support/postgres';
 import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
@@ -100,3 +102,33 @@ it('closing with a request pending withdraws it; the owning till started later d
   // A closed day takes no new request.
   expect((await pos.T1.call('POST', `/api/store-ledger/discrepancies/${found.id}/resolve`, { token: pos.T1.manager, body: { action: 'record_locally' } })).body.error).toBe('DAY_CLOSED');
 }, 240_000);
+
+it('claim and close under one lock: a claimed request holds the close, a withdrawn one is never claimed, a write-back needs the claim', async () => {
+  const db = await server.createDatabase('race');
+  const ledger = new PgLedger({ url: db });
+  const code = 'H36010200001';
+  for (const tillId of ['T1', 'T2']) await ledger.register({ fixmedinsCode: code, fixmedinsName: '八一店', areaCode: '360102', tillId, instanceId: tillId });
+  const days = new StoreDays(ledger, code);
+  const file = async (date: string, id: string) => days.requestResolution({ date, discrepancyId: id, action: 'reverse_at_centre', tillId: 'T2', reason: '', facts: {}, requestedBy: '2001', requestedFrom: 'T1' });
+  const close = (date: string) => days.close({ date, closedBy: '2001', closedFrom: 'T1', result: 'unbalanced', acknowledged: true, totals: {}, entries: [] });
+  const key = (date: string, id: string) => ({ date, discrepancyId: id, action: 'reverse_at_centre' });
+
+  // The till claimed first: the close is refused while it runs, and goes through once it wrote back.
+  await file('2026-12-01', 'a');
+  expect(await days.claimResolution(key('2026-12-01', 'a'))).toBe('claimed');
+  expect(await close('2026-12-01')).toMatchObject({ running: [expect.objectContaining({ tillId: 'T2', status: 'running' })] });
+  expect(await days.finishResolution(key('2026-12-01', 'a'), 'done', { detail: 'ok' }, '')).toBe(true);
+  expect(await close('2026-12-01')).toMatchObject({ withdrawn: 0 });
+
+  // The close came first: the request is withdrawn; the till's claim and a late write-back change nothing.
+  await file('2026-12-02', 'b');
+  const [pendingSeen] = await days.pendingResolutions('T2'); // fetched just before the close
+  expect(pendingSeen).toMatchObject({ discrepancyId: 'b', status: 'pending' });
+  expect(await close('2026-12-02')).toMatchObject({ withdrawn: 1 });
+  expect(await days.claimResolution(key('2026-12-02', 'b'))).toBe('withdrawn');
+  expect(await days.finishResolution(key('2026-12-02', 'b'), 'done', { detail: 'late' }, '')).toBe(false);
+  await days.resolutionAttempted(key('2026-12-02', 'b'), 'no answer');
+  expect((await days.resolutions('2026-12-02')).map((r) => [r.status, r.note, r.result, r.attempts])).toEqual([['withdrawn', '日结已关闭，未执行', null, 0]]);
+  expect(await days.pendingResolutions('T2')).toEqual([]);
+  await ledger.close();
+}, 60_000);
