@@ -26,10 +26,11 @@ export const StoreDayView = z.object({
     allowed: z.array(ResolutionAction),
     /**
      * The manager's resolution, carried out by the till that owns the settlement (through its own
-     * outbox, at its next ledger sync): pending shows "等待收银台 T2", then its result.
+     * outbox, at its next ledger sync): pending shows "等待收银台 T2", running while that till carries
+     * it out, then its result; withdrawn when the day was closed before it ran (never carried out).
      */
     request: z.object({
-      action: z.string(), tillId: z.string(), status: z.enum(['pending', 'done', 'refused']), requestedBy: z.string(), requestedFrom: z.string(),
+      action: z.string(), tillId: z.string(), status: z.enum(['pending', 'running', 'done', 'refused', 'withdrawn']), requestedBy: z.string(), requestedFrom: z.string(),
       requestedAt: z.string(), attempts: z.number().int(), message: z.string(), doneAt: z.string().nullable(),
     }).nullable(),
   })),

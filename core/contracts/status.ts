@@ -15,6 +15,10 @@ export const StatusView = z.object({
   edition: z.object({ id: z.string(), name: z.string(), security: z.string() }),
   businessDate: z.string(),
   /** The store ledger, when one is configured: facts not yet pushed (账本待传) and the last problem, naming the setting. */
-  ledger: z.object({ tillId: z.string(), pending: z.number().int(), error: z.string().nullable() }).nullable().optional(),
+  ledger: z.object({
+    tillId: z.string(), pending: z.number().int(), error: z.string().nullable(),
+    /** Only on head office's seat (ledgerSeat headoffice): the chain's name once read, and whether the ledger answered the last probe. */
+    seat: z.literal('headoffice').optional(), chain: z.string().nullable().optional(), reachable: z.boolean().optional(),
+  }).nullable().optional(),
 });
 export type StatusView = z.infer<typeof StatusView>;

@@ -161,6 +161,8 @@ export const CentreSettings = z.object({
   ledgerUrl: z.string().trim().regex(/^postgres(ql)?:\/\/\S+\/\S+$/, 'ledgerUrl: postgres://user@host:port/database').max(500).nullable().default(null),
   /** This till's id in the store ledger: T1 … T9, different on each till of the store. */
   tillId: z.string().regex(/^T0?[1-9]$/, 'tillId: T1 … T9, a different one on each till of the store').nullable().default(null),
+  /** headoffice: this app is head office's seat at a chain's ledger (registers no till, sells nothing); null/till: a till. */
+  ledgerSeat: z.enum(['till', 'headoffice']).nullable().default(null),
 }).strict();
 export type CentreSettings = z.infer<typeof CentreSettings>;
 

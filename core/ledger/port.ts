@@ -105,7 +105,8 @@ export type LedgerSetupCode =
   | 'LEDGER_TOO_NEW'
   | 'LEDGER_OTHER_STORE'
   | 'LEDGER_TILL_TAKEN'
-  | 'LEDGER_NOT_A_LEDGER';
+  | 'LEDGER_NOT_A_LEDGER'
+  | 'LEDGER_NOT_CHAIN';
 
 /** A ledger that must not be used as configured. The message names the setting to change. */
 export class LedgerSetupError extends Error {
@@ -117,6 +118,14 @@ export class LedgerSetupError extends Error {
 /** Where the connection string is set, for messages (the technician's page or the environment). */
 export const LEDGER_SETTING = '中心连接 → 门店账本 ledgerUrl（或环境变量 YBJS_LEDGER_URL）';
 export const TILL_ID_SETTING = '中心连接 → 收银台编号 tillId（或环境变量 YBJS_TILL_ID）';
+export const LEDGER_SEAT_SETTING = '中心连接 → 账本席位 ledgerSeat（或环境变量 YBJS_LEDGER_SEAT）';
+
+/**
+ * How this app sits at the ledger: a till (registers, pushes its facts, applies publications,
+ * carries out resolutions), or head office (总部: reads the chain's ledger, registers nothing, sells nothing).
+ */
+export const LEDGER_SEATS = ['till', 'headoffice'] as const;
+export type LedgerSeat = (typeof LEDGER_SEATS)[number];
 
 /**
  * Till ids T1 … T9 (T01 … T09 also accepted), unique per store: the digit is the till's msgid lane

@@ -15,7 +15,7 @@ export interface RunningBackend {
 export async function startBackend(config: BackendConfig, options: { extraOrigins?: readonly string[] } = {}): Promise<RunningBackend> {
   mkdirSync(config.dataDir, { recursive: true });
   const bus = new EventBus();
-  const runtime = await createRuntime({ dataDir: config.dataDir, bus, ledgerUrl: config.ledgerUrl, tillId: config.tillId });
+  const runtime = await createRuntime({ dataDir: config.dataDir, bus, ledgerUrl: config.ledgerUrl, tillId: config.tillId, ledgerSeat: config.ledgerSeat });
   try {
     const app = await buildServer(config, { runtime, bus, extraOrigins: options.extraOrigins ?? [] });
     await app.listen({ host: config.host, port: config.port });

@@ -39,7 +39,8 @@ import { type TraceEvent } from '../../core/reader/trace';
 import { type EventBus } from './http/events';
 import { openStore, type Store } from './store';
 import { startLedgerLink, type LedgerLink } from './ledger/link';
-import { tillLane } from '../../core/ledger/port';
+import { startHeadOfficeSeat } from './ledger/headoffice-seat';
+import { type LedgerSeat, tillLane } from '../../core/ledger/port';
 
 export const CENTRE_SETTINGS_KEY = 'centre';
 export const STORE_SETTINGS_KEY = 'store';
@@ -94,6 +95,7 @@ export interface RuntimeOptions {
   /** From the command line/environment; each overrides the stored centre setting of the same name. */
   readonly ledgerUrl?: string | null;
   readonly tillId?: string | null;
+  readonly ledgerSeat?: LedgerSeat | null;
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -124,6 +126,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   seedOnce(store, policy, terminalId, trainingData);
   const ledgerUrl = options.ledgerUrl ?? centreSettings?.ledgerUrl ?? null;
   const tillId = options.tillId ?? centreSettings?.tillId ?? 'T1';
+  // Head office's seat reads the chain's ledger and is no till of it (electron/backend/ledger/headoffice-seat.ts).
+  const seat: LedgerSeat = options.ledgerSeat ?? centreSettings?.ledgerSeat ?? 'till';
   // With a ledger the store has several tills sharing its code: each issues msgids in its own lane.
   const settlements = new SettlementStore(store.db, { fixmedinsCode: identity.fixmedinsCode, msgidLane: ledgerUrl ? tillLane(tillId) : undefined });
   const feedUrl = sandbox ? `${sandbox.url.replace(/\/$/, '')}/sandbox/policy-packages` : centreSettings?.policyFeedUrl ?? null;
@@ -167,10 +171,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     reports,
     requireRxReview: '7204' in connection.edition.transactions,
     // The ledger link is composed below; the basket only asks it once the till is running.
-    ...(ledgerUrl && { soldInChain: (codes: readonly string[]) => (ledger ? ledger.soldInChain(codes) : Promise.reject(new Error('no ledger'))) }),
+    ...(ledgerUrl && seat === 'till' && { soldInChain: (codes: readonly string[]) => (ledger ? ledger.soldInChain(codes) : Promise.reject(new Error('no ledger'))) }),
   });
 
-  const ledger = ledgerUrl ? startLedgerLink({
+  const ledger = seat === 'headoffice' ? startHeadOfficeSeat({
+    url: ledgerUrl, tillId, log: (line) => console.log(line), onStatus: () => options.bus.publish('status', runtime.status()),
+  }) : ledgerUrl ? startLedgerLink({
     db: store.db, url: ledgerUrl, tillId, identity, policy, sales,
     log: (line) => console.log(line),
     onStatus: () => options.bus.publish('status', runtime.status()),

@@ -15,6 +15,7 @@ import { reconciliationFor } from './reconcile/compose';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { headOfficeRoutes } from './routes/head-office';
 import { storeLedgerRoutes } from './routes/store-ledger';
+import { sellingOnly } from './ledger/seat-guard';
 import { systemRoutes } from './routes/system';
 import { catalogueRoutes } from './routes/catalogue';
 import { terminalRoutes } from './routes/terminal';
@@ -68,7 +69,7 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
   const groups: unknown[][] = [
     systemRoutes({ mode: config.mode, journal: store.journal, bus: deps.bus, openApi }),
     accessRoutes(store.access, pinChangeEnforced, async (principal) => { await deps.runtime.centre.signOut(centreOperatorOf(principal)); }),
-    checkoutRoutes(deps.runtime.checkout),
+    sellingOnly(checkoutRoutes(deps.runtime.checkout) as Array<RouteSpec<never, never, never, unknown>>, () => deps.runtime.ledger?.seat ?? null),
     terminalRoutes(deps.runtime, deps.bus),
     reconciliationRoutes(deps.runtime, reconciliation),
     storeLedgerRoutes(deps.runtime, undefined, reconciliation),

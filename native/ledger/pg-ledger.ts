@@ -9,7 +9,7 @@ import pg from 'pg';
 import { maskLedgerUrl } from '../../core/ledger/url';
 import { businessDate } from '../../core/checkout/business-date';
 import {
-  type ChainSoldCode, LEDGER_SETTING, LedgerSetupError, type LedgerPort, type OutgoingFact, type Publication, type PushReport, TILL_ID_SETTING, type TillIdentity,
+  type ChainSoldCode, LEDGER_SEAT_SETTING, LEDGER_SETTING, LedgerSetupError, type LedgerPort, type OutgoingFact, type Publication, type PushReport, TILL_ID_SETTING, type TillIdentity,
 } from '../../core/ledger/port';
 import { centreDayOf, LIVE_UNCONFIRMED_STATES, type SettlementSource } from '../../core/reconcile/facts';
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_VERSION } from './pg-schema';
@@ -76,6 +76,27 @@ export class PgLedger implements LedgerPort {
       }
       await c.query('INSERT INTO ledger_till (fixmedins_code, till_id, instance_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [till.fixmedinsCode, till.tillId, till.instanceId]);
       await this.ownTill(c, till, false);
+    });
+  }
+
+  /**
+   * Head office's seat (ledgerSeat headoffice): reads which ledger this is without creating,
+   * upgrading or registering anything. Refuses a database that is not a ledger yet, one of a newer
+   * schema, and a single store's ledger (a head-office seat is for a chain's).
+   */
+  async chainInfo(): Promise<{ name: string; stores: number }> {
+    return this.transaction(async (c) => {
+      const exists = (await c.query("SELECT to_regclass('ledger_meta') IS NOT NULL AS ok")).rows[0].ok as boolean;
+      const meta = exists ? (await c.query<{ kind: string; name: string; schema_version: number }>('SELECT kind, name, schema_version FROM ledger_meta WHERE id = 1')).rows[0] : undefined;
+      if (!meta) throw new LedgerSetupError('LEDGER_NOT_A_LEDGER', `该数据库还不是连锁账本：总部请先建立（npm run ledger -- init --url … --chain 名称 --store …），或检查 ${LEDGER_SETTING}`, 'ledgerUrl');
+      if (meta.schema_version > LEDGER_SCHEMA_VERSION) {
+        throw new LedgerSetupError('LEDGER_TOO_NEW', `门店账本由更新版本的软件建立（账本版本 ${meta.schema_version}，本软件只认识到 ${LEDGER_SCHEMA_VERSION}）：请先升级本机，或检查 ${LEDGER_SETTING}`, 'ledgerUrl');
+      }
+      if (meta.kind !== 'chain') {
+        throw new LedgerSetupError('LEDGER_NOT_CHAIN', `账本「${meta.name}」是单店账本、不是连锁账本，总部席位只能连接连锁账本：请检查 ${LEDGER_SEAT_SETTING}（收银台请设为 till）或 ${LEDGER_SETTING}`, 'ledgerSeat');
+      }
+      const stores = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM ledger_store')).rows[0]!.n);
+      return { name: meta.name, stores };
     });
   }
 

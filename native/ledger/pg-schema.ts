@@ -17,7 +17,8 @@
 //                      mapping changes, and which till applied each
 //   ledger_resolution  (v2) a manager's resolution of a store-level discrepancy, for the till that
 //                      owns the settlement to carry out: one row per store, day, discrepancy and
-//                      action (the idempotency key), pending until that till writes its result
+//                      action (the idempotency key), pending until that till writes its result;
+//                      (v4) claimed by the till (running) before it acts, withdrawn by the day's close
 //   ledger_trace_code  (v3) every traceability code (追溯码) sold by every till of every store: one
 //                      row per store, till, code and sale, returned_at set when that till freed it
 //                      (a refund, or the centre refusing the sale); the basket asks it whether a
@@ -209,6 +210,15 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         FOREIGN KEY (fixmedins_code, till_id) REFERENCES ledger_till
       );
       CREATE INDEX ledger_trace_code_unreturned ON ledger_trace_code (code) WHERE returned_at IS NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'resolution requests claimed before they are carried out, withdrawn when the day closes',
+    sql: `
+      ALTER TABLE ledger_resolution DROP CONSTRAINT ledger_resolution_status_check;
+      ALTER TABLE ledger_resolution ADD CONSTRAINT ledger_resolution_status_check CHECK (status IN ('pending', 'running', 'done', 'refused', 'withdrawn'));
+      ALTER TABLE ledger_resolution ADD COLUMN claimed_at timestamptz;
     `,
   },
 ];

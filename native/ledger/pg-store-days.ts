@@ -58,7 +58,8 @@ export interface ResolutionRequest {
   readonly requestedBy: string;
   readonly requestedFrom: string;
   readonly requestedAt: string;
-  readonly status: 'pending' | 'done' | 'refused';
+  /** pending → running (the owning till claimed it) → done | refused; pending → withdrawn (the day closed first). */
+  readonly status: 'pending' | 'running' | 'done' | 'refused' | 'withdrawn';
   /** Tries that got no answer from the centre (the request stays pending). */
   readonly attempts: number;
   readonly note: string;
@@ -66,6 +67,9 @@ export interface ResolutionRequest {
   readonly result: unknown;
   readonly doneAt: string | null;
 }
+
+/** What a request the day's close withdrew says (the owning till never carries it out). */
+export const WITHDRAWN_NOTE = '日结已关闭，未执行';
 
 type RequestKey = Pick<ResolutionRequest, 'date' | 'discrepancyId' | 'action'>;
 
@@ -182,38 +186,73 @@ export class StoreDays {
     return rows.map(requestOf);
   }
 
-  /** What a till still has to carry out, oldest first. */
+  /**
+   * What a till still has to carry out, oldest first: pending ones, and ones it claimed (running)
+   * and did not finish (it stopped in between; only one process holds a till id).
+   */
   async pendingResolutions(tillId: string): Promise<ResolutionRequest[]> {
-    const rows = (await this.ledger.pool.query("SELECT * FROM ledger_resolution WHERE fixmedins_code = $1 AND till_id = $2 AND status = 'pending' ORDER BY requested_at, discrepancy_id", [this.fixmedinsCode, tillId])).rows;
+    const rows = (await this.ledger.pool.query("SELECT * FROM ledger_resolution WHERE fixmedins_code = $1 AND till_id = $2 AND status IN ('pending', 'running') ORDER BY requested_at, discrepancy_id", [this.fixmedinsCode, tillId])).rows;
     return rows.map(requestOf);
   }
 
-  /** A try that got no answer (the centre did not reply): stays pending, the note says why. */
+  /**
+   * The owning till claims a request before it acts on it (pending → running, in one UPDATE, under
+   * the day's lock that the close takes too): either the claim comes first and the close refuses
+   * while it runs, or the close comes first and withdrew it, and the till does nothing. A request
+   * still pending on a day closed before withdrawing existed is withdrawn here. Returns whether the
+   * till may act.
+   */
+  async claimResolution(key: RequestKey): Promise<'claimed' | 'withdrawn' | 'gone'> {
+    return this.ledger.transaction(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('ledger day ' || $1 || ' ' || $2))", [this.fixmedinsCode, key.date]);
+      const args = [this.fixmedinsCode, key.date, key.discrepancyId, key.action];
+      if ((await c.query('SELECT 1 FROM ledger_day_close WHERE fixmedins_code = $1 AND date = $2', args.slice(0, 2))).rowCount) {
+        await c.query(`UPDATE ledger_resolution SET status = 'withdrawn', note = $5, done_at = now()
+          WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status = 'pending'`, [...args, WITHDRAWN_NOTE]);
+        return 'withdrawn';
+      }
+      const claimed = (await c.query(`UPDATE ledger_resolution SET status = 'running', claimed_at = now()
+        WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status IN ('pending', 'running')`, args)).rowCount ?? 0;
+      return claimed > 0 ? 'claimed' : 'gone';
+    });
+  }
+
+  /** A try that got no answer (the centre did not reply): back to pending, the note says why. */
   async resolutionAttempted(key: RequestKey, note: string): Promise<void> {
-    await this.ledger.pool.query("UPDATE ledger_resolution SET attempts = attempts + 1, note = $5 WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status = 'pending'",
+    await this.ledger.pool.query("UPDATE ledger_resolution SET status = 'pending', attempts = attempts + 1, note = $5 WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status = 'running'",
       [this.fixmedinsCode, key.date, key.discrepancyId, key.action, note]);
   }
 
   /** The owning till's result, written once (a second write of a finished request changes nothing); done resolves the discrepancy. */
   async finishResolution(key: RequestKey, status: 'done' | 'refused', result: unknown, note: string): Promise<boolean> {
     return this.ledger.transaction(async (c) => {
+      // Only a request this till claimed: never one the close withdrew, never a finished one.
       const updated = (await c.query(`UPDATE ledger_resolution SET status = $5, result = $6, note = $7, done_at = now()
-        WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status = 'pending'`,
+        WHERE fixmedins_code = $1 AND date = $2 AND discrepancy_id = $3 AND action = $4 AND status = 'running'`,
       [this.fixmedinsCode, key.date, key.discrepancyId, key.action, status, JSON.stringify(result), note])).rowCount ?? 0;
       if (updated > 0 && status === 'done') await c.query("UPDATE ledger_discrepancy SET status = 'resolved' WHERE fixmedins_code = $1 AND id = $2", [this.fixmedinsCode, key.discrepancyId]);
       return updated > 0;
     });
   }
 
-  /** Closes the day unless another till already did: returns null when this close lost. */
-  async close(close: Omit<StoreDayClose, 'closedAt'>): Promise<StoreDayClose | null> {
+  /**
+   * Closes the day unless another till already did (`lost`). In the same transaction, under the
+   * lock requests are filed and claimed under: refused while a till is carrying out a request of
+   * the day (`running`, naming them), and every request still pending is withdrawn — a closed day
+   * never changes, so no till carries it out later.
+   */
+  async close(close: Omit<StoreDayClose, 'closedAt'>): Promise<{ closed: StoreDayClose; withdrawn: number } | { lost: true } | { running: ResolutionRequest[] }> {
     return this.ledger.transaction(async (c) => {
-      // The same lock as requestResolution: no request is filed for a day while it closes.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('ledger day ' || $1 || ' ' || $2))", [this.fixmedinsCode, close.date]);
+      const running = (await c.query("SELECT * FROM ledger_resolution WHERE fixmedins_code = $1 AND date = $2 AND status = 'running' ORDER BY till_id", [this.fixmedinsCode, close.date])).rows;
+      if (running.length > 0) return { running: running.map(requestOf) };
       const r = (await c.query(`INSERT INTO ledger_day_close (fixmedins_code, date, closed_by, closed_from, result, acknowledged, totals, entries)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (fixmedins_code, date) DO NOTHING RETURNING *`,
       [this.fixmedinsCode, close.date, close.closedBy, close.closedFrom, close.result, close.acknowledged, JSON.stringify(close.totals), JSON.stringify(close.entries)])).rows[0];
-      return r ? closeOf(r) : null;
+      if (!r) return { lost: true };
+      const withdrawn = (await c.query(`UPDATE ledger_resolution SET status = 'withdrawn', note = $3, done_at = now() WHERE fixmedins_code = $1 AND date = $2 AND status = 'pending'`,
+        [this.fixmedinsCode, close.date, WITHDRAWN_NOTE])).rowCount ?? 0;
+      return { closed: closeOf(r), withdrawn };
     });
   }
 }

@@ -34,7 +34,8 @@ beforeAll(async () => {
   await ledger.close();
   await ledgerQuery(url, `INSERT INTO ledger_discrepancy (fixmedins_code, id, date, kind, till_id, sale_id, msgid, status, facts)
     VALUES ($1, 'd1', $2, 'centre_only', 'T1', 'S-H36010200001-2', 'M1', 'open', '{}')`, [A.fixmedinsCode, DAY]);
-  app = await startApp({ args: ['--ledger-url', url] });
+  // Head office's seat: the training 定点编码 is not one of the chain's stores, and no till is registered for it.
+  app = await startApp({ args: ['--ledger-url', url, '--ledger-seat', 'headoffice'] });
 }, 90_000);
 afterAll(async () => { await app?.close(); await server?.destroy(); });
 
@@ -43,6 +44,9 @@ test('head office signs in, sees both stores\' day, drills into one, exports the
   await signIn(page, 'headoffice');
   expect(new URL(page.url()).hash).toBe('#/head-office/days');
   await expectText(page, 'signed-in-as', '总部');
+  // The status bar names the chain and the ledger's reachability, never the till's LEDGER_OTHER_STORE.
+  await expectText(page, 'status-ledger', '总部（连锁账本：示例连锁）');
+  await expectText(page, 'status-ledger-reachable', '账本已连接');
   await page.getByTestId('ho-date').fill(DAY);
   await expectText(page, 'ho-chain', '示例连锁');
   await expectText(page, `ho-row-${A.fixmedinsCode}`, '八一店');
@@ -94,6 +98,9 @@ test('a cashier has no 总部 menu item, is refused the page, and the API refuse
   const page = await app.newPage();
   await signIn(page, 'cashier');
   expect(await page.getByTestId('nav-headOffice').count()).toBe(0);
+  // On head office's seat the checkout says it does not sell, and the API answers 409.
+  await expectText(page, 'checkout-headoffice-seat', '总部席位');
+  expect((await app.api('cashier', 'GET', '/api/sales')).status).toBe(409);
   await page.evaluate(() => { window.location.hash = '/head-office/days'; });
   await page.getByTestId('forbidden').waitFor();
   expect((await app.api('cashier', 'GET', `/api/head-office/days?date=${DAY}`)).status).toBe(403);

@@ -120,6 +120,8 @@ test('the manager at T1 sees, checks and closes the store day; a discrepancy of 
   // The close lists what is unsettled; without the acknowledgement the backend refuses, naming T2.
   await page.getByTestId('close-day').click();
   await expectText(page, 'close-blockers', '等待收银台 T2 执行差异处理');
+  // Said before closing: a close now would withdraw the waiting request.
+  await expectText(page, 'close-blockers', '日结将撤回 1 条尚未执行的差异处理请求');
   await page.getByTestId('close-confirm').click();
   await expectText(page, 'close-error', '等待收银台 T2 执行差异处理');
   await page.getByTestId('close-ack').waitFor();

@@ -15,6 +15,13 @@ describe('backend config', () => {
   test('--port without a value is an error naming the flag', () => {
     expect(() => configFromArgs(['--port'], {}, null)).toThrow(/--port/);
   });
+  test('YBJS_LEDGER_SEAT / --ledger-seat: till or headoffice, anything else refused naming the variable', () => {
+    expect(configFromArgs([], {}, null).ledgerSeat).toBeNull();
+    expect(configFromArgs([], { YBJS_LEDGER_SEAT: 'headoffice' }, null).ledgerSeat).toBe('headoffice');
+    expect(configFromArgs(['--ledger-seat', 'till'], { YBJS_LEDGER_SEAT: 'headoffice' }, null).ledgerSeat).toBe('till');
+    expect(() => configFromArgs([], { YBJS_LEDGER_SEAT: 'hq' }, null)).toThrow(/^YBJS_LEDGER_SEAT: .*till or headoffice/);
+    expect(() => configFromArgs(['--ledger-seat=HQ'], {}, null)).toThrow(/^--ledger-seat: /);
+  });
   test('the data folder follows the OS convention', () => {
     expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toContain('yibao-jiesuan');
     expect(defaultDataDir({ XDG_DATA_HOME: '/x' }, 'linux')).toBe('/x/yibao-jiesuan');

@@ -3,7 +3,7 @@
 // schema, another store's, till id taken) is reported in the status with the setting to change;
 // the checkout is never affected.
 import { type CentreIdentity } from '../../../core/centre/envelope';
-import { type ChainSoldCode, LedgerSetupError, type Publication } from '../../../core/ledger/port';
+import { type ChainSoldCode, type LedgerSeat, LedgerSetupError, type Publication } from '../../../core/ledger/port';
 import { type Db } from '../../../native/db/open';
 import { PgLedger } from '../../../native/ledger/pg-ledger';
 import { LedgerReplicator, type ReplicatorStatus } from '../../../native/ledger/replicator';
@@ -15,17 +15,21 @@ import { type SaleStore } from '../../../native/store/sale-store';
 import { SkuPublication } from '../../../core/ledger/publication';
 
 export interface LedgerLink {
+  /** till: this app is a till of the ledger; headoffice: head office's seat (./headoffice-seat.ts), which registers, pushes and applies nothing. */
+  readonly seat: LedgerSeat;
   readonly tillId: string;
   /** Null when the connection string could not even be parsed. */
   readonly ledger: PgLedger | null;
   readonly replicator: LedgerReplicator | null;
-  status(): { tillId: string; pending: number; error: string | null };
+  status(): { tillId: string; pending: number; error: string | null; seat?: 'headoffice'; chain?: string | null; reachable?: boolean };
   replicationStatus(): ReplicatorStatus;
   /** Work to do after each ledger sync (the owning till's pending resolutions), set once the reconciliation is composed. */
   onSync(work: () => Promise<void>): void;
   /** The basket's question to the ledger (300 ms at most): a whole-box code sold by another till of the chain and not returned. */
   soldInChain(codes: readonly string[]): Promise<ChainSoldCode | null>;
   close(): Promise<void>;
+  /** Head office's seat only: a ledger it must not be used with as set up (not a chain's, not a ledger, too new); null otherwise. */
+  setupProblem?(): LedgerSetupError | null;
 }
 
 /** How long the basket waits for the ledger before it goes on with the till's own check. */
@@ -68,7 +72,7 @@ export function startLedgerLink(options: LedgerLinkOptions): LedgerLink {
     lastError: setupError && { code: setupError.code, message: setupError.message, setting: setupError.setting, at: new Date().toISOString() },
   };
   return {
-    tillId: options.tillId, ledger, replicator, replicationStatus,
+    seat: 'till', tillId: options.tillId, ledger, replicator, replicationStatus,
     onSync: (work) => { afterSync = work; replicator?.kick(); },
     soldInChain: async (codes) => {
       if (!ledger) throw setupError ?? new Error('no ledger');

@@ -8,7 +8,9 @@
 // second time), so a till that dies after resolving but before writing back finds it resolved on
 // the next pass and only writes the result; a request already finished in the ledger is not
 // changed again. A centre that does not answer leaves the request pending (tried again next sync).
-// A closed store day is never changed: a request still pending when the day closed is refused.
+// A closed store day is never changed: the till claims each request (pending → running, under the
+// day's lock) before it acts, and does nothing with one the day's close withdrew; its write-back
+// only changes a request it claimed.
 import { type Principal } from '../../../core/contracts/auth';
 import { type ResolutionAction } from '../../../core/contracts/reconciliation';
 import { type DiscrepancyFacts } from '../../../core/reconcile/discrepancy';
@@ -44,9 +46,9 @@ export class RemoteResolutions {
 
   private async one(r: ResolutionRequest): Promise<void> {
     const { days, recon } = this.deps;
-    if (await days.closed(r.date)) {
-      await days.finishResolution(r, 'refused', null, `${r.date} 全店已日结，差异处理未执行（已结的日不再改变）`);
-      this.deps.log(`ledger: resolution ${r.discrepancyId} ${r.action} refused: ${r.date} is closed`);
+    const claim = await days.claimResolution(r);
+    if (claim !== 'claimed') {
+      this.deps.log(`ledger: resolution ${r.discrepancyId} ${r.action} not carried out: ${claim === 'withdrawn' ? `${r.date} is closed (withdrawn)` : 'no longer pending'}`);
       return;
     }
     const local = recon.discrepancy(r.discrepancyId);

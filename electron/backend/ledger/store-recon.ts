@@ -140,16 +140,21 @@ export class StoreReconciliation {
     const open = view.discrepancies.filter((d) => d.status === 'open').length;
     // A till that has not pushed everything yet may hold sales of this day: the manager sees which.
     const awaited = view.tills.filter((t) => t.pending > 0).map((t) => t.tillId);
-    // A resolution filed but not yet carried out: closing now means it is never carried out.
-    const resolving = [...new Set(view.discrepancies.filter((d) => d.request?.status === 'pending').map((d) => d.request!.tillId))];
+    // A resolution filed but not yet carried out: closing (acknowledged) withdraws it, it is never carried out.
+    const resolving = [...new Set(view.discrepancies.filter((d) => d.request?.status === 'pending' || d.request?.status === 'running').map((d) => d.request!.tillId))];
     if ((view.result !== 'balanced' || open > 0 || awaited.length > 0 || resolving.length > 0) && !request.acknowledgeUnbalanced) {
       throw new ApiError(409, 'DAY_NOT_BALANCED', `${date} 全店未对平（${view.message}${open ? `；${open} 条差异未处理` : ''}${awaited.length ? `；等待收银台 ${awaited.join('、')} 上传账本` : ''}${resolving.length ? `；等待收银台 ${resolving.join('、')} 执行差异处理` : ''}）`, 'acknowledgeUnbalanced');
     }
-    const won = await this.deps.days.close({
+    const outcome = await this.deps.days.close({
       date, closedBy: principal.id, closedFrom: this.deps.tillId, result: view.result, acknowledged: request.acknowledgeUnbalanced,
       totals: view.totals, entries: view.tills,
     });
-    if (!won) {
+    if ('running' in outcome) {
+      // A till is carrying out a resolution of this day right now: closing under it would change a closed day.
+      const tills = [...new Set(outcome.running.map((r) => r.tillId))];
+      throw new ApiError(409, 'RESOLUTION_RUNNING', `收银台 ${tills.join('、')} 正在执行 ${date} 的差异处理：请等它完成后再日结（该收银台若已关机，请重新启动它）`, 'date');
+    }
+    if ('lost' in outcome) {
       const winner = await this.deps.days.closed(date);
       throw closedBy(date, winner?.closedFrom ?? '?', winner?.closedBy ?? '?');
     }
@@ -195,6 +200,8 @@ export function storeDiscrepancyView(d: StoreDiscrepancyRow, requests: readonly 
 function requestView(r: ResolutionRequest): NonNullable<StoreDayView['discrepancies'][number]['request']> {
   const detail = (r.result as { detail?: string } | null)?.detail ?? '';
   const message = r.status === 'pending' ? `等待收银台 ${r.tillId}${r.attempts > 0 ? `（已尝试 ${r.attempts} 次：${r.note}）` : ''}`
+    : r.status === 'running' ? `收银台 ${r.tillId} 正在执行`
+    : r.status === 'withdrawn' ? `已撤回：${r.note}（收银台 ${r.tillId} 不再执行）`
     : r.status === 'done' ? `收银台 ${r.tillId} 已处理：${detail}` : `收银台 ${r.tillId} 未执行：${r.note}`;
   return { action: r.action, tillId: r.tillId, status: r.status, requestedBy: r.requestedBy, requestedFrom: r.requestedFrom, requestedAt: r.requestedAt, attempts: r.attempts, message, doneAt: r.doneAt };
 }

@@ -25,6 +25,9 @@ export function headOfficeRoutes(runtime: Runtime, options: { now?: () => Date; 
   const now = options.now ?? (() => new Date());
   const keys = options.keys ?? TRUSTED_POLICY_KEYS;
   const ledger = (): PgLedger => {
+    // Head office's seat on a ledger it cannot serve (a single store's, not set up yet): say so, naming the setting.
+    const problem = runtime.ledger?.setupProblem?.();
+    if (problem) throw new ApiError(409, problem.code, problem.message, problem.setting);
     const pg = runtime.ledger?.ledger;
     if (!pg) throw new ApiError(409, 'NO_LEDGER', NO_LEDGER_MESSAGE, 'ledgerUrl');
     return pg;

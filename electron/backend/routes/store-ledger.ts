@@ -25,7 +25,9 @@ const TAG = 'store ledger';
 export function storeLedgerRoutes(runtime: Runtime, now: () => Date = () => new Date(), reconciliation?: Reconciliation) {
   let recon: StoreReconciliation | null = null;
   // This till's side of resolutions filed in the ledger for it: carried out at each ledger sync.
-  const pgLedger = runtime.ledger?.ledger;
+  // Head office's seat is no till: it carries out nothing and has no store day of its own.
+  const headOffice = runtime.ledger?.seat === 'headoffice';
+  const pgLedger = headOffice ? null : runtime.ledger?.ledger;
   const remote = pgLedger ? (() => {
     const own = reconciliation ?? reconciliationFor(runtime, now);
     const r = new RemoteResolutions({
@@ -35,6 +37,7 @@ export function storeLedgerRoutes(runtime: Runtime, now: () => Date = () => new 
     return r;
   })() : null;
   const service = (): StoreReconciliation => {
+    if (headOffice) throw new ApiError(409, 'HEADOFFICE_SEAT', '本机是总部席位，没有本店的日结：请在 总部 页面查看各门店的日结，或在门店的收银台日结', 'ledgerSeat');
     const pg = runtime.ledger?.ledger;
     if (!pg) throw new ApiError(409, 'NO_LEDGER', '本收银台没有配置门店账本（中心连接 → 门店账本 ledgerUrl），请使用本机对账', 'ledgerUrl');
     recon ??= new StoreReconciliation({

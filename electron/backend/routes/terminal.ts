@@ -214,7 +214,7 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
         if (stored) return { ...stored, ledgerUrl: stored.ledgerUrl === null ? null : maskLedgerUrl(stored.ledgerUrl) };
         return {
           mode: 'sandbox' as const, url: null, institutionCode: rt.identity.fixmedinsCode, institutionName: rt.identity.fixmedinsName, areaCode: rt.identity.mdtrtareaAdmvs, timeoutMs: 10_000, policyFeedUrl: null,
-          edition: 'national', security: null, paasId: null, oauth: null, ledgerUrl: null, tillId: null,
+          edition: 'national', security: null, paasId: null, oauth: null, ledgerUrl: null, tillId: null, ledgerSeat: null,
         };
       },
     }),
@@ -229,6 +229,9 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
           throw new ApiError(400, 'INVALID_REQUEST', `body field ${text}`, text.startsWith('edition') ? 'edition' : 'security');
         }
         if (chosen.security === 'tif-headers' && !body.paasId) throw new ApiError(400, 'INVALID_REQUEST', 'body field paasId: x-tif 网关需要 paasId', 'paasId');
+        if (body.ledgerSeat === 'headoffice' && !body.ledgerUrl) {
+          throw new ApiError(400, 'INVALID_REQUEST', 'body field ledgerSeat: 总部席位（headoffice）需要连锁账本的连接串 ledgerUrl', 'ledgerSeat');
+        }
         let ledgerUrl: string | null;
         try { ledgerUrl = keepLedgerPassword(body.ledgerUrl, rt.store.settings.get(rt.terminalId, CENTRE_SETTINGS_KEY, CentreSettings)?.ledgerUrl ?? null); } catch (error) {
           if (error instanceof LedgerPasswordError) throw new ApiError(400, 'INVALID_REQUEST', `body field ${error.message}`, 'ledgerUrl');

@@ -28,7 +28,14 @@ export function StatusBar(): React.JSX.Element {
       <Tag color={queue.pending > 0 ? 'orange' : 'default'} data-testid="status-pending">{zh.status.pending(queue.pending)}</Tag>
       {queue.unknown > 0 && <Tag color="volcano" data-testid="status-unknown">{zh.status.unknownOutcome(queue.unknown)}</Tag>}
       {queue.parked > 0 && <Tag color="red" data-testid="status-parked">{zh.status.parked(queue.parked)}</Tag>}
-      {status.ledger && (
+      {status.ledger?.seat === 'headoffice' ? (
+        <Tooltip title={status.ledger.error ?? undefined}>
+          <span>
+            <Tag color={status.ledger.error ? 'red' : 'blue'} data-testid="status-ledger">{zh.status.headOfficeSeat(status.ledger.chain ?? null)}</Tag>
+            <Tag color={status.ledger.reachable ? 'green' : 'red'} data-testid="status-ledger-reachable">{status.ledger.reachable ? zh.status.ledgerReachable : zh.status.ledgerUnreachable}</Tag>
+          </span>
+        </Tooltip>
+      ) : status.ledger && (
         <Tooltip title={status.ledger.error ?? undefined}>
           <Tag color={status.ledger.error ? 'red' : status.ledger.pending > 0 ? 'orange' : 'default'} data-testid="status-ledger">{zh.status.ledgerPending(status.ledger.pending)}</Tag>
         </Tooltip>

@@ -15,6 +15,8 @@ export interface TillConfig {
   readonly ledgerUrl: string | null;
   readonly tillId: string | null;
   readonly institution?: { code: string; name: string; areaCode: string };
+  /** headoffice: head office's seat (no till registered). */
+  readonly ledgerSeat?: 'till' | 'headoffice' | null;
 }
 
 /** A fresh data folder whose stored centre settings point at `centreEndpoint` and the ledger. */
@@ -24,7 +26,7 @@ export function tillDataDir(config: TillConfig, dataDir = mkdtempSync(join(tmpdi
     const inst = config.institution ?? { code: TRAINING_IDENTITY.fixmedinsCode, name: TRAINING_IDENTITY.fixmedinsName, areaCode: TRAINING_IDENTITY.mdtrtareaAdmvs };
     store.settings.set('T01', CENTRE_SETTINGS_KEY, CentreSettings, {
       mode: 'http', url: config.centreEndpoint, institutionCode: inst.code, institutionName: inst.name, areaCode: inst.areaCode,
-      timeoutMs: 3000, policyFeedUrl: null, ledgerUrl: config.ledgerUrl, tillId: config.tillId,
+      timeoutMs: 3000, policyFeedUrl: null, ledgerUrl: config.ledgerUrl, tillId: config.tillId, ledgerSeat: config.ledgerSeat ?? null,
     });
   } finally {
     store.close();

@@ -12,7 +12,7 @@ const goodEnv = { YBJS_DATA_DIR: '/var/lib/ybjs', YBJS_PORT: '0', YBJS_SHELL_TOK
 describe('backendConfigFromEnv', () => {
   test('builds the electron-mode config: loopback, no static files, the shell token checked on every call', () => {
     expect(backendConfigFromEnv({ ...goodEnv, YBJS_PORT: '43210' })).toEqual({
-      host: '127.0.0.1', port: 43210, dataDir: '/var/lib/ybjs', rendererDir: null, mode: 'electron', shellToken: TOKEN, ledgerUrl: null, tillId: null,
+      host: '127.0.0.1', port: 43210, dataDir: '/var/lib/ybjs', rendererDir: null, mode: 'electron', shellToken: TOKEN, ledgerUrl: null, tillId: null, ledgerSeat: null,
     });
     expect(backendConfigFromEnv({ YBJS_DATA_DIR: '/d', YBJS_SHELL_TOKEN: TOKEN }).port).toBe(0);
   });

@@ -2,7 +2,7 @@
 // on/off, F7 pre-settle, F8 settle, F9 receipt, F10 today's list, Esc next customer. Every amount on
 // screen is the backend's; this component only sequences the calls and shows their answers.
 import { useRef, useState } from 'react';
-import { Modal, Typography } from 'antd';
+import { Alert, Modal, Typography } from 'antd';
 import { type IdentifyRequest, type PrescriptionRequest, type SaleView, type ScannedPrescriptionRequest } from '../../../../core/contracts/checkout';
 import { api, type ApiError, inputError } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -170,6 +170,7 @@ export function Checkout(): React.JSX.Element {
   return (
     <div className="checkout" data-testid="checkout">
       <div className="checkout-left">
+        {status?.ledger?.seat === 'headoffice' && <Alert type="warning" showIcon title={zh.checkout.headOfficeSeat} data-testid="checkout-headoffice-seat" />}
         <ErrorNotice error={error} onClose={() => setError(null)} testId="checkout-error" />
         {sale?.problems.map((p) => <ErrorNotice key={p.code} error={asApiError(new Error(p.message))} testId="sale-problem" />)}
         <HolderCard

@@ -31,8 +31,12 @@ function closeBlockers(day: StoreDayView, withResult = true): string[] {
   if (open > 0) reasons.push(zh.recon.openDiscrepancies(open));
   const awaited = day.tills.filter((t) => t.pending > 0).map((t) => t.tillId);
   if (awaited.length > 0) reasons.push(zh.storeDay.awaited(awaited.join('、')));
-  const resolving = [...new Set(day.discrepancies.flatMap((d) => (d.request?.status === 'pending' ? [d.request.tillId] : [])))];
+  const waiting = day.discrepancies.filter((d) => d.request?.status === 'pending' || d.request?.status === 'running');
+  const resolving = [...new Set(waiting.map((d) => d.request!.tillId))];
   if (resolving.length > 0) reasons.push(zh.storeDay.resolving(resolving.join('、')));
+  // The close withdraws them (a closed day never changes): said before, with how many.
+  const pending = waiting.filter((d) => d.request!.status === 'pending').length;
+  if (pending > 0) reasons.push(zh.storeDay.willWithdraw(pending));
   return reasons;
 }
 
@@ -68,7 +72,7 @@ export function StoreDay({ tillId, businessDate, fallback }: { tillId: string; b
     try { setView(await api.storeDay(date)); } catch (e) { setError(asApiError(e)); }
   };
   const open = shown !== undefined && shown.state === 'open';
-  const waiting = open && shown.discrepancies.some((d) => d.request?.status === 'pending');
+  const waiting = open && shown.discrepancies.some((d) => d.request?.status === 'pending' || d.request?.status === 'running');
   useEffect(() => {
     if (!waiting) return undefined;
     const timer = setTimeout(() => { api.storeDay(date).then(setView, () => undefined); }, PENDING_POLL_MS);

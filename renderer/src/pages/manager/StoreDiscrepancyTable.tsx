@@ -13,7 +13,7 @@ import { discrepancyFactColumns, ResolveModal } from './DiscrepancyTable';
 type StoreDiscrepancy = StoreDayView['discrepancies'][number];
 
 const actionLabel = (action: string): string => (zh.recon.resolution as Record<string, string | undefined>)[action] ?? action;
-const REQUEST_COLOURS = { pending: 'gold', done: 'green', refused: 'red' } as const;
+const REQUEST_COLOURS = { pending: 'gold', running: 'blue', done: 'green', refused: 'red', withdrawn: 'default' } as const;
 
 interface Props {
   discrepancies: StoreDiscrepancy[];
@@ -50,7 +50,7 @@ export function StoreDiscrepancyTable({ discrepancies, readOnly, showDate = fals
 function StatusCell({ d, readOnly, onPick }: { d: StoreDiscrepancy; readOnly: boolean; onPick(action: ResolutionAction): void }): React.JSX.Element {
   const r = d.request;
   const request = r && (
-    <div data-testid="store-request">
+    <div data-testid="store-request" data-status={r.status}>
       <Tag color={REQUEST_COLOURS[r.status]}>{actionLabel(r.action)}</Tag>
       <span>{r.message}</span>
       <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{zh.storeDay.filedFrom(r.requestedBy, r.requestedFrom)}</Typography.Text></div>
@@ -58,7 +58,7 @@ function StatusCell({ d, readOnly, onPick }: { d: StoreDiscrepancy; readOnly: bo
   );
   if (d.status === 'resolved') return <span data-testid="resolution"><Tag color="green">{zh.recon.resolved}</Tag>{request}</span>;
   // While the owning till has not carried out a request, nothing else is offered for it.
-  const offer = !readOnly && r?.status !== 'pending';
+  const offer = !readOnly && r?.status !== 'pending' && r?.status !== 'running';
   return (
     <Space direction="vertical" size={4}>
       <Space wrap size={4}>

@@ -66,6 +66,7 @@ export function CentrePage(): React.JSX.Element {
       ...values, url: values.url ? values.url : null, policyFeedUrl: values.policyFeedUrl ? values.policyFeedUrl : null,
       security: values.security ? values.security : null, paasId: values.paasId ? values.paasId : null,
       ledgerUrl: values.ledgerUrl ? values.ledgerUrl : null, tillId: values.tillId ? values.tillId : null,
+      ledgerSeat: values.ledgerSeat ? values.ledgerSeat : null,
       oauth: values.oauth?.clientId || values.oauth?.username ? { clientId: values.oauth.clientId ?? '', username: values.oauth.username ?? '', scope: values.oauth.scope ?? '' } : null,
     });
     if (!parsed.success) {
@@ -114,6 +115,9 @@ export function CentrePage(): React.JSX.Element {
         <Form.Item name="policyFeedUrl" label={zh.technician.policyFeedUrl}><Input disabled={mode === 'sandbox'} placeholder="https://" /></Form.Item>
         <Form.Item name="ledgerUrl" label={zh.technician.ledgerUrl} extra={zh.technician.ledgerHint}><Input placeholder="postgres://用户@主机:5432/数据库" data-testid="centre-ledger-url" /></Form.Item>
         <Form.Item name="tillId" label={zh.technician.tillId}><Input placeholder="T1" maxLength={3} style={{ width: 120 }} data-testid="centre-till-id" /></Form.Item>
+        <Form.Item name="ledgerSeat" label={zh.technician.ledgerSeat}>
+          <Select data-testid="centre-ledger-seat" options={[{ value: 'till', label: zh.technician.ledgerSeatTill }, { value: 'headoffice', label: zh.technician.ledgerSeatHeadOffice }]} placeholder={zh.technician.ledgerSeatTill} allowClear />
+        </Form.Item>
         <Button type="primary" htmlType="submit" data-testid="save-centre">{zh.save}</Button>{' '}
         <Button onClick={() => void runTest()} data-testid="centre-test">{zh.technician.centreTest}</Button>
       </Form>
