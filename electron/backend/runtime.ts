@@ -26,6 +26,7 @@ import { SaleStore } from '../../native/store/sale-store';
 import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { SalesReporter } from '../../native/trace-report/reporter';
+import { Foreground } from './foreground';
 import { SalesReportStore } from '../../native/trace-report/store';
 import { WriteOffStore } from '../../native/trace-report/writeoff-store';
 import { InventoryUploadStore } from '../../native/trace-report/inventory-store';
@@ -59,6 +60,8 @@ export interface Runtime {
   readonly sync: SyncEngine;
   readonly centre: CentrePort;
   readonly checkout: CheckoutService;
+  /** Checkout requests in flight (server.ts counts them); the 3505 reporter waits for it to be idle. */
+  readonly foreground: Foreground;
   /** 进销存 sales reporting (3505/3506) and the store-wide 追溯码 ledger. */
   readonly reports: SaleReporting;
   /** 3501–3504/3507 inventory uploads, drained by the same reporter as the sales rows. */
@@ -153,7 +156,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (trainingData) seedTrainingPharmacists(reportStore, store.access.listOperators().map((o) => o.operatorId));
   const inventory = new InventoryUploadStore(store.db, now);
   const writeOffs = new WriteOffStore(store.db, now);
+  const foreground = new Foreground();
   const reporter = new SalesReporter({
+    idle: () => foreground.idle(),
     store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic',
     // 7206 only where the edition has it (an edition without it never queues a write-off, see below).
     queues: [inventory.queue(), ...('7206' in connection.edition.transactions ? [writeOffs.reportQueue((id) => reportStore.pharmacistOf(id))] : [])], log: (line) => console.log(line),
@@ -182,7 +187,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onStatus: () => options.bus.publish('status', runtime.status()),
   }) : null;
   const runtime: Runtime = {
-    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger, reports, inventory, writeOffs,
+    store, policy, sales, settlements, sync, centre, checkout, sandbox, terminalId, identity, dataDir: options.dataDir, signIns, ledger, reports, inventory, writeOffs, foreground,
     inventoryInfnos: INVENTORY_INFNOS.filter((i) => i in connection.edition.transactions),
     network: trainingData ? transport : null,
     reader: () => reader,

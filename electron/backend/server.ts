@@ -36,6 +36,11 @@ export async function buildServer(config: BackendConfig, deps: ServerDeps): Prom
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
   app.addHook('onRequest', makeGuard({ port: () => (app.server.address() as { port?: number } | null)?.port ?? config.port, extraOrigins: deps.extraOrigins ?? [] }));
 
+  // A sale's steps are foreground: the 3505 reporter waits until none is in flight (capped, foreground.ts).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/api/sales')) reply.raw.once('close', deps.runtime.foreground.enter());
+  });
+
   // No other page may frame ours (clickjacking); a <meta> CSP cannot say this, a header can.
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-frame-options', 'DENY');

@@ -75,6 +75,8 @@ export interface SalesReporterOptions {
   readonly now?: () => number;
   readonly random?: () => number;
   readonly log?: (line: string) => void;
+  /** Resolves when the counter is idle: awaited before each call, so an upload does not compete with a sale in flight. */
+  readonly idle?: () => Promise<void>;
   /** Further uploads drained after the sales rows (e.g. inventory). */
   readonly queues?: readonly ReportQueue[];
 }
@@ -166,6 +168,10 @@ export class SalesReporter {
     while (true) {
       if (this.stopping) return { calls, stoppedBy: 'stopped' };
       if (!mayCall(this.connectivity, this.now())) return { calls, stoppedBy: 'offline' };
+      if (this.options.idle) {
+        await this.options.idle();
+        if (this.stopping) return { calls, stoppedBy: 'stopped' };
+      }
       let picked: { queue: ReportQueue; rows: QueuedRow[] } | null = null;
       for (const queue of this.queues) {
         const rows = queue.due(this.now(), queue.batchSize, this.maxRefusals);
