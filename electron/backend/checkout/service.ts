@@ -34,7 +34,7 @@ import { type SyncEngine } from '../../../native/sync/engine';
 import { type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
 import { ApiError } from '../http/errors';
 import { OneAtATime } from './one-at-a-time';
-import { TraceCodeChecks } from './trace-codes';
+import { CHAIN_UNCHECKED, TraceCodeChecks } from './trace-codes';
 import { type SaleReporting } from '../trace/reporting';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
 import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
@@ -422,6 +422,11 @@ export class CheckoutService {
       throw new ApiError(409, 'RX_NOT_REVIEWED', rxReview ? `药师审方未通过（${rxReview.opinion}）：不能按此电子处方结算` : '电子处方需执业药师审方（上传审方结果 7204）后才能结算', 'prescription');
     }
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
+    // Just before booking, the whole-box codes are asked of the chain again: another till may have sold
+    // one since the basket (422, nothing booked). A ledger that does not answer leaves the sale going on,
+    // and the sale says its codes were not re-checked.
+    const recheck = await this.traceCodes.checkChain(data.lines);
+    data.problems = [...data.problems.filter((p) => p.code !== CHAIN_UNCHECKED.code), ...(recheck?.state === 'unavailable' ? [CHAIN_UNCHECKED] : [])];
     const insured = data.lines.some((l) => l.insured) && data.person !== null;
     if (!insured) return this.finishWithoutInsurance(row, data, split, 'selfpay');
 
@@ -449,8 +454,11 @@ export class CheckoutService {
         prescription: data.prescription?.valid ? { rxNo: data.prescription.entry.rxNo, prescriber: data.prescription.entry.prescriber, items: data.prescription.entry.items } : null,
         eprescription: data.prescription?.valid && data.prescription.downloadId ? { hiRxno: data.prescription.entry.rxNo, downloadId: data.prescription.downloadId } : null,
       });
-      this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split) });
-      this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
+      this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split), problems_json: JSON.stringify(data.problems) });
+      this.deps.journal.append('sale.recorded', {
+        sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash,
+        ...(recheck?.state === 'unavailable' ? { traceCodesRechecked: false } : {}),
+      });
     }));
     if (split.mode === 'online') {
       // The sale is marked settled in the confirmation's own commit (one wait for the disk, not two).
@@ -535,7 +543,10 @@ export class CheckoutService {
     this.recordOrRefuse(() => this.deps.db.transaction(() => {
       this.deps.sales.markSold(row.id, data.lines);
       this.deps.sales.update(row.id, { state, split_json: JSON.stringify(split), problems_json: JSON.stringify([...data.problems, ...problems]) });
-      this.deps.journal.append('sale.selfpay', { sale: row.id, total: split.total, cash: split.cash, insuredPerson: data.person !== null });
+      this.deps.journal.append('sale.selfpay', {
+        sale: row.id, total: split.total, cash: split.cash, insuredPerson: data.person !== null,
+        ...(data.problems.some((p) => p.code === CHAIN_UNCHECKED.code) ? { traceCodesRechecked: false } : {}),
+      });
     })());
     return this.view(row.id);
   }
@@ -545,7 +556,11 @@ export class CheckoutService {
     const row = this.row(id);
     const settlement = row.settlement_id ? this.deps.settlements.get(Number(row.settlement_id)) : undefined;
     if (row.state === 'selfpay') {
-      this.finish(row.id, 'refunded', 'sale.refunded', { sale: row.id, reason, by: principal.id, cashOnly: true });
+      // No 2103 and no 3505 rows: the sale's boxes are freed here, as a confirmed insured refund frees them.
+      this.deps.db.transaction(() => {
+        this.deps.sales.freeCodes(row.id);
+        this.finish(row.id, 'refunded', 'sale.refunded', { sale: row.id, reason, by: principal.id, cashOnly: true });
+      })();
       return this.view(id);
     }
     if (row.state === 'provisional' && settlement && !settlement.centre) {

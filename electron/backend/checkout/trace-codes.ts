@@ -24,6 +24,12 @@ export interface TraceCodeDeps {
 export const CHAIN_UNAVAILABLE = '门店账本未及时答复：追溯码只按本收银台的销售核对，未能核对连锁其他门店和收银台';
 export const CHAIN_CHECKED = '追溯码已核对本连锁全部门店';
 
+/** Kept on a sale booked while the ledger did not answer the re-check at settle. */
+export const CHAIN_UNCHECKED = {
+  code: 'TRACE_CODE_CHAIN_UNCHECKED',
+  message: '结算前门店账本未及时答复：追溯码未能复核连锁其他门店和收银台，只按本收银台的销售核对',
+} as const;
+
 export class TraceCodeChecks {
   constructor(private readonly deps: TraceCodeDeps) {}
 
