@@ -2,7 +2,7 @@
 // on/off, F7 pre-settle, F8 settle, F9 receipt, F10 today's list, Esc next customer. Every amount on
 // screen is the backend's; this component only sequences the calls and shows their answers.
 import { useRef, useState } from 'react';
-import { Modal, Typography } from 'antd';
+import { Alert, Modal, Typography } from 'antd';
 import { type IdentifyRequest, type PrescriptionRequest, type SaleView, type ScannedPrescriptionRequest } from '../../../../core/contracts/checkout';
 import { api, type ApiError, inputError } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -33,6 +33,8 @@ export function Checkout(): React.JSX.Element {
   const [confirmNew, setConfirmNew] = useState(false);
   const [selfPayOffer, setSelfPayOffer] = useState<ApiError | null>(null);
   const [receiptFor, setReceiptFor] = useState<string | null>(null);
+  // The last basket answer said the chain's ledger was not reached: only this till's sales were checked.
+  const [chainUnchecked, setChainUnchecked] = useState(false);
   const holder = useRef<HolderCardHandle>(null);
   const rx = useRef<PrescriptionCardHandle>(null);
   const basket = useRef<BasketCardHandle>(null);
@@ -73,6 +75,7 @@ export function Checkout(): React.JSX.Element {
   const identify = (request: IdentifyRequest): void => run('identify', async (s) => {
     if (s && !DONE_STATES.has(s.state)) { finishFirst(); return; }
     setLines([]);
+    setChainUnchecked(false);
     commit(await api.startSale(request));
     focusBasket();
   });
@@ -100,7 +103,9 @@ export function Checkout(): React.JSX.Element {
   const putLines = (change: (lines: LineDraft[]) => LineDraft[]): void => run('basket', async (s) => {
     if (!s) { say(zh.checkout.needPerson); return; }
     const lines = change(current.current.drafts);
-    commit(await api.setBasket(s.id, { lines }));
+    const answer = await api.setBasket(s.id, { lines });
+    commit(answer);
+    setChainUnchecked(answer.chainCheck?.state === 'unavailable');
     setLines(lines);
   });
 
@@ -138,6 +143,7 @@ export function Checkout(): React.JSX.Element {
   const reset = (): void => {
     current.current = { sale: null, drafts: [], useAccount: true };
     setSale(null);
+    setChainUnchecked(false);
     setUseAccount(true);
     setError(null);
     setConfirmNew(false);
@@ -172,6 +178,9 @@ export function Checkout(): React.JSX.Element {
       <div className="checkout-left">
         <ErrorNotice error={error} onClose={() => setError(null)} testId="checkout-error" />
         {sale?.problems.map((p) => <ErrorNotice key={p.code} error={asApiError(new Error(p.message))} testId="sale-problem" />)}
+        {chainUnchecked && editable && (
+          <Alert type="warning" showIcon data-testid="chain-unchecked" title={zh.checkout.chainUncheckedTitle} description={zh.checkout.chainUnchecked} style={{ marginBottom: 12 }} />
+        )}
         <HolderCard
           ref={holder} person={sale?.person ?? null} busy={busy === 'identify'} locked={inProgress} onIdentify={identify}
           virtualReader={status?.training.virtualReader ?? false} cardPresent={cardPresent}
