@@ -131,6 +131,19 @@ export class SaleStore {
       }
     }
   }
+
+  /**
+   * A refund's whole-box codes become sellable again (kept as history in trace_code_return; the
+   * delete writes the 'freed' ledger fact by trigger). A 拆零 box stays open. Inside the refund's transaction.
+   */
+  freeCodes(saleId: string): number {
+    const at = this.now().toISOString();
+    const codes = (statement(this.db, 'SELECT code FROM trace_code WHERE sale_id = ? AND split = 0').all(saleId) as Array<{ code: string }>).map((r) => r.code);
+    const keep = statement(this.db, 'INSERT INTO trace_code_return (code, sale_id, returned_at) VALUES (?, ?, ?)');
+    for (const code of codes) keep.run(code, saleId, at);
+    statement(this.db, 'DELETE FROM trace_code WHERE sale_id = ? AND split = 0').run(saleId);
+    return codes.length;
+  }
 }
 
 export class TraceCodeSoldError extends Error {

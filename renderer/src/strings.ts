@@ -265,6 +265,8 @@ export const zh = {
     selfPayConfirm: '按自费收款',
     needPerson: '请先识别参保人（F1 读卡 / F2 电子凭证 / F3 身份证号）',
     needLines: '请先加入商品（F6）',
+    chainUncheckedTitle: '未能核对连锁其他门店的追溯码',
+    chainUnchecked: '门店账本未及时答复：本单追溯码只核对了本收银台的销售，未能核对本连锁其他门店和收银台是否已售出。请核对药盒；结算前会再核对一次。',
 
     receiptTitle: '小票预览',
     printNow: '打印',

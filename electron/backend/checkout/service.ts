@@ -18,7 +18,6 @@ import { checkPrescription, paperPrescriberProblem, type Institution } from '../
 import { receiptHtml } from '../../../core/checkout/receipt';
 import { checkProvisionalRisk, type RiskLimits } from '../../../core/checkout/risk';
 import { allCash, splitFromQuote, withCashLines } from '../../../core/checkout/split';
-import { checkLineTraceCodes } from '../../../core/checkout/trace-code';
 import { type Principal } from '../../../core/contracts/auth';
 import {
   type BasketRequest, type EprescriptionLookup, type EprescriptionReviewRequest, type IdentifyRequest, PrescriptionRequest, type SaleState, type SaleView, type SplitView, SALE_PAGE_DEFAULT,
@@ -35,6 +34,7 @@ import { type SyncEngine } from '../../../native/sync/engine';
 import { type SettlementRecord, type SettlementStore } from '../../../native/sync/settlement-store';
 import { ApiError } from '../http/errors';
 import { OneAtATime } from './one-at-a-time';
+import { CHAIN_UNCHECKED, TraceCodeChecks } from './trace-codes';
 import { type SaleReporting } from '../trace/reporting';
 import { type Credential, NoInsuranceError, PersonRecord, personFromCentre, personView } from './person';
 import { readCentreYear, yearBasis, yearBasisLine } from './ytd';
@@ -98,8 +98,11 @@ const BOOKED: ReadonlySet<string> = new Set(['settled', 'provisional', 'selfpay'
 export class CheckoutService {
   private offlineUntil = 0;
   private readonly settling = new OneAtATime<SaleView>();
+  private readonly traceCodes: TraceCodeChecks;
 
-  constructor(private readonly deps: CheckoutDeps) {}
+  constructor(private readonly deps: CheckoutDeps) {
+    this.traceCodes = new TraceCodeChecks({ isSold: (c) => deps.sales.isSold(c), ...(deps.soldInChain && { soldInChain: deps.soldInChain }) });
+  }
 
   // ── identify ────────────────────────────────────────────────────────────────
   async start(request: IdentifyRequest, principal: Principal): Promise<SaleView> {
@@ -329,45 +332,13 @@ export class CheckoutService {
   // ── basket ──────────────────────────────────────────────────────────────────
   async setBasket(id: string, basket: BasketRequest): Promise<SaleView> {
     this.editable(id);
-    const seen = new Set<string>();
-    basket.lines.forEach((line, i) => {
-      const problems = checkLineTraceCodes(line, (c) => this.deps.sales.isSold(c), seen);
-      if (problems.length) {
-        const p = problems[0]!;
-        const j = line.traceCodes.indexOf(p.traceCode);
-        throw new ApiError(422, p.code, p.message, j >= 0 ? `lines.${i}.traceCodes.${j}` : `lines.${i}.traceCodes`);
-      }
-    });
-    const chainCheck = await this.checkChain(basket);
+    this.traceCodes.checkLocal(basket);
+    const chainCheck = await this.traceCodes.checkChain(basket.lines);
     // Read again after the ledger's answer: the sale may have moved on meanwhile.
     const { row, data } = this.editable(id);
     const lines = this.resolve(basket.lines.map((l) => ({ ...l, traceCodes: [...l.traceCodes] })), data.prescription);
     this.deps.sales.updateDraft(row.id, { lines_json: JSON.stringify(lines), state: 'open', split_json: null });
     return chainCheck ? { ...this.view(id), chainCheck } : this.view(id);
-  }
-
-  /**
-   * Whole-box codes against the chain's ledger (codes sold on this till were refused above). The
-   * till stays autonomous: a ledger that does not answer in time leaves the local check only.
-   */
-  private async checkChain(basket: BasketRequest): Promise<SaleView['chainCheck']> {
-    const soldInChain = this.deps.soldInChain;
-    const codes = basket.lines.flatMap((l) => (l.split ? [] : l.traceCodes));
-    if (!soldInChain || codes.length === 0) return undefined;
-    let sold: ChainSoldCode | null;
-    try {
-      sold = await soldInChain(codes);
-    } catch {
-      return { state: 'unavailable', message: '门店账本未及时答复：追溯码只按本收银台的销售核对，未能核对连锁其他门店和收银台' };
-    }
-    if (sold) {
-      const i = basket.lines.findIndex((l) => !l.split && l.traceCodes.includes(sold.code));
-      const j = i >= 0 ? basket.lines[i]!.traceCodes.indexOf(sold.code) : -1;
-      throw new ApiError(422, 'TRACE_CODE_SOLD_IN_CHAIN',
-        `追溯码 ${sold.code} 已于 ${businessDate(new Date(sold.soldAt))} 在 ${sold.storeName}（${sold.fixmedinsCode}）收银台 ${sold.tillId} 售出且未退货，不能重复销售（可能为回流药品或串码）`,
-        i >= 0 ? `lines.${i}.traceCodes.${j}` : 'lines');
-    }
-    return { state: 'checked', message: '追溯码已核对本连锁全部门店' };
   }
 
   private resolve(lines: ReadonlyArray<Omit<ResolvedLine, 'amount' | 'catalogueCode' | 'listClass' | 'flags' | 'insured' | 'quoteLine'>>, prescription: PrescriptionState | null): ResolvedLine[] {
@@ -451,6 +422,11 @@ export class CheckoutService {
       throw new ApiError(409, 'RX_NOT_REVIEWED', rxReview ? `药师审方未通过（${rxReview.opinion}）：不能按此电子处方结算` : '电子处方需执业药师审方（上传审方结果 7204）后才能结算', 'prescription');
     }
     const split = data.split && data.split.useAccount === options.useAccount ? data.split : await this.price(data, options.useAccount);
+    // Just before booking, the whole-box codes are asked of the chain again: another till may have sold
+    // one since the basket (422, nothing booked). A ledger that does not answer leaves the sale going on,
+    // and the sale says its codes were not re-checked.
+    const recheck = await this.traceCodes.checkChain(data.lines);
+    data.problems = [...data.problems.filter((p) => p.code !== CHAIN_UNCHECKED.code), ...(recheck?.state === 'unavailable' ? [CHAIN_UNCHECKED] : [])];
     const insured = data.lines.some((l) => l.insured) && data.person !== null;
     if (!insured) return this.finishWithoutInsurance(row, data, split, 'selfpay');
 
@@ -478,8 +454,11 @@ export class CheckoutService {
         prescription: data.prescription?.valid ? { rxNo: data.prescription.entry.rxNo, prescriber: data.prescription.entry.prescriber, items: data.prescription.entry.items } : null,
         eprescription: data.prescription?.valid && data.prescription.downloadId ? { hiRxno: data.prescription.entry.rxNo, downloadId: data.prescription.downloadId } : null,
       });
-      this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split) });
-      this.deps.journal.append('sale.recorded', { sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash });
+      this.deps.sales.update(row.id, { state: 'provisional', provisional: split.mode === 'offline' ? 1 : 0, settlement_id: String(rec.id), split_json: JSON.stringify(split), problems_json: JSON.stringify(data.problems) });
+      this.deps.journal.append('sale.recorded', {
+        sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash,
+        ...(recheck?.state === 'unavailable' ? { traceCodesRechecked: false } : {}),
+      });
     }));
     if (split.mode === 'online') {
       // The sale is marked settled in the confirmation's own commit (one wait for the disk, not two).
@@ -564,7 +543,10 @@ export class CheckoutService {
     this.recordOrRefuse(() => this.deps.db.transaction(() => {
       this.deps.sales.markSold(row.id, data.lines);
       this.deps.sales.update(row.id, { state, split_json: JSON.stringify(split), problems_json: JSON.stringify([...data.problems, ...problems]) });
-      this.deps.journal.append('sale.selfpay', { sale: row.id, total: split.total, cash: split.cash, insuredPerson: data.person !== null });
+      this.deps.journal.append('sale.selfpay', {
+        sale: row.id, total: split.total, cash: split.cash, insuredPerson: data.person !== null,
+        ...(data.problems.some((p) => p.code === CHAIN_UNCHECKED.code) ? { traceCodesRechecked: false } : {}),
+      });
     })());
     return this.view(row.id);
   }
@@ -574,7 +556,11 @@ export class CheckoutService {
     const row = this.row(id);
     const settlement = row.settlement_id ? this.deps.settlements.get(Number(row.settlement_id)) : undefined;
     if (row.state === 'selfpay') {
-      this.finish(row.id, 'refunded', 'sale.refunded', { sale: row.id, reason, by: principal.id, cashOnly: true });
+      // No 2103 and no 3505 rows: the sale's boxes are freed here, as a confirmed insured refund frees them.
+      this.deps.db.transaction(() => {
+        this.deps.sales.freeCodes(row.id);
+        this.finish(row.id, 'refunded', 'sale.refunded', { sale: row.id, reason, by: principal.id, cashOnly: true });
+      })();
       return this.view(id);
     }
     if (row.state === 'provisional' && settlement && !settlement.centre) {

@@ -33,6 +33,8 @@ export function Checkout(): React.JSX.Element {
   const [confirmNew, setConfirmNew] = useState(false);
   const [selfPayOffer, setSelfPayOffer] = useState<ApiError | null>(null);
   const [receiptFor, setReceiptFor] = useState<string | null>(null);
+  // The last basket answer said the chain's ledger was not reached: only this till's sales were checked.
+  const [chainUnchecked, setChainUnchecked] = useState(false);
   const holder = useRef<HolderCardHandle>(null);
   const rx = useRef<PrescriptionCardHandle>(null);
   const basket = useRef<BasketCardHandle>(null);
@@ -73,6 +75,7 @@ export function Checkout(): React.JSX.Element {
   const identify = (request: IdentifyRequest): void => run('identify', async (s) => {
     if (s && !DONE_STATES.has(s.state)) { finishFirst(); return; }
     setLines([]);
+    setChainUnchecked(false);
     commit(await api.startSale(request));
     focusBasket();
   });
@@ -100,7 +103,9 @@ export function Checkout(): React.JSX.Element {
   const putLines = (change: (lines: LineDraft[]) => LineDraft[]): void => run('basket', async (s) => {
     if (!s) { say(zh.checkout.needPerson); return; }
     const lines = change(current.current.drafts);
-    commit(await api.setBasket(s.id, { lines }));
+    const answer = await api.setBasket(s.id, { lines });
+    commit(answer);
+    setChainUnchecked(answer.chainCheck?.state === 'unavailable');
     setLines(lines);
   });
 
@@ -138,6 +143,7 @@ export function Checkout(): React.JSX.Element {
   const reset = (): void => {
     current.current = { sale: null, drafts: [], useAccount: true };
     setSale(null);
+    setChainUnchecked(false);
     setUseAccount(true);
     setError(null);
     setConfirmNew(false);
@@ -173,6 +179,9 @@ export function Checkout(): React.JSX.Element {
         {status?.ledger?.seat === 'headoffice' && <Alert type="warning" showIcon title={zh.checkout.headOfficeSeat} data-testid="checkout-headoffice-seat" />}
         <ErrorNotice error={error} onClose={() => setError(null)} testId="checkout-error" />
         {sale?.problems.map((p) => <ErrorNotice key={p.code} error={asApiError(new Error(p.message))} testId="sale-problem" />)}
+        {chainUnchecked && editable && (
+          <Alert type="warning" showIcon data-testid="chain-unchecked" title={zh.checkout.chainUncheckedTitle} description={zh.checkout.chainUnchecked} style={{ marginBottom: 12 }} />
+        )}
         <HolderCard
           ref={holder} person={sale?.person ?? null} busy={busy === 'identify'} locked={inProgress} onIdentify={identify}
           virtualReader={status?.training.virtualReader ?? false} cardPresent={cardPresent}
