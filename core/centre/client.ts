@@ -196,9 +196,9 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
    * same operator as the envelope and the terminal's IP as at sign-in, unless the caller gave them.
    * 操作机构 optins and the channel fields are left as given (the source does not say what goes there).
    */
-  function withOperatorFields<T extends { data: { ip_info?: string | undefined; opter?: string | undefined; opter_name?: string | undefined } }>(input: T): T {
+  function withOperatorFields<T extends { data: object }>(input: T): T {
     const op = operatorNow();
-    const d = input.data;
+    const d = input.data as { ip_info?: unknown; opter?: unknown; opter_name?: unknown };
     return { ...input, data: { ...d, ip_info: d.ip_info || options.terminal.ip, opter: d.opter || op.opter, opter_name: d.opter_name || op.opterName } };
   }
 
