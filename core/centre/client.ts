@@ -190,6 +190,18 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     }
   }
 
+  /**
+   * 7201 / 7202 name the operator and terminal in their input as well (S1 CFZX/CFJX7201.cs,
+   * DZCF7202.cs: 操作人ID opter, 操作人姓名 opter_name, 终端IP ip_info; Shenzhen requires them): the
+   * same operator as the envelope and the terminal's IP as at sign-in, unless the caller gave them.
+   * 操作机构 optins and the channel fields are left as given (the source does not say what goes there).
+   */
+  function withOperatorFields<T extends { data: object }>(input: T): T {
+    const op = operatorNow();
+    const d = input.data as { ip_info?: unknown; opter?: unknown; opter_name?: unknown };
+    return { ...input, data: { ...d, ip_info: d.ip_info || options.terminal.ip, opter: d.opter || op.opter, opter_name: d.opter_name || op.opterName } };
+  }
+
   /** Settlement-shaped replies must echo our msgid; anything else may be a stale or foreign reply. */
   function checkEcho<T extends { setlinfo: { medins_setl_id: string } | null }>(outcome: CentreOutcome<T>, expected: string): CentreOutcome<T> {
     if (outcome.kind !== 'ok' || outcome.output.setlinfo === null) return outcome;
@@ -293,8 +305,8 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     },
     cumulativeInfo: (input, context) => call('5206', input, { insuplcAdmdvs: context.insuplcAdmdvs }),
     reconcileTotals: (input) => call('3201', input),
-    decodeEprescriptionQr: (input) => call('7201', input),
-    queryEprescription: (input) => call('7202', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),
+    decodeEprescriptionQr: (input) => call('7201', withOperatorFields(input)),
+    queryEprescription: (input) => call('7202', withOperatorFields(input), { insuplcAdmdvs: input.data.insuplc_admdvs }),
     reviewEprescription: (input) => call('7204', input),
     // 7203 names the insured division in its input; the envelope carries it too, as for other personal calls.
     downloadEprescription: (input) => call('7203', input, { insuplcAdmdvs: input.data.insuplc_admdvs }),

@@ -189,7 +189,7 @@ export class CheckoutService {
     const unavailable = eprescriptionUnavailable;
     const rejected = (message: string): ApiError => new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此电子处方：${message}`);
     if (!this.centreMayBeReachable()) throw unavailable();
-    const decoded = await this.deps.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } });
+    const decoded = await editionRefusal(() => this.deps.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
     if (decoded.kind === 'rejected') { this.markReachable(); throw rejected(decoded.message); }
     if (decoded.kind !== 'ok') { this.markUnreachable(); throw unavailable(); }
     const person = data.person?.record;
@@ -266,7 +266,7 @@ export class CheckoutService {
   /** 7203, then the reuse counters, then the paper path's checks. */
   private async downloadAndApply(id: string, by: { epc_token?: string; auth_rxno?: string; insuplc_admdvs: string }): Promise<SaleView> {
     const rejected = (message: string): ApiError => new ApiError(422, 'CENTRE_REJECTED', `医保中心未能识别此电子处方：${message}`);
-    const downloaded = await this.deps.centre.downloadEprescription({ data: by });
+    const downloaded = await editionRefusal(() => this.deps.centre.downloadEprescription({ data: by }));
     if (downloaded.kind === 'rejected') { this.markReachable(); throw rejected(downloaded.message); }
     if (downloaded.kind !== 'ok') { this.markUnreachable(); throw eprescriptionUnavailable(); }
     this.markReachable();
