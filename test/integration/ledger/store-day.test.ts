@@ -107,14 +107,23 @@ it('three tills sell through ledger and centre outages and a kill -9; the store 
   expect(checked.totals.confirmed.count).toBe(confirmed.length);
   expect(checked.totals.confirmed.medfee).toBe(sandbox.centre.summary().medfee);
   expect(checked.tills.map((t: { tillId: string }) => t.tillId)).toEqual(['T1', 'T2', 'T3']);
+  // Offline sales to the same person at several tills are estimated by each till from its own sales
+  // only, so the store check may find 暂估差额 (or an outcome still unknown after the flapping centre):
+  // real findings, each naming its till; the manager closes acknowledging them.
+  const open = checked.discrepancies.filter((d: { status: string }) => d.status === 'open');
+  for (const d of open) {
+    expect(['provisional_difference', 'outcome_unknown'], JSON.stringify(d)).toContain(d.kind);
+    expect(['T1', 'T2', 'T3']).toContain(d.tillId);
+  }
   // One close per store and day, whichever till starts it.
-  const closes = await Promise.all([pos.T1!, pos.T3!].map((p) => p.call('POST', `/api/store-ledger/days/${today}/close`, { token: p.manager, body: {} })));
-  expect(closes.map((c) => c.status).sort()).toEqual([200, 409]);
+  const closeBody = { acknowledgeUnbalanced: open.length > 0 };
+  const closes = await Promise.all([pos.T1!, pos.T3!].map((p) => p.call('POST', `/api/store-ledger/days/${today}/close`, { token: p.manager, body: closeBody })));
+  expect(closes.map((c) => c.status).sort(), JSON.stringify(closes.map((c) => c.body))).toEqual([200, 409]);
   expect(closes.find((c) => c.status === 409)!.body.error).toBe('DAY_CLOSED');
   const closed = closes.find((c) => c.status === 200)!.body;
   expect(closed.state).toBe('closed');
   expect(closed.totals.confirmed.count).toBe(confirmed.length);
-  const fromT2 = await pos.T2.call('POST', `/api/store-ledger/days/${today}/close`, { token: pos.T2.manager, body: {} });
+  const fromT2 = await pos.T2.call('POST', `/api/store-ledger/days/${today}/close`, { token: pos.T2.manager, body: closeBody });
   expect(fromT2.status).toBe(409);
   expect(fromT2.body.message).toMatch(/全店已日结/);
 }, 240_000);
