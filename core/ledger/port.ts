@@ -110,7 +110,11 @@ export type LedgerSetupCode =
 
 /** A ledger that must not be used as configured. The message names the setting to change. */
 export class LedgerSetupError extends Error {
-  constructor(readonly code: LedgerSetupCode, message: string, readonly setting: string) {
+  /**
+   * `where`: for LEDGER_UNREACHABLE, the redacted address and the connection problem
+   * (`postgres://…@host/db（ECONNREFUSED）`), so a caller can word its own sentence around it.
+   */
+  constructor(readonly code: LedgerSetupCode, message: string, readonly setting: string, readonly where?: string) {
     super(message);
   }
 }

@@ -257,7 +257,8 @@ export class PgLedger implements LedgerPort {
 
 function unreachable(url: string, error: unknown): LedgerSetupError {
   const why = connectionProblem(error) ?? (error instanceof Error ? error.message : String(error));
-  return new LedgerSetupError('LEDGER_UNREACHABLE', `连不上门店账本 ${redactedUrl(url)}（${why}）：收银不受影响，恢复后自动补传；若地址有误请检查 ${LEDGER_SETTING}`, 'ledgerUrl');
+  const where = `${redactedUrl(url)}（${why}）`;
+  return new LedgerSetupError('LEDGER_UNREACHABLE', `连不上门店账本 ${where}：收银不受影响，恢复后自动补传；若地址有误请检查 ${LEDGER_SETTING}`, 'ledgerUrl', where);
 }
 
 function latestBy<K extends OutgoingFact['kind']>(facts: readonly OutgoingFact[], kind: K, id: (f: Extract<OutgoingFact, { kind: K }>) => number): Array<Extract<OutgoingFact, { kind: K }>> {

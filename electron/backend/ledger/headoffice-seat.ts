@@ -5,7 +5,7 @@
 // answer 409 (see ./seat-guard.ts). The status shows 总部（连锁账本：<name>） and whether the ledger
 // answered the last probe; a ledger it cannot serve (a single store's, not a ledger yet, a newer
 // schema) is an error naming the setting, never LEDGER_OTHER_STORE.
-import { LEDGER_SEAT_SETTING, LedgerSetupError } from '../../../core/ledger/port';
+import { LEDGER_SEAT_SETTING, LEDGER_SETTING, LedgerSetupError } from '../../../core/ledger/port';
 import { PgLedger } from '../../../native/ledger/pg-ledger';
 import { type ReplicatorStatus } from '../../../native/ledger/replicator';
 import { type LedgerLink } from './link';
@@ -51,7 +51,9 @@ export function startHeadOfficeSeat(options: HeadOfficeSeatOptions): LedgerLink 
     } catch (error) {
       problem = !(error instanceof LedgerSetupError) ? new LedgerSetupError('LEDGER_UNREACHABLE', error instanceof Error ? error.message : String(error), 'ledgerUrl')
         // The till's wording speaks of selling and uploading; the seat does neither.
-        : error.code === 'LEDGER_UNREACHABLE' ? new LedgerSetupError(error.code, error.message.replace('收银不受影响，恢复后自动补传', '总部页面暂时读不到账本，恢复后自动重连'), error.setting) : error;
+        : error.code === 'LEDGER_UNREACHABLE' && error.where !== undefined
+          ? new LedgerSetupError(error.code, `连不上连锁账本 ${error.where}：总部页面暂时读不到账本，恢复后自动重连；若地址有误请检查 ${LEDGER_SETTING}`, error.setting, error.where)
+          : error;
       // A ledger that answered (with the wrong kind of ledger) is reachable; one that did not is not.
       reachable = problem.code !== 'LEDGER_UNREACHABLE';
       lastProblemAt = new Date().toISOString();
