@@ -3,47 +3,20 @@
 // folders, real processes) on one standalone sandbox centre and a real PostgreSQL ledger. With the
 // ledger stopped the basket goes on with the till's own check and says the chain was not checked;
 // a till killed (SIGKILL) while it pushes its backlog of code facts neither loses nor doubles one.
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
 import { TRAINING_IDENTITY } from '../../../core/centre/training';
 import { trainingDoctorCode } from '../../../core/policy/training-doctors';
 import { initChainLedger, PgLedger } from '../../../native/ledger/pg-ledger';
 import { type OutgoingFact } from '../../../core/ledger/port';
-import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
 import { traceCode } from '../../support/checkout';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
-import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
 import { PERSONS } from '../../crash/pos';
-import { ledgerQuery, Pos, tillDataDir, waitFor } from './support';
+import { ledgerQuery, ledgerRig, type Pos, waitFor } from './support';
 
-let server: TestPostgres;
-let sandbox: RunningSandbox;
-let url: string;
-const procs = new Map<string, ServeProcess>();
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('chain');
-  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'ybjs-sb-')), port: 0 });
-}, 60_000);
-afterAll(async () => {
-  for (const p of procs.values()) await p.stop('SIGKILL');
-  await sandbox?.close();
-  await server?.destroy();
-});
-
-async function launch(tillId: string, dataDir: string): Promise<Pos> {
-  const proc = await startBackendProcess({ dataDir, timeoutMs: 60_000 });
-  procs.set(tillId, proc);
-  const pos = new Pos(proc.url);
-  await pos.signIn();
-  return pos;
-}
+const rig = ledgerRig('chain');
 
 const PERSON = PERSONS[0];
 const SKU_A01 = '6901000000011';
@@ -71,13 +44,13 @@ async function sell(pos: Pos, codes: string[]): Promise<{ id: string; chainCheck
   return { id, chainCheck: set.body.chainCheck };
 }
 
-const unreturned = async (code: string) => ledgerQuery<{ till_id: string }>(url, 'SELECT till_id FROM ledger_trace_code WHERE code = $1 AND returned_at IS NULL', [code]);
+const unreturned = async (code: string) => ledgerQuery<{ till_id: string }>(rig.url, 'SELECT till_id FROM ledger_trace_code WHERE code = $1 AND returned_at IS NULL', [code]);
 const ledgerStatus = async (pos: Pos) => (await pos.ok('GET', '/api/status')).ledger as { pending: number; error: string | null };
 
 it('a code sold on T1 is refused on T2 until T1 refunds it; with the ledger down T2 checks locally and says so; a kill -9 mid-push loses and doubles no code', async () => {
-  const dirs = { T1: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T1' }), T2: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T2' }) };
-  const pos = { T1: await launch('T1', dirs.T1), T2: await launch('T2', dirs.T2) };
-  await waitFor('both tills registered', async () => (await ledgerQuery(url, 'SELECT 1 FROM ledger_till')).length === 2);
+  const dirs = { T1: rig.tillDir('T1'), T2: rig.tillDir('T2') };
+  const pos = { T1: await rig.launch('T1', dirs.T1), T2: await rig.launch('T2', dirs.T2) };
+  await waitFor('both tills registered', async () => (await ledgerQuery(rig.url, 'SELECT 1 FROM ledger_till')).length === 2);
 
   // T1 sells the box; once its fact is in the ledger, T2's basket refuses it, naming store and date.
   const box = traceCode();
@@ -114,7 +87,7 @@ it('a code sold on T1 is refused on T2 until T1 refunds it; with the ledger down
   expect(backOnT1.body.message).toContain('T2');
 
   // The ledger stopped: T2 still sells (its own check only), quickly, and the answer says so.
-  await server.stop();
+  await rig.server.stop();
   const offline = await openSale(pos.T2);
   const started = Date.now();
   const local = await basket(pos.T2, offline, [traceCode()]);
@@ -127,19 +100,19 @@ it('a code sold on T1 is refused on T2 until T1 refunds it; with the ledger down
   // A backlog of code facts, then T2 is killed while pushing it and started again.
   const backlog: string[] = [];
   for (let i = 0; i < 6; i++) { const codes = [traceCode(), traceCode()]; backlog.push(...codes); await sell(pos.T2, codes); }
-  await server.start();
-  const before = Number((await ledgerQuery<{ s: string }>(url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]!.s);
-  await waitFor('T2 pushing', async () => Number((await ledgerQuery<{ s: string }>(url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]!.s) !== before, 20_000).catch(() => undefined);
-  await procs.get('T2')!.stop('SIGKILL');
-  pos.T2 = await launch('T2', dirs.T2);
+  await rig.server.start();
+  const before = Number((await ledgerQuery<{ s: string }>(rig.url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]!.s);
+  await waitFor('T2 pushing', async () => Number((await ledgerQuery<{ s: string }>(rig.url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]!.s) !== before, 20_000).catch(() => undefined);
+  await rig.proc('T2').stop('SIGKILL');
+  pos.T2 = await rig.launch('T2', dirs.T2);
   await waitFor('T2 pushed everything', async () => { const s = await ledgerStatus(pos.T2); return s.pending === 0 && s.error === null; }, 60_000);
 
   // Every code event of T2 is in the ledger exactly once, and every backlog code is sold there by T2.
   const db = new Database(join(dirs.T2, 'store.db'), { readonly: true });
   const events = (() => { try { return db.prepare("SELECT count(*) FROM ledger_outbox WHERE kind = 'trace'").pluck().get() as number; } finally { db.close(); } })();
-  const facts = (await ledgerQuery<{ n: string; d: string }>(url, "SELECT count(*) AS n, count(DISTINCT body->>'id') AS d FROM ledger_fact WHERE till_id = 'T2' AND kind = 'trace'"))[0]!;
+  const facts = (await ledgerQuery<{ n: string; d: string }>(rig.url, "SELECT count(*) AS n, count(DISTINCT body->>'id') AS d FROM ledger_fact WHERE till_id = 'T2' AND kind = 'trace'"))[0]!;
   expect(facts).toEqual({ n: String(events), d: String(events) });
-  const held = await ledgerQuery<{ code: string }>(url, "SELECT code FROM ledger_trace_code WHERE till_id = 'T2' AND returned_at IS NULL AND code = ANY($1)", [backlog]);
+  const held = await ledgerQuery<{ code: string }>(rig.url, "SELECT code FROM ledger_trace_code WHERE till_id = 'T2' AND returned_at IS NULL AND code = ANY($1)", [backlog]);
   expect(held.map((r) => r.code).sort()).toEqual([...backlog].sort());
   // And T1 refuses a box of that backlog.
   const late = await basket(pos.T1, await openSale(pos.T1), [backlog[0]!]);
@@ -168,7 +141,7 @@ it('a ledger that accepts the connection but never answers is given up on within
 });
 
 it('two stores of one chain: a box sold at store A is refused at store B, naming store A; freed by A, a re-pushed old fact does not bring it back', async () => {
-  const chainUrl = await server.createDatabase('chain2');
+  const chainUrl = await rig.server.createDatabase('chain2');
   await initChainLedger(chainUrl, { name: '测试连锁', stores: [
     { code: 'P36010200001', name: '一号店', areaCode: '360102' }, { code: 'P36010200002', name: '二号店', areaCode: '360102' },
   ] });

@@ -2,42 +2,15 @@
 // transaction) withdraws it, and the owning till, started afterwards, never carries it out — it
 // sends the centre nothing for it, writes nothing back, and the closed day stays as it was closed.
 // Two till processes (separate data folders) on one standalone sandbox and a real PostgreSQL.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
 import { PgLedger } from '../../../native/ledger/pg-ledger';
 import { StoreDays } from '../../../native/ledger/pg-store-days';
-import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
-import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
-import { ledgerQuery, Pos, sellOne, tillDataDir, waitFor } from './support';
+import { ledgerQuery, ledgerRig, sellOne, waitFor } from './support';
 
-let server: TestPostgres;
-let sandbox: RunningSandbox;
-let url: string;
-const procs = new Map<string, ServeProcess>();
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('store');
-  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'ybjs-sb-')), port: 0 });
-}, 60_000);
-afterAll(async () => {
-  for (const p of procs.values()) await p.stop('SIGKILL');
-  await sandbox?.close();
-  await server?.destroy();
-});
-
-async function launch(tillId: string, dataDir: string): Promise<Pos> {
-  const proc = await startBackendProcess({ dataDir, timeoutMs: 60_000 });
-  procs.set(tillId, proc);
-  const pos = new Pos(proc.url);
-  await pos.signIn();
-  return pos;
-}
+const rig = ledgerRig('store');
 
 function tillDb<T>(dataDir: string, read: (db: Database.Database) => T): T {
   const db = new Database(join(dataDir, 'store.db'), { readonly: true });
@@ -45,18 +18,18 @@ function tillDb<T>(dataDir: string, read: (db: Database.Database) => T): T {
 }
 
 it('closing with a request pending withdraws it; the owning till started later does nothing with it', async () => {
-  const dirs = { T1: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T1' }), T2: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T2' }) };
-  const pos = { T1: await launch('T1', dirs.T1), T2: await launch('T2', dirs.T2) };
+  const dirs = { T1: rig.tillDir('T1'), T2: rig.tillDir('T2') };
+  const pos = { T1: await rig.launch('T1', dirs.T1), T2: await rig.launch('T2', dirs.T2) };
   const today = businessDate(new Date());
 
   // T2's settlement is booked at the centre but its reply is lost (and the reversal fails): 中心多 naming T2.
-  sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2102'] });
+  rig.sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2102'] });
   const lost = await sellOne(pos.T2, 3);
-  sandbox.setFaults({ error5xxRate: 1, infnos: ['2601'] });
+  rig.sandbox.setFaults({ error5xxRate: 1, infnos: ['2601'] });
   expect(lost.state).toBe('provisional');
   const msgid = tillDb(dirs.T2, (db) => db.prepare('SELECT msgid FROM settlement ORDER BY id DESC LIMIT 1').pluck().get() as string);
   await waitFor('T2 pushed its settlement', async () => {
-    const [row] = await ledgerQuery<{ outbox_state: string }>(url, 'SELECT outbox_state FROM ledger_settlement WHERE msgid = $1', [msgid]);
+    const [row] = await ledgerQuery<{ outbox_state: string }>(rig.url, 'SELECT outbox_state FROM ledger_settlement WHERE msgid = $1', [msgid]);
     return row && ['unknown', 'reversing'].includes(row.outbox_state) && (await pos.T2.ok('GET', '/api/status')).ledger.pending === 0;
   });
   const checked = await pos.T1.ok('POST', `/api/store-ledger/days/${today}/check`, undefined, pos.T1.manager);
@@ -64,7 +37,7 @@ it('closing with a request pending withdraws it; the owning till started later d
   expect(found).toMatchObject({ tillId: 'T2', allowed: expect.arrayContaining(['reverse_at_centre']) });
 
   // T2 switched off; the manager asks for a 2601 from T1: it waits for T2.
-  await procs.get('T2')!.stop('SIGTERM');
+  await rig.proc('T2').stop('SIGTERM');
   const filed = await pos.T1.call('POST', `/api/store-ledger/discrepancies/${found.id}/resolve`, { token: pos.T1.manager, body: { action: 'reverse_at_centre' } });
   expect(filed.status, JSON.stringify(filed.body)).toBe(200);
   expect(filed.body.discrepancies.find((d: any) => d.id === found.id).request).toMatchObject({ status: 'pending', tillId: 'T2', message: '等待收银台 T2' });
@@ -77,14 +50,14 @@ it('closing with a request pending withdraws it; the owning till started later d
   expect(closed.state).toBe('closed');
   const withdrawn = closed.discrepancies.find((d: any) => d.id === found.id);
   expect(withdrawn).toMatchObject({ status: 'open', request: { status: 'withdrawn', tillId: 'T2', message: expect.stringContaining('日结已关闭，未执行') } });
-  const row = async () => (await ledgerQuery<any>(url, 'SELECT status, note, result, attempts, claimed_at FROM ledger_resolution WHERE discrepancy_id = $1', [found.id]))[0];
+  const row = async () => (await ledgerQuery<any>(rig.url, 'SELECT status, note, result, attempts, claimed_at FROM ledger_resolution WHERE discrepancy_id = $1', [found.id]))[0];
   expect(await row()).toEqual({ status: 'withdrawn', note: '日结已关闭，未执行', result: null, attempts: 0, claimed_at: null });
-  const closeRow = await ledgerQuery(url, 'SELECT * FROM ledger_day_close');
+  const closeRow = await ledgerQuery(rig.url, 'SELECT * FROM ledger_day_close');
   const dayBefore = await pos.T1.ok('GET', `/api/store-ledger/days/${today}`, undefined, pos.T1.manager);
 
   // T2 starts again and syncs: it does nothing with the withdrawn request.
-  const before = { ...sandbox.stats().byInfno };
-  pos.T2 = await launch('T2', dirs.T2);
+  const before = { ...rig.sandbox.stats().byInfno };
+  pos.T2 = await rig.launch('T2', dirs.T2);
   await waitFor('T2 synced', async () => (await pos.T2.ok('GET', '/api/status')).ledger.pending === 0);
   await new Promise((r) => setTimeout(r, 3_000));
   expect(await row()).toEqual({ status: 'withdrawn', note: '日结已关闭，未执行', result: null, attempts: 0, claimed_at: null });
@@ -94,9 +67,9 @@ it('closing with a request pending withdraws it; the owning till started later d
     local: db.prepare('SELECT count(*) FROM recon_discrepancy WHERE id = ?').pluck().get(found.id),
     journal: db.prepare("SELECT count(*) FROM journal WHERE kind = 'reconciliation.resolved'").pluck().get(),
   }))).toEqual({ local: 0, journal: 0 });
-  expect(sandbox.stats().byInfno['5203'] ?? 0).toBe(before['5203'] ?? 0);
+  expect(rig.sandbox.stats().byInfno['5203'] ?? 0).toBe(before['5203'] ?? 0);
   // The closed day is as it was closed.
-  expect(await ledgerQuery(url, 'SELECT * FROM ledger_day_close')).toEqual(closeRow);
+  expect(await ledgerQuery(rig.url, 'SELECT * FROM ledger_day_close')).toEqual(closeRow);
   const dayAfter = await pos.T1.ok('GET', `/api/store-ledger/days/${today}`, undefined, pos.T1.manager);
   expect({ totals: dayAfter.totals, tills: dayAfter.tills, closed: dayAfter.closed }).toEqual({ totals: dayBefore.totals, tills: dayBefore.tills, closed: dayBefore.closed });
   // A closed day takes no new request.
@@ -104,7 +77,7 @@ it('closing with a request pending withdraws it; the owning till started later d
 }, 240_000);
 
 it('claim and close under one lock: a claimed request holds the close, a withdrawn one is never claimed, a write-back needs the claim', async () => {
-  const db = await server.createDatabase('race');
+  const db = await rig.server.createDatabase('race');
   const ledger = new PgLedger({ url: db });
   const code = 'H36010200001';
   for (const tillId of ['T1', 'T2']) await ledger.register({ fixmedinsCode: code, fixmedinsName: '八一店', areaCode: '360102', tillId, instanceId: tillId });

@@ -6,58 +6,31 @@
 // submission is the same request, the day cannot be closed without acknowledging it. T2 restarted
 // carries it out once through its own resolution code (5203 by setl_id + mdtrt_id, booked on its own
 // settlement) and the result comes back through the ledger. A closed day takes no new request.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
 import { settleInputFromBasket } from '../../../core/centre/build';
 import { createCentreClient } from '../../../core/centre/client';
 import { msgidGenerator } from '../../../core/centre/msgid';
 import { TRAINING_IDENTITY, TRAINING_TERMINAL } from '../../../core/centre/training';
 import { HttpJsonTransport } from '../../../native/centre/http-transport';
-import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
-import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
 import { paperRx } from '../../support/paper-rx';
 import { PERSONS } from '../../crash/pos';
-import { ledgerQuery, Pos, sellOne, tillDataDir, waitFor } from './support';
+import { ledgerQuery, ledgerRig, type Pos, sellOne, waitFor } from './support';
 
-let server: TestPostgres;
-let sandbox: RunningSandbox;
-let url: string;
-const procs = new Map<string, ServeProcess>();
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('store');
-  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'ybjs-sb-')), port: 0 });
-}, 60_000);
-afterAll(async () => {
-  for (const p of procs.values()) await p.stop('SIGKILL');
-  await sandbox?.close();
-  await server?.destroy();
-});
-
-async function launch(tillId: string, dataDir: string): Promise<Pos> {
-  const proc = await startBackendProcess({ dataDir, timeoutMs: 60_000 });
-  procs.set(tillId, proc);
-  const pos = new Pos(proc.url);
-  await pos.signIn();
-  return pos;
-}
+const rig = ledgerRig('store');
 
 function tillDb<T>(dataDir: string, read: (db: Database.Database) => T): T {
   const db = new Database(join(dataDir, 'store.db'), { readonly: true });
   try { return read(db); } finally { db.close(); }
 }
 
-const requests = (id: string) => ledgerQuery<{ status: string; till_id: string; requested_from: string; attempts: number }>(url, 'SELECT status, till_id, requested_from, attempts FROM ledger_resolution WHERE discrepancy_id = $1', [id]);
+const requests = (id: string) => ledgerQuery<{ status: string; till_id: string; requested_from: string; attempts: number }>(rig.url, 'SELECT status, till_id, requested_from, attempts FROM ledger_resolution WHERE discrepancy_id = $1', [id]);
 
 it('a discrepancy of a switched-off till waits for it, is carried out once when it is back, and a closed day takes no new request', async () => {
-  const dirs = { T1: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T1' }), T2: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T2' }) };
-  const pos = { T1: await launch('T1', dirs.T1), T2: await launch('T2', dirs.T2) };
+  const dirs = { T1: rig.tillDir('T1'), T2: rig.tillDir('T2') };
+  const pos = { T1: await rig.launch('T1', dirs.T1), T2: await rig.launch('T2', dirs.T2) };
   const today = businessDate(new Date());
 
   // T1 sells to the Nanchang person (so the store deals with that group); another system books a
@@ -67,7 +40,7 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   await pos.T1.fill(own.id, PERSONS[0], (k) => { n = (n * 1103515245 + 12345) % 2147483648; return n % k; });
   expect((await pos.T1.settle(own.id, { acceptSelfPay: true })).body.state).toBe('settled');
   const elsewhere = createCentreClient({
-    transport: new HttpJsonTransport({ url: sandbox.endpoint, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 }), identity: TRAINING_IDENTITY,
+    transport: new HttpJsonTransport({ url: rig.sandbox.endpoint, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 }), identity: TRAINING_IDENTITY,
     clock: () => new Date(), terminal: TRAINING_TERMINAL, nextMsgid: msgidGenerator(`${TRAINING_IDENTITY.fixmedinsCode}`, () => new Date()),
   });
   const foreignMsgid = `${TRAINING_IDENTITY.fixmedinsCode}${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}0999`;
@@ -77,13 +50,13 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   }), { msgid: foreignMsgid, insuplcAdmdvs: '360100' });
   expect(foreign.kind).toBe('ok');
   // T2: the centre books it, the reply is lost; the reversal the sync engine tries next fails too.
-  sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2102'] });
+  rig.sandbox.setFaults({ dropAfterCommitRate: 1, infnos: ['2102'] });
   const lost = await sellOne(pos.T2, 2);
-  sandbox.setFaults({ error5xxRate: 1, infnos: ['2601'] });
+  rig.sandbox.setFaults({ error5xxRate: 1, infnos: ['2601'] });
   expect(lost.state).toBe('provisional');
   const msgid = tillDb(dirs.T2, (db) => db.prepare('SELECT msgid FROM settlement ORDER BY id DESC LIMIT 1').pluck().get() as string);
   await waitFor('T2 pushed its settlement', async () => {
-    const [row] = await ledgerQuery<{ outbox_state: string }>(url, 'SELECT outbox_state FROM ledger_settlement WHERE msgid = $1', [msgid]);
+    const [row] = await ledgerQuery<{ outbox_state: string }>(rig.url, 'SELECT outbox_state FROM ledger_settlement WHERE msgid = $1', [msgid]);
     const status = await pos.T2.ok('GET', '/api/status');
     return row && ['unknown', 'reversing'].includes(row.outbox_state) && status.ledger.pending === 0;
   });
@@ -100,7 +73,7 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   expect(notOurs).toMatchObject({ tillId: null, status: 'open' });
 
   // T2 switched off; the manager resolves from T1's seat.
-  await procs.get('T2')!.stop('SIGTERM');
+  await rig.proc('T2').stop('SIGTERM');
   const resolve = (p: Pos, action: string) => p.call('POST', `/api/store-ledger/discrepancies/${found.id}/resolve`, { token: p.manager, body: { action } });
   // Checked before anything is filed: an action the discrepancy does not allow, a write-off without reason, an unknown id.
   expect((await resolve(pos.T1, 'resettle')).body).toMatchObject({ error: 'RESOLUTION_NOT_ALLOWED', field: 'action' });
@@ -128,10 +101,10 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   // A switched-off till delays only what needs it: a discrepancy no till owns is carried out by the seat it is resolved from, at once.
   const mine = await pos.T1.call('POST', `/api/store-ledger/discrepancies/${notOurs.id}/resolve`, { token: pos.T1.manager, body: { action: 'record_locally' } });
   expect(mine.body.discrepancies.find((d: any) => d.id === notOurs.id)).toMatchObject({ status: 'resolved', request: { tillId: 'T1', status: 'done', message: expect.stringContaining('收银台 T1 已处理：已按中心记录补记') } });
-  const queriesBefore = sandbox.stats().byInfno['5203'] ?? 0;
+  const queriesBefore = rig.sandbox.stats().byInfno['5203'] ?? 0;
 
   // T2 back: it carries the request out at its next ledger sync, through its own resolver.
-  pos.T2 = await launch('T2', dirs.T2);
+  pos.T2 = await rig.launch('T2', dirs.T2);
   const done = await waitFor('T2 carried it out', async () => {
     const day = await pos.T1.ok('GET', `/api/store-ledger/days/${today}`, undefined, pos.T1.manager);
     const d = day.discrepancies.find((x: any) => x.id === found.id);
@@ -142,7 +115,7 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   expect(resolvedList.find((d: any) => d.id === found.id)).toMatchObject({ tillId: 'T2', status: 'resolved', request: { status: 'done' } });
   expect((await pos.T1.ok('GET', '/api/store-ledger/discrepancies?status=open', undefined, pos.T1.manager)).map((d: any) => d.id)).not.toContain(found.id);
   // Once: one 5203 (by setl_id + mdtrt_id), one resolution in T2's own journal, its settlement confirmed.
-  expect(sandbox.stats().byInfno['5203']).toBe(queriesBefore + 1);
+  expect(rig.sandbox.stats().byInfno['5203']).toBe(queriesBefore + 1);
   const t2 = () => tillDb(dirs.T2, (db) => ({
     resolved: db.prepare("SELECT count(*) FROM journal WHERE kind = 'reconciliation.resolved' AND payload LIKE ?").pluck().get(`%${found.id}%`) as number,
     state: db.prepare('SELECT state FROM settlement_outbox o JOIN settlement s ON s.id = o.settlement_id WHERE s.msgid = ?').pluck().get(msgid) as string,
@@ -150,19 +123,19 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   }));
   expect(t2()).toEqual({ resolved: 1, state: 'confirmed', local: 'resolved' });
   // The result also came back as facts through T2's outbox: the ledger's copy of the settlement is confirmed.
-  await waitFor('confirmed in the ledger', async () => (await ledgerQuery<{ s: string }>(url, 'SELECT outbox_state AS s FROM ledger_settlement WHERE msgid = $1', [msgid]))[0]?.s === 'confirmed');
+  await waitFor('confirmed in the ledger', async () => (await ledgerQuery<{ s: string }>(rig.url, 'SELECT outbox_state AS s FROM ledger_settlement WHERE msgid = $1', [msgid]))[0]?.s === 'confirmed');
   // Submitting it again, from either till, changes nothing; T2 keeps syncing without doing it again.
   expect((await resolve(pos.T1, 'record_locally')).status).toBe(200);
   expect((await resolve(pos.T2, 'record_locally')).status).toBe(200);
   await new Promise((r) => setTimeout(r, 2_500));
   expect(await requests(found.id)).toEqual([{ status: 'done', till_id: 'T2', requested_from: 'T1', attempts: 0 }]);
-  expect(sandbox.stats().byInfno['5203']).toBe(queriesBefore + 1);
+  expect(rig.sandbox.stats().byInfno['5203']).toBe(queriesBefore + 1);
   expect(t2().resolved).toBe(1);
   // Another action on a resolved discrepancy is refused before it is filed.
   expect((await resolve(pos.T1, 'reverse_at_centre')).body.error).toBe('DISCREPANCY_RESOLVED');
 
   // The day closes (the re-check balances now), and a closed day takes no new request.
-  sandbox.setFaults({});
+  rig.sandbox.setFaults({});
   const rechecked = await pos.T2.ok('POST', `/api/store-ledger/days/${today}/check`, undefined, pos.T2.manager);
   expect(rechecked.result).toBe('balanced');
   const closed = await pos.T2.ok('POST', `/api/store-ledger/days/${today}/close`, {}, pos.T2.manager);
@@ -170,5 +143,5 @@ it('a discrepancy of a switched-off till waits for it, is carried out once when 
   const late = await resolve(pos.T1, 'reverse_at_centre');
   expect(late.status).toBe(409);
   expect(late.body.error).toBe('DAY_CLOSED');
-  expect((await ledgerQuery(url, 'SELECT 1 FROM ledger_resolution')).length).toBe(2);
+  expect((await ledgerQuery(rig.url, 'SELECT 1 FROM ledger_resolution')).length).toBe(2);
 }, 240_000);

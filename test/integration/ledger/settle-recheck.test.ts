@@ -5,43 +5,16 @@
 //   nothing booked;
 // - a self-pay (自费) sale's refund frees its box locally and as a ledger 'freed' fact: T2 then sells it;
 // - with the ledger stopped a settle still books, and the sale says the codes were not re-checked.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
 import { trainingDoctorCode } from '../../../core/policy/training-doctors';
-import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
 import { traceCode } from '../../support/checkout';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
-import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
 import { PERSONS } from '../../crash/pos';
-import { ledgerQuery, Pos, tillDataDir, waitFor } from './support';
+import { ledgerQuery, ledgerRig, type Pos, waitFor } from './support';
 
-let server: TestPostgres;
-let sandbox: RunningSandbox;
-let url: string;
-const procs: ServeProcess[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('recheck');
-  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'ybjs-sb-')), port: 0 });
-}, 60_000);
-afterAll(async () => {
-  for (const p of procs) await p.stop('SIGKILL');
-  await sandbox?.close();
-  await server?.destroy();
-});
-
-async function launch(dataDir: string): Promise<Pos> {
-  const proc = await startBackendProcess({ dataDir, timeoutMs: 60_000 });
-  procs.push(proc);
-  const pos = new Pos(proc.url);
-  await pos.signIn();
-  return pos;
-}
+const rig = ledgerRig('recheck');
 
 const PERSON = PERSONS[0];
 const SKU_A01 = '6901000000011';
@@ -60,14 +33,14 @@ async function insuredSale(pos: Pos): Promise<string> {
 const basket = (pos: Pos, saleId: string, sku: string, codes: string[]) => pos.call('PUT', `/api/sales/${saleId}/basket`, {
   token: pos.cashier, body: { lines: [{ sku, name: sku === SKU_A01 ? '药品A01' : '自费商品', qty: String(codes.length), price: '6.50', traceCodes: codes }] },
 });
-const held = async (code: string) => (await ledgerQuery<{ till_id: string }>(url, 'SELECT till_id FROM ledger_trace_code WHERE code = $1 AND returned_at IS NULL', [code])).map((r) => r.till_id).join();
-const settles = (): number => sandbox.stats().byInfno['2102'] ?? 0;
+const held = async (code: string) => (await ledgerQuery<{ till_id: string }>(rig.url, 'SELECT till_id FROM ledger_trace_code WHERE code = $1 AND returned_at IS NULL', [code])).map((r) => r.till_id).join();
+const settles = (): number => rig.sandbox.stats().byInfno['2102'] ?? 0;
 
 it('a box sold on T1 after T2 scanned it is refused at T2\'s settle; a self-pay refund frees its box in the chain; with the ledger stopped the settle books and says it was not re-checked', async () => {
-  const dirs = { T1: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T1' }), T2: tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T2' }) };
-  const T1 = await launch(dirs.T1);
-  const T2 = await launch(dirs.T2);
-  await waitFor('both tills registered', async () => (await ledgerQuery(url, 'SELECT 1 FROM ledger_till')).length === 2);
+  const dirs = { T1: rig.tillDir('T1'), T2: rig.tillDir('T2') };
+  const T1 = await rig.launch('T1', dirs.T1);
+  const T2 = await rig.launch('T2', dirs.T2);
+  await waitFor('both tills registered', async () => (await ledgerQuery(rig.url, 'SELECT 1 FROM ledger_till')).length === 2);
 
   // Both baskets hold the same box, and both are clean when scanned.
   const box = traceCode();
@@ -116,7 +89,7 @@ it('a box sold on T1 after T2 scanned it is refused at T2\'s settle; a self-pay 
   // The ledger stopped between basket and settle: the settle books (till autonomy) and says so.
   const late = await insuredSale(T2);
   expect((await basket(T2, late, SKU_A01, [traceCode()])).body.chainCheck).toMatchObject({ state: 'checked' });
-  await server.stop();
+  await rig.server.stop();
   const started = Date.now();
   const booked = await T2.settle(late, { acceptSelfPay: true });
   expect(Date.now() - started).toBeLessThan(3_000);
@@ -128,5 +101,5 @@ it('a box sold on T1 after T2 scanned it is refused at T2\'s settle; a self-pay 
     const recorded = journal.prepare("SELECT payload FROM journal WHERE kind = 'sale.recorded' AND payload LIKE ?").pluck().all(`%${late}%`) as string[];
     expect(recorded.map((p) => JSON.parse(p))).toEqual([expect.objectContaining({ sale: late, traceCodesRechecked: false })]);
   } finally { journal.close(); }
-  await server.start();
+  await rig.server.start();
 }, 180_000);

@@ -4,42 +4,15 @@
 // killed (SIGKILL) while it pushes its backlog and restarted. Then every till's facts are in the
 // ledger exactly once, the store's day reconciles balanced over all tills (3201 once per group),
 // and of two closes started together from two tills exactly one wins.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
-import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
-import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
-import { ledgerQuery, Pos, sellOne, tillDataDir, waitFor } from './support';
+import { ledgerQuery, ledgerRig, type Pos, sellOne, waitFor } from './support';
 
-let server: TestPostgres;
-let sandbox: RunningSandbox;
-let url: string;
-const procs = new Map<string, ServeProcess>();
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('store');
-  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'ybjs-sb-')), port: 0 });
-}, 60_000);
-afterAll(async () => {
-  for (const p of procs.values()) await p.stop('SIGKILL');
-  await sandbox?.close();
-  await server?.destroy();
-});
+const rig = ledgerRig('store');
 
 const TILLS = ['T1', 'T2', 'T3'] as const;
-
-async function launch(tillId: string, dataDir: string): Promise<Pos> {
-  const proc = await startBackendProcess({ dataDir, timeoutMs: 60_000 });
-  procs.set(tillId, proc);
-  const pos = new Pos(proc.url);
-  await pos.signIn();
-  return pos;
-}
 
 const ledgerStatus = async (pos: Pos) => (await pos.ok('GET', '/api/status')).ledger as { pending: number; error: string | null };
 
@@ -54,26 +27,26 @@ function tillRecords(dataDir: string): { msgids: string[]; outbox: number } {
 }
 
 it('three tills sell through ledger and centre outages and a kill -9; the store day closes balanced with every sale once', async () => {
-  const dirs = Object.fromEntries(TILLS.map((t) => [t, tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: t })]));
+  const dirs = Object.fromEntries(TILLS.map((t) => [t, rig.tillDir(t)]));
   const pos: Record<string, Pos> = {};
-  for (const t of TILLS) pos[t] = await launch(t, dirs[t]!);
+  for (const t of TILLS) pos[t] = await rig.launch(t, dirs[t]!);
 
   const sellRound = async (seed: number): Promise<void> => {
     await Promise.all(TILLS.map(async (t, i) => { for (let k = 0; k < 2; k++) await sellOne(pos[t]!, seed + i * 100 + k); }));
   };
   await sellRound(1);
-  await server.stop();                       // ledger down: selling goes on
+  await rig.server.stop();                       // ledger down: selling goes on
   await sellRound(2);
-  sandbox.refuseFor(1_500);                  // and the centre flaps
+  rig.sandbox.refuseFor(1_500);                  // and the centre flaps
   await sellRound(3);
   await waitFor('backlog on T2', async () => (await ledgerStatus(pos.T2!)).pending > 0);
-  await server.start();
+  await rig.server.start();
   // T2 is killed while it pushes its backlog, and started again on the same data folder.
-  const before = Number((await waitFor('T2 row', async () => (await ledgerQuery<{ s: string }>(url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]))?.s);
-  await waitFor('T2 pushing', async () => Number((await ledgerQuery<{ s: string }>(url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]!.s) !== before, 20_000).catch(() => undefined);
-  await procs.get('T2')!.stop('SIGKILL');
+  const before = Number((await waitFor('T2 row', async () => (await ledgerQuery<{ s: string }>(rig.url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]))?.s);
+  await waitFor('T2 pushing', async () => Number((await ledgerQuery<{ s: string }>(rig.url, "SELECT applied_seq AS s FROM ledger_till WHERE till_id = 'T2'"))[0]!.s) !== before, 20_000).catch(() => undefined);
+  await rig.proc('T2').stop('SIGKILL');
   await sellRound(4).catch(() => undefined); // T2 is down: only the others sell
-  pos.T2 = await launch('T2', dirs.T2!);
+  pos.T2 = await rig.launch('T2', dirs.T2!);
   await Promise.all([sellOne(pos.T1!, 900), sellOne(pos.T2, 901), sellOne(pos.T3!, 902)]);
 
   // Everything synced to the centre and pushed to the ledger.
@@ -88,16 +61,16 @@ it('three tills sell through ledger and centre outages and a kill -9; the store 
   let ledgerSettlements = 0;
   for (const t of TILLS) {
     const local = tillRecords(dirs[t]!);
-    const facts = (await ledgerQuery<{ n: string; lo: string; hi: string }>(url, 'SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ledger_fact WHERE till_id = $1', [t]))[0]!;
+    const facts = (await ledgerQuery<{ n: string; lo: string; hi: string }>(rig.url, 'SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ledger_fact WHERE till_id = $1', [t]))[0]!;
     expect(facts).toEqual({ n: String(local.outbox), lo: '1', hi: String(local.outbox) });
-    const msgids = (await ledgerQuery<{ msgid: string }>(url, 'SELECT msgid FROM ledger_settlement WHERE till_id = $1 ORDER BY msgid', [t])).map((r) => r.msgid);
+    const msgids = (await ledgerQuery<{ msgid: string }>(rig.url, 'SELECT msgid FROM ledger_settlement WHERE till_id = $1 ORDER BY msgid', [t])).map((r) => r.msgid);
     expect(msgids).toEqual(local.msgids);
     ledgerSettlements += msgids.length;
   }
   expect(ledgerSettlements).toBeGreaterThan(12);
   // The centre booked each confirmed settlement once, and the ledger holds exactly those msgids.
-  const confirmed = (await ledgerQuery<{ msgid: string }>(url, "SELECT msgid FROM ledger_settlement WHERE outbox_state = 'confirmed' ORDER BY msgid")).map((r) => r.msgid);
-  expect(confirmed).toEqual([...sandbox.centre.summary().msgids].sort());
+  const confirmed = (await ledgerQuery<{ msgid: string }>(rig.url, "SELECT msgid FROM ledger_settlement WHERE outbox_state = 'confirmed' ORDER BY msgid")).map((r) => r.msgid);
+  expect(confirmed).toEqual([...rig.sandbox.centre.summary().msgids].sort());
   expect(new Set(confirmed.map((m) => m.slice(26, 27)))).toEqual(new Set(['1', '2', '3'])); // each till's msgid lane
 
   // The store's day over all three tills: balanced, every till's sales counted once.
@@ -105,7 +78,7 @@ it('three tills sell through ledger and centre outages and a kill -9; the store 
   const checked = await pos.T1!.ok('POST', `/api/store-ledger/days/${today}/check`, undefined, pos.T1!.manager);
   expect(checked.result).toBe('balanced');
   expect(checked.totals.confirmed.count).toBe(confirmed.length);
-  expect(checked.totals.confirmed.medfee).toBe(sandbox.centre.summary().medfee);
+  expect(checked.totals.confirmed.medfee).toBe(rig.sandbox.centre.summary().medfee);
   expect(checked.tills.map((t: { tillId: string }) => t.tillId)).toEqual(['T1', 'T2', 'T3']);
   // Offline sales to the same person at several tills are estimated by each till from its own sales
   // only, so the store check may find 暂估差额 (or an outcome still unknown after the flapping centre):

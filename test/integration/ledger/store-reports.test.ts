@@ -3,42 +3,14 @@
 // store's range view, 全店日报 (HTML), CSV and xlsx export and charts (day and month) name both
 // tills, each till's subtotal equals that till's own per-till report to the cent and the store's
 // totals are their sum. The per-till routes stay the till's own.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Decimal from 'decimal.js';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { businessDate } from '../../../core/checkout/business-date';
 import { parseCsv } from '../../../core/reconcile/export-table';
-import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
-import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
-import { Pos, sellOne, tillDataDir, waitFor } from './support';
+import { ledgerRig, type Pos, sellOne, waitFor } from './support';
 
-let server: TestPostgres;
-let sandbox: RunningSandbox;
-let url: string;
-const procs: ServeProcess[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('store');
-  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'ybjs-sb-')), port: 0 });
-}, 60_000);
-afterAll(async () => {
-  for (const p of procs) await p.stop('SIGKILL');
-  await sandbox?.close();
-  await server?.destroy();
-});
-
-async function launch(dataDir: string): Promise<Pos> {
-  const proc = await startBackendProcess({ dataDir, timeoutMs: 60_000 });
-  procs.push(proc);
-  const pos = new Pos(proc.url);
-  await pos.signIn();
-  return pos;
-}
+const rig = ledgerRig('store');
 
 type T = { count: number; medfee: string; fund: string; account: string; cash: string };
 const PARTS = ['confirmed', 'provisional', 'all'] as const;
@@ -50,8 +22,8 @@ const sum = (items: T[]): T => ({
 
 it("two tills sell; the store's report, export and charts are the sum of both tills' own to the cent and name both", async () => {
   const pos = {
-    T1: await launch(tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T1' })),
-    T2: await launch(tillDataDir({ centreEndpoint: sandbox.endpoint, ledgerUrl: url, tillId: 'T2' })),
+    T1: await rig.launch('T1'),
+    T2: await rig.launch('T2'),
   };
   for (let k = 0; k < 3; k++) await sellOne(pos.T1, 10 + k);
   for (let k = 0; k < 2; k++) await sellOne(pos.T2, 50 + k);

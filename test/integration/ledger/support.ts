@@ -4,11 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { TRAINING_IDENTITY } from '../../../core/centre/training';
 import { CentreSettings } from '../../../core/contracts/technician';
 import { openStore } from '../../../electron/backend/store';
 import { CENTRE_SETTINGS_KEY } from '../../../electron/backend/runtime';
+import { startSandbox, type RunningSandbox } from '../../../native/sandbox/server';
 import { PERSONS, Pos } from '../../crash/pos';
+import { startPostgres, type TestPostgres } from '../../support/postgres';
+import { startBackendProcess, type ServeProcess } from '../../support/serve-process';
 
 export interface TillConfig {
   readonly centreEndpoint: string;
@@ -32,6 +36,62 @@ export function tillDataDir(config: TillConfig, dataDir = mkdtempSync(join(tmpdi
     store.close();
   }
   return dataDir;
+}
+
+/** A real PostgreSQL with one ledger database, a standalone sandbox centre, and till processes on both. */
+export interface LedgerRig {
+  readonly server: TestPostgres;
+  readonly sandbox: RunningSandbox;
+  /** The ledger database's connection string. */
+  readonly url: string;
+  /** A fresh data folder for till `tillId` on this rig's sandbox and ledger. */
+  tillDir(tillId: string): string;
+  /** Starts the backend as a process on `dataDir` (default: a fresh `tillDir`) and signs in. */
+  launch(tillId: string, dataDir?: string): Promise<Pos>;
+  /** The running process of till `tillId` (the last one launched under that id). */
+  proc(tillId: string): ServeProcess;
+}
+
+/**
+ * Registers the suite's beforeAll/afterAll (PostgreSQL + sandbox up; every process started by
+ * `launch` killed, the sandbox closed and the server destroyed at the end) and returns the rig.
+ */
+export function ledgerRig(database: string): LedgerRig {
+  let server: TestPostgres | undefined;
+  let sandbox: RunningSandbox | undefined;
+  let url: string | undefined;
+  const procs: ServeProcess[] = [];
+  const byTill = new Map<string, ServeProcess>();
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`ledgerRig: ${what} is used before beforeAll ran`);
+    return value;
+  };
+  beforeAll(async () => {
+    server = await startPostgres();
+    url = await server.createDatabase(database);
+    sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'ybjs-sb-')), port: 0 });
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of procs) await p.stop('SIGKILL');
+    await sandbox?.close();
+    await server?.destroy();
+  });
+  const rig: LedgerRig = {
+    get server() { return ready(server, 'server'); },
+    get sandbox() { return ready(sandbox, 'sandbox'); },
+    get url() { return ready(url, 'url'); },
+    tillDir: (tillId) => tillDataDir({ centreEndpoint: rig.sandbox.endpoint, ledgerUrl: rig.url, tillId }),
+    launch: async (tillId, dataDir = rig.tillDir(tillId)) => {
+      const proc = await startBackendProcess({ dataDir, timeoutMs: 60_000 });
+      procs.push(proc);
+      byTill.set(tillId, proc);
+      const pos = new Pos(proc.url);
+      await pos.signIn();
+      return pos;
+    },
+    proc: (tillId) => ready(byTill.get(tillId), `till ${tillId}'s process`),
+  };
+  return rig;
 }
 
 let counter = 0;
