@@ -31,6 +31,7 @@ import { readZip, writeZip } from '../centre/zip';
 import {
   parseTrainingQr, TRAINING_RX_ITEMS, TRAINING_RX_OLD_DAYS, TRAINING_RX_PRESCRIBER, TRAINING_RX_VALID_DAYS, trainingRxNo,
 } from './eprescription';
+import { SandboxHilist } from './hilist';
 import { BusinessError, priceSettlement, settleOutput, type CatalogueRow, type InstitutionRow, type PersonRow } from './pricing';
 
 type Parsed<T extends z.ZodType> = z.output<T>;
@@ -49,7 +50,12 @@ interface SettlementRow {
 export class SandboxCentre {
   private packageCache: PolicyPackage[] | null = null;
 
-  constructor(readonly db: Db, private readonly clock: () => Date = () => new Date()) {}
+  /** 1312 / 1319 (native/sandbox/hilist.ts). */
+  readonly hilist: SandboxHilist;
+
+  constructor(readonly db: Db, private readonly clock: () => Date = () => new Date()) {
+    this.hilist = new SandboxHilist(db, clock);
+  }
 
   // ── session ────────────────────────────────────────────────────────────────────────────────────
   signIn(env: RequestEnvelope, input: Parsed<typeof SignInInput>) {
