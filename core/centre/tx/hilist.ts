@@ -93,9 +93,13 @@ export const HilistPageOutput = z.object({
   lastPage: count,
   size: count,
   startRow: count,
-  data: z.array(z.record(z.string(), z.unknown())).nullable().optional().transform((v) => v ?? []),
+  data: z.array(z.lazy(() => LooseRow)).nullable().optional().transform((v) => v ?? []),
 });
 export type HilistPageOutput = z.infer<typeof HilistPageOutput>;
+
+/** A row as it came, with only the fields the app reads (the rest dropped, as for every reply); checked later, row by row. */
+const READ_FIELDS = ['hilist_code', 'hilist_name', 'insu_admdvs', 'begndate', 'enddate', 'chrgitm_lv', 'selfpay_prop_psn_type', 'selfpay_prop_type', 'selfpay_prop', 'vali_flag', 'rid', 'updt_time'] as const;
+const LooseRow = z.object(Object.fromEntries(READ_FIELDS.map((f) => [f, z.unknown().optional()])) as Record<(typeof READ_FIELDS)[number], z.ZodOptional<z.ZodUnknown>>);
 
 // ── the rows ───────────────────────────────────────────────────────────────────────────────────────
 
