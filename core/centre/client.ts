@@ -313,6 +313,7 @@ export function createCentreClient(options: CentreClientOptions): CentrePort & {
     reconcileDetails,
     uploadSales,
     catalogueChunk,
+    hilistPage: (infno, input) => call(infno, input),
     dictionary: (input) => call('1901', input),
   };
 }

@@ -10,6 +10,7 @@ import { type CentreOutcome, type UnknownReason } from './outcome';
 import { type CentreOperator } from './sign-in';
 import { type CatalogueChunk } from './catalogue-download';
 import { type CatalogueInfno, type DictionaryInput, type DictionaryOutput } from './tx/catalogue';
+import { type HilistInfno, type HilistPageOutput, type HilistQueryInput, type SelfPayQueryInput } from './tx/hilist';
 import { type CancelInput, type CancelOutput, type ReverseInput, type ReverseOutput } from './tx/cancel';
 import {
   type EprescriptionDownloadInput, type EprescriptionDownloadOutput, type EprescriptionQrInput, type EprescriptionQrOutput,
@@ -113,6 +114,8 @@ export interface CentrePort {
   uploadSales(infno: ReportInfno | '7206', input: unknown, context: { readonly msgid: string }): Promise<CentreOutcome<RowVerdict[]>>;
   /** 1301/1306 with the stored version, then (when data_cnt > 0) 9102 for the file it names, unzipped. */
   catalogueChunk(infno: CatalogueInfno, ver: string): Promise<CentreOutcome<CatalogueChunk>>;
+  /** 1312 / 1319: one page of the class or 先自付比例 rows updated since data.updt_time (core/centre/tx/hilist.ts). */
+  hilistPage(infno: HilistInfno, input: HilistQueryInput | SelfPayQueryInput): Promise<CentreOutcome<HilistPageOutput>>;
   /** 1901: one dictionary type's entries. */
   dictionary(input: DictionaryInput): Promise<CentreOutcome<DictionaryOutput>>;
   /** 9101 upload → 3202 → 9102 download, read back as rows. */

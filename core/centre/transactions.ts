@@ -3,6 +3,7 @@
 import { type z } from 'zod';
 import { CancelInput, CancelOutput, ReverseInput, ReverseOutput } from './tx/cancel';
 import { CatalogueDownloadInput, CatalogueDownloadOutput, DictionaryInput, DictionaryOutput } from './tx/catalogue';
+import { HilistPageOutput, HilistQueryInput, SelfPayQueryInput } from './tx/hilist';
 import {
   EprescriptionDownloadInput, EprescriptionDownloadOutput, EprescriptionQrInput, EprescriptionQrOutput,
   EprescriptionQueryInput, EprescriptionQueryOutput, EprescriptionReviewInput, EprescriptionWriteOffInput,
@@ -56,6 +57,9 @@ export const TRANSACTIONS = {
   '1301': spec('1301', '西药中成药目录下载', CatalogueDownloadInput, CatalogueDownloadOutput, false, false),
   '1306': spec('1306', '医用耗材目录下载', CatalogueDownloadInput, CatalogueDownloadOutput, false, false),
   '1901': spec('1901', '字典表查询', DictionaryInput, DictionaryOutput, false, false),
+  // Paged queries for the class and the 乙类 ratio per code (tx/hilist.ts): reference data, read-only.
+  '1312': spec('1312', '医保目录信息查询', HilistQueryInput, HilistPageOutput, false, false),
+  '1319': spec('1319', '医保目录先自付比例信息查询', SelfPayQueryInput, HilistPageOutput, false, false),
   // 72xx names and numbering from one province's edition [P] (tx/eprescription.ts).
   '7201': spec('7201', '电子处方二维码解析', EprescriptionQrInput, EprescriptionQrOutput, false, false),
   '7202': spec('7202', '电子处方查询（凭就诊凭证）', EprescriptionQueryInput, EprescriptionQueryOutput, false, true),

@@ -111,17 +111,38 @@ export const CatalogueKindView = z.object({
   lastAttemptAt: z.string().nullable(), lastOk: z.boolean().nullable(), lastMessage: z.string(), lastSuccessAt: z.string().nullable(),
 });
 export const DictionaryView = z.object({ type: z.string(), rows: z.number().int(), downloadedAt: z.string(), version: z.string() });
-export const CataloguesView = z.object({ catalogues: z.array(CatalogueKindView), dictionaries: z.array(DictionaryView) });
+
+/** 1312 (class) and 1319 (先自付比例): paged queries, incremental by updt_time (core/centre/hilist-download.ts). */
+export const HILIST_INFNO_VALUES = ['1312', '1319'] as const;
+export const HilistQueryView = z.object({
+  infno: z.enum(HILIST_INFNO_VALUES), name: z.string(),
+  /** The day the next download asks from (updt_time); nextPage > 1: a download stopped half-way resumes there. */
+  since: z.string(), nextPage: z.number().int(),
+  /** The highest updt_time stored ('' before any): the query's "version". */
+  lastUpdate: z.string(), rows: z.number().int(),
+  /** recordCounts of the last page read, when the centre gives it. */
+  total: z.number().int().nullable(),
+  lastAttemptAt: z.string().nullable(), lastOk: z.boolean().nullable(), lastMessage: z.string(), lastPages: z.number().int(), lastRows: z.number().int(),
+  lastSuccessAt: z.string().nullable(),
+  /** A download under way on this terminal: pages and rows stored so far, the centre's totals when given. */
+  running: z.object({
+    startedAt: z.string(), since: z.string(), pages: z.number().int(), rows: z.number().int(), total: z.number().int().nullable(), totalPages: z.number().int().nullable(),
+  }).nullable(),
+});
+export const CataloguesView = z.object({ catalogues: z.array(CatalogueKindView), queries: z.array(HilistQueryView), dictionaries: z.array(DictionaryView) });
 export type CataloguesView = z.infer<typeof CataloguesView>;
 
 export const CatalogueDownloadRequest = z.object({
-  infnos: z.array(z.enum(CATALOGUE_INFNO_VALUES)).min(1).max(2).default([...CATALOGUE_INFNO_VALUES]),
+  infnos: z.array(z.enum(CATALOGUE_INFNO_VALUES)).max(2).default([...CATALOGUE_INFNO_VALUES]),
   dictionaries: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,29}$/, 'a dictionary type such as chrgitm_lv')).max(50).default([...DEFAULT_DICTIONARY_TYPES]),
+  /** 1312 / 1319 after the catalogues (the class and ratio for certain). */
+  queries: z.array(z.enum(HILIST_INFNO_VALUES)).max(2).default([...HILIST_INFNO_VALUES]),
 }).strict();
 export const CatalogueDownloadResult = z.object({
   catalogues: z.array(z.object({
     infno: z.enum(CATALOGUE_INFNO_VALUES), ok: z.boolean(), fromVersion: z.string(), version: z.string(), chunks: z.number().int(), rows: z.number().int(), message: z.string(),
   })),
+  queries: z.array(z.object({ infno: z.enum(HILIST_INFNO_VALUES), ok: z.boolean(), pages: z.number().int(), rows: z.number().int(), total: z.number().int().nullable(), message: z.string() })),
   dictionaries: z.array(z.object({ type: z.string(), ok: z.boolean(), rows: z.number().int(), message: z.string() })),
   view: CataloguesView,
 });

@@ -7,7 +7,9 @@ import { parsePolicyPackage, PolicyPackageError, type PolicyPackage } from '../.
 import { parameterRows } from '../../core/policy/provenance';
 import { CatalogueItem, Institution, trainingCatalogue, trainingInstitutions } from '../../core/policy/reference';
 import { type PolicyLookup } from '../../core/policy/select';
-import { effectiveEntry, type EffectiveEntry } from '../../core/catalogue/effective';
+import { effectiveWithQueries, type EffectiveEntry } from '../../core/catalogue/effective';
+import { formatDay } from '../../core/centre/time';
+import { HilistStore } from '../catalogue/hilist-store';
 import { CatalogueStore } from '../catalogue/store';
 import { openDatabase, type Db } from '../db/open';
 import { storeMigrations } from '../store/migrations';
@@ -50,9 +52,12 @@ export class PolicyStore implements PolicyLookup {
 
   /** The downloaded national catalogues (1301/1306) in the same database. */
   readonly downloaded: CatalogueStore;
+  /** The 1312 (class) and 1319 (先自付比例) rows in the same database. */
+  readonly queried: HilistStore;
 
   constructor(readonly db: Db, private readonly now: () => Date = () => new Date()) {
     this.downloaded = new CatalogueStore(db);
+    this.queried = new HilistStore(db);
   }
 
   /** Adds every embedded version the store lacks; on a new store that is the first seeding. */
@@ -171,14 +176,20 @@ export class PolicyStore implements PolicyLookup {
     return c;
   }
 
-  /** The entry a mapped code prices with: the downloaded catalogue's class and ratio when it gives them (core/catalogue/effective.ts). */
-  catalogueItem(code: string): CatalogueItem | undefined {
-    return this.catalogueExplained(code).item;
+  /**
+   * The entry a mapped code prices with on `at` (default now): the class from 1312 and the 乙类 ratio
+   * from 1319 where they decide it, else the downloaded catalogue file's, else the app's own
+   * (core/catalogue/effective.ts).
+   */
+  catalogueItem(code: string, at: Date = this.now()): CatalogueItem | undefined {
+    return this.catalogueExplained(code, at).item;
   }
 
-  /** catalogueItem with where its class came from, in a sentence for the technician. */
-  catalogueExplained(code: string): EffectiveEntry {
-    return effectiveEntry(this.localCatalogueItem(code), this.downloaded.entry(code));
+  /** catalogueItem with where its class and ratio came from, in a sentence for the technician. */
+  catalogueExplained(code: string, at: Date = this.now()): EffectiveEntry {
+    return effectiveWithQueries(this.localCatalogueItem(code), this.downloaded.entry(code), {
+      classRows: this.queried.classRows(code), ratioRows: this.queried.ratioRows(code), day: formatDay(at),
+    });
   }
 
   /** The app's own catalogue (embedded, training, or entered), without the downloaded one. */

@@ -31,6 +31,7 @@ import { readZip, writeZip } from '../centre/zip';
 import {
   parseTrainingQr, TRAINING_RX_ITEMS, TRAINING_RX_OLD_DAYS, TRAINING_RX_PRESCRIBER, TRAINING_RX_VALID_DAYS, trainingRxNo,
 } from './eprescription';
+import { SANDBOX_PSN_TYPE, SandboxHilist } from './hilist';
 import { BusinessError, priceSettlement, settleOutput, type CatalogueRow, type InstitutionRow, type PersonRow } from './pricing';
 
 type Parsed<T extends z.ZodType> = z.output<T>;
@@ -49,7 +50,12 @@ interface SettlementRow {
 export class SandboxCentre {
   private packageCache: PolicyPackage[] | null = null;
 
-  constructor(readonly db: Db, private readonly clock: () => Date = () => new Date()) {}
+  /** 1312 / 1319 (native/sandbox/hilist.ts). */
+  readonly hilist: SandboxHilist;
+
+  constructor(readonly db: Db, private readonly clock: () => Date = () => new Date()) {
+    this.hilist = new SandboxHilist(db, clock);
+  }
 
   // ── session ────────────────────────────────────────────────────────────────────────────────────
   signIn(env: RequestEnvelope, input: Parsed<typeof SignInInput>) {
@@ -354,6 +360,8 @@ export class SandboxCentre {
         ON CONFLICT (code) DO UPDATE SET name = excluded.name, list_class = excluded.list_class, selfpay_ratio = excluded.selfpay_ratio,
           limit_price = excluded.limit_price, kind = excluded.kind, ver = excluded.ver`)
       .run(row.code, row.name, row.listClass, row.selfPayRatio, row.limitPrice ?? null, row.kind, ver);
+    // Its 先自付比例 row (1319) follows: the ratio for 乙 with one, otherwise no longer valid.
+    this.hilist.publishSelfPay({ code: row.code, psnType: SANDBOX_PSN_TYPE, ratio: row.selfPayRatio ?? '0', rid: `R1319${row.code}`, valid: row.listClass === 'B' && row.selfPayRatio !== null });
     return ver;
   }
 

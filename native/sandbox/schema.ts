@@ -2,6 +2,7 @@
 // persons, institutions, the catalogue, every booked settlement and the training e-prescriptions.
 // Money is TEXT with two decimals.
 import { type Migration } from '../db/open';
+import { seedSelfPayRows } from './hilist';
 import { seedTrainingDictionary } from './seed';
 
 export const sandboxMigrations: Migration[] = [
@@ -269,5 +270,31 @@ export const sandboxMigrations: Migration[] = [
       ) STRICT;
       CREATE INDEX eprescription_writeoff_by_rx ON eprescription_writeoff (hi_rxno);
     `),
+  },
+  // 8 is assigned to another branch. PLACEHOLDER so this branch's numbering has no gap: at merge it
+  // is replaced by that branch's real migration (and this entry dropped).
+  { version: 8, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  {
+    version: 9,
+    name: '先自付比例 rows (1319) per code and person type',
+    // What 1319 answers (native/sandbox/hilist.ts); 1312 answers from the catalogue itself. Rows
+    // already in the catalogue give one row each for their 乙类 ratio (training person type TRAIN).
+    up: (db) => {
+      db.exec(`
+      CREATE TABLE catalogue_selfpay (
+        rid        TEXT PRIMARY KEY,
+        code       TEXT NOT NULL,
+        psn_type   TEXT NOT NULL,
+        prop_type  TEXT NOT NULL,
+        ratio      TEXT NOT NULL,
+        begndate   TEXT NOT NULL,
+        enddate    TEXT,
+        vali_flag  TEXT NOT NULL CHECK (vali_flag IN ('0', '1')),
+        updt_time  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX catalogue_selfpay_by_time ON catalogue_selfpay (updt_time, rid);
+    `);
+      seedSelfPayRows(db);
+    },
   },
 ];

@@ -2,6 +2,7 @@
 // virtual reader's cards are known), the training institutions and catalogue of the policy store,
 // and the embedded policy packages. Everything here is made up for training. The person table is
 // documented in docs/centre-and-sync.md.
+import { seedSelfPayRows } from './hilist';
 import { embeddedPackages } from '../../core/policy/embedded';
 import { type PolicyPackage } from '../../core/policy/package';
 import { trainingCatalogue, trainingInstitutions } from '../../core/policy/reference';
@@ -126,6 +127,7 @@ export function seedSandbox(db: Db, options: SeedOptions): boolean {
     // Two rows per catalogue version, so a first 1301/1306 download comes in several files.
     const item = db.prepare('INSERT INTO catalogue (code, name, list_class, selfpay_ratio, limit_price, kind, ver) VALUES (?, ?, ?, ?, ?, ?, ?)');
     trainingCatalogue().forEach((c, i) => item.run(c.code, c.name, c.listClass, c.selfPayRatio, c.limitPrice, c.kind, 1 + Math.floor(i / 2)));
+    seedSelfPayRows(db);
     const pkg = db.prepare('INSERT INTO policy_package (id, region, package_json, published_at) VALUES (?, ?, ?, ?)');
     for (const p of options.packages ?? embeddedPackages()) pkg.run(p.id, p.region.code, JSON.stringify(p), options.now.toISOString());
   })();

@@ -278,6 +278,8 @@ function dispatch(centre: SandboxCentre, reports: SandboxSalesReports, inventory
     case '1301': return centre.catalogueDownload(env, '1301', i);
     case '1306': return centre.catalogueDownload(env, '1306', i);
     case '1901': return centre.dictionary(env, i);
+    case '1312': return centre.hilist.query(env, i);
+    case '1319': return centre.hilist.selfPay(env, i);
     case '7201': return centre.decodeEprescriptionQr(env, i);
     case '7202': return centre.queryEprescription(env, i);
     case '7203': return centre.downloadEprescription(env, i);

@@ -1,6 +1,7 @@
 // The store database's schema history (store.db, one per terminal's data folder).
 // Append only: a released migration is never edited; a change is a new numbered migration.
 import { createCatalogueTables } from '../catalogue/schema';
+import { createHilistTables } from '../catalogue/hilist-schema';
 import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
@@ -164,5 +165,14 @@ export const storeMigrations: Migration[] = [
     name: 'ledger: sold and freed traceability codes as till facts',
     // Defined in native/ledger/trace-schema.ts next to the till's ledger outbox.
     up: (db) => addTraceCodeFacts(db),
+  },
+  // 16 is assigned to another branch. PLACEHOLDER so this branch's numbering has no gap: at merge it
+  // is replaced by that branch's real migration (and this entry dropped).
+  { version: 16, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  {
+    version: 17,
+    name: 'catalogue queries 1312 (class) and 1319 (先自付比例): rows by rid, cursor and last download',
+    // Defined in native/catalogue/hilist-schema.ts next to the code that uses it.
+    up: (db) => createHilistTables(db),
   },
 ];

@@ -1,6 +1,7 @@
 // The technician's catalogue panel in headless Chromium: never downloaded at first and mappings
 // shown as unverified; "download now" shows each catalogue's version, rows and result, and the
-// mappings are then marked as checked against the downloaded catalogue.
+// mappings are then marked as checked against the downloaded catalogue; the 1312/1319 queries show
+// their last updt_time, rows and result.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startApp, signIn, shot, expectText, type AppUnderTest } from './support/app';
 
@@ -21,6 +22,10 @@ test('catalogue panel: download now, then version, rows, result; mappings verifi
   await expect.poll(() => rows.first().innerText()).toMatch(/西药中成药目录[\s\S]*3[\s\S]*5[\s\S]*成功/);
   await expect.poll(() => rows.nth(1).innerText()).toMatch(/医用耗材目录[\s\S]*4[\s\S]*2[\s\S]*成功/);
   await expectText(page, 'catalogues', '已下载字典 3 类');
+  const queries = page.getByTestId('catalogue-queries').locator('tbody tr.ant-table-row');
+  await expect.poll(() => queries.first().innerText()).toMatch(/医保目录信息查询[\s\S]*1312[\s\S]*2024-01-05[\s\S]*8[\s\S]*成功/);
+  await expect.poll(() => queries.nth(1).innerText()).toMatch(/先自付比例信息查询[\s\S]*1319[\s\S]*2024-01-02[\s\S]*3[\s\S]*成功/);
+  await expectText(page, 'catalogue-messages', '医保目录信息查询（1312）下载完成');
   await expectText(page, 'mappings', '已核对');
   await shot(page, 'technician-catalogues');
   expect(page.errors()).toEqual([]);

@@ -173,6 +173,12 @@ describe.each(editionIds().flatMap((id) => supportedSecurityModes(editionById(id
     expect(parseCatalogueFile('1301', drugs.text!)).toHaveLength(drugs.info.data_cnt);
     expect(ok(await c.catalogueChunk('1306', '0')).info.data_cnt).toBeGreaterThan(0);
     expect(ok(await c.dictionary({ data: { type: 'chrgitm_lv', parentValue: '', admdvs: '420302', date: DAY, valiFlag: '1' } })).list).toHaveLength(3);
+    // The class (1312) and 先自付比例 (1319) queries, one page each, where the edition has them.
+    if ('1312' in edition.transactions) {
+      const page = { insu_admdvs: '420302', updt_time: '2000-01-01', page_num: 1, page_size: 100 };
+      expect(ok(await c.hilistPage('1312', { data: page })).data.length).toBeGreaterThan(0);
+      expect(ok(await c.hilistPage('1319', { data: page })).data.length).toBeGreaterThan(0);
+    }
     // 进销存 inventory uploads, one row per call: 3503 → 3501 → 3502 → 3504, then 3507 deletes the 3501.
     const item = { med_list_codg: 'TRAIN-D-B01', fixmedins_hilist_id: 'SKU-B01', fixmedins_hilist_name: '乙类口服药', rx_flag: '1' };
     const purchase = { ...item, fixmedins_bchno: 'B-CONFORM', spler_name: '供应商', manu_lotnum: 'L1', prodentp_name: '药厂', aprvno: '国药准字H1', manu_date: '2025-01-01', expy_end: '2027-01-01', purc_retn_cnt: '10', purc_retn_stoin_time: '2025-06-16 09:00:00', purc_retn_opter_name: '店长', prod_geay_flag: '0' };

@@ -112,6 +112,8 @@ beforeAll(async () => {
   await must('1301', (c) => c.catalogueChunk('1301', '0'));
   await must('1306', (c) => c.catalogueChunk('1306', '0'));
   await must('1901', (c) => c.dictionary({ data: { type: 'chrgitm_lv', parentValue: '', admdvs: '420302', date: '2025-06-16', valiFlag: '1' } }));
+  await must('1312', (c) => c.hilistPage('1312', { data: { insu_admdvs: '420302', updt_time: '2000-01-01', page_num: 1, page_size: 100 } }));
+  await must('1319', (c) => c.hilistPage('1319', { data: { insu_admdvs: '420302', updt_time: '2000-01-01', page_num: 1, page_size: 100 } }));
   const day = '2025-06-16';
   await must('3201', (c) => c.reconcileTotals({ data: { insutype: '310', clr_type: '41', setl_optins: p.insuplcAdmdvs, stmt_begndate: day, stmt_enddate: day, medfee_sumamt: booked.setlinfo.medfee_sumamt, fund_pay_sumamt: booked.setlinfo.fund_pay_sumamt, acct_pay: booked.setlinfo.acct_pay, fixmedins_setl_cnt: 1 } }));
   await must('3202', (c) => c.reconcileDetails({
@@ -178,7 +180,7 @@ async function checkReply(infno: Infno, body: unknown): Promise<void> {
   }
 }
 
-const JSON_INFNOS = (['9001', '1101', '1201', '2101', '2102', '2103', '2601', '5203', '3201', '3202', '9101', '7201', '7202', '7203'] as const);
+const JSON_INFNOS = (['9001', '1101', '1201', '2101', '2102', '2103', '2601', '5203', '3201', '3202', '9101', '7201', '7202', '7203', '1312', '1319'] as const);
 
 describe.each(JSON_INFNOS)('%s replies', (infno) => {
   test('the recorded reply replays as ok', async () => {

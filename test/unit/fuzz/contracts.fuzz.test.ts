@@ -48,7 +48,7 @@ const EXAMPLES: Record<string, unknown[]> = {
   'checkout.StoreSettings': [{ riskLimits: { perSaleFund: '200.00', perDayFund: '2000.00', perPersonSalesPerDay: 1, maxPersonDataAgeDays: 30 }, rxValidityDays: { default: 3, byRegion: { 360100: 5 } } }],
   'technician.ReaderSettings': [{ model: 'reference-serial', port: '/dev/ttyUSB0', baud: 38400 }, { model: 'virtual' }],
   'technician.SkuMapping': [{ sku: '6901000000011', catalogueCode: 'TRAIN-D-A01', note: '培训' }],
-  'technician.CatalogueDownloadRequest': [{}, { infnos: ['1301'], dictionaries: ['chrgitm_lv'] }],
+  'technician.CatalogueDownloadRequest': [{}, { infnos: ['1301'], dictionaries: ['chrgitm_lv'] }, { infnos: [], dictionaries: [], queries: ['1319'] }],
   'technician.CentreSettings': [{ mode: 'http', url: 'http://127.0.0.1:17660/fsi/api/rsfComIfsService/callService', institutionCode: 'P42030200001', institutionName: '示例药店', areaCode: '420302', timeoutMs: 3000 }],
   'headoffice.HeadOfficeDaysQuery': [{ date: '2026-12-01' }],
   'headoffice.HeadOfficeExportQuery': [{ from: '2026-11-01', to: '2026-11-30' }],
