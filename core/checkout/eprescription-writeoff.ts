@@ -83,7 +83,7 @@ export function writeOffDraft(input: {
 }
 
 /** The message as sent, or why it cannot be (our data is incomplete: it waits for someone to fix it). */
-export function writeOffMessage(draft: WriteOffDraft, settlement: ConfirmedSettlement, pharmacist: { name: string; certNo: string } | null): { message: EprescriptionWriteOffDraft } | { error: string } {
+export function writeOffMessage(draft: WriteOffDraft, settlement: ConfirmedSettlement, pharmacist: { name: string; certNo: string; idType?: string; idNo?: string } | null): { message: EprescriptionWriteOffDraft } | { error: string } {
   if (!pharmacist || pharmacist.name === '' || pharmacist.certNo === '') return { error: 'no_pharmacist' };
   if (draft.lines.length === 0) return { error: 'no_lines' };
   const cash = money(settlement.cash);
@@ -93,9 +93,10 @@ export function writeOffMessage(draft: WriteOffDraft, settlement: ConfirmedSettl
   return {
     message: {
       data: {
-        hi_rxno: draft.hiRxno, phar_cert_type: '', phar_certno: '', phar_name: pharmacist.name, phar_prac_cert_no: pharmacist.certNo,
+        // 审核药师 and 核对/发药人 are the operator's 执业药师; the ID (证件类型/号码) when the setting has one.
+        hi_rxno: draft.hiRxno, phar_cert_type: pharmacist.idType ?? '', phar_certno: pharmacist.idNo ?? '', phar_name: pharmacist.name, phar_prac_cert_no: pharmacist.certNo,
         dspeer_cert_type: '', dspeer_certno: '', dspeer_name: draft.dispenser.slice(0, 40),
-        pro_cert_type: '', pro_certno: '', pro_name: pharmacist.name.slice(0, 40),
+        pro_cert_type: pharmacist.idType ?? '', pro_certno: pharmacist.idNo ?? '', pro_name: pharmacist.name.slice(0, 40),
         hi_feesetl_type: draft.hiFeesetlType, setl_id: settlement.setlId, sel_retn_time: draft.soldAt, memo: '',
         download_ide_code: draft.downloadId, payMode,
         fund_pay_sumamt: settlement.fund, psn_part_amt: settlement.personalPart, acct_pay: settlement.account, psn_cash_pay: settlement.cash,

@@ -116,13 +116,18 @@ export const PrescriptionView = z.object({
   /** How it was entered: typed from paper, or scanned and downloaded from the centre. */
   source: z.enum(['paper', 'scanned']).default('paper'),
   /** A downloaded e-prescription's 审方 (7204), null until the pharmacist reviewed it; absent for paper. */
-  review: z.object({ approved: z.boolean(), opinion: z.string(), pharmacist: z.string(), at: z.string() }).nullable().optional(),
+  review: z.object({ approved: z.boolean(), opinion: z.string(), pharmacist: z.string(), recheckPharmacist: z.string().optional(), at: z.string() }).nullable().optional(),
 });
 
 /** POST /api/sales/:id/eprescription-review: the pharmacist's review of the downloaded e-prescription (7204). */
 export const EprescriptionReviewRequest = z.object({
   approved: z.boolean(),
   opinion: z.string().trim().min(1, 'opinion: the pharmacist\'s opinion (审方意见)').max(500, 'opinion: at most 500 characters'),
+  /**
+   * 复核药师: the operator (with a 执业药师 setting) who re-checks this review (7204 rchk_phar_*). Absent:
+   * the store's default; null: none (sent empty where the edition allows it).
+   */
+  recheckOperatorId: z.string().trim().min(1).max(100).nullable().optional(),
 }).strict();
 export type EprescriptionReviewRequest = z.infer<typeof EprescriptionReviewRequest>;
 

@@ -12,7 +12,7 @@ import {
   catalogueFileText, type CatalogueDownloadInput, type CatalogueInfno, type DictionaryInput,
 } from '../../core/centre/tx/catalogue';
 import {
-  type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput, type EprescriptionReviewInput, type EprescriptionWriteOffInput,
+  type EprescriptionDownloadInput, type EprescriptionQrInput, type EprescriptionQueryInput, type EprescriptionReviewInput, type EprescriptionRevocation, type EprescriptionWriteOffInput,
 } from '../../core/centre/tx/eprescription';
 import { addDays } from '../../core/checkout/prescription';
 import { type InstitutionInfoInput } from '../../core/centre/tx/institution';
@@ -437,6 +437,7 @@ export class SandboxCentre {
       .get(byAuth ? d.auth_rxno : d.epc_token, env.fixmedins_code, byAuth ? 'auth' : 'token') as EprescriptionRow | undefined;
     if (!rx) throw new BusinessError(byAuth ? '医保处方授权编号不存在，请重新查询电子处方 (7202)' : '电子处方令牌不存在或已失效，请重新扫描处方二维码');
     if (byAuth && rx.used_at !== null) throw new BusinessError('医保处方授权编号已使用（只能使用一次），请重新查询电子处方 (7202)');
+    this.refuseRevoked(rx.hi_rxno);
     const person = this.person(rx.psn_no);
     if (person.insuplc_admdvs !== d.insuplc_admdvs) throw new BusinessError(`参保地医保区划 ${d.insuplc_admdvs} 与处方所属人员不符`);
     if (byAuth) this.db.prepare('UPDATE eprescription SET used_at = ? WHERE epc_token = ? AND kind = ?').run(this.clock().toISOString(), rx.epc_token, 'auth');
@@ -465,6 +466,7 @@ export class SandboxCentre {
     const rx = this.db.prepare('SELECT psn_no FROM eprescription WHERE hi_rxno = ? LIMIT 1').get(rxno) as { psn_no: string } | undefined;
     if (!rx) return null; // a paper prescription number
     if (rx.psn_no !== input.druginfo.psn_no) throw new BusinessError(`电子处方 ${rxno} 不属于参保人 ${input.druginfo.psn_no}`);
+    this.refuseRevoked(rxno);
     const { used, allowed } = this.fills(rxno);
     if (used >= allowed) throw new BusinessError(`电子处方 ${rxno} 已取药 ${used} 次（限 ${allowed} 次），不能再次结算`);
     return rxno;
@@ -510,6 +512,7 @@ export class SandboxCentre {
     if (!rx) throw new BusinessError(`电子处方 ${d.hi_rxno} 不存在，或不是本机构下载的`);
     const downloaded = this.db.prepare('SELECT 1 FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? AND epc_token = ?').get(d.hi_rxno, env.fixmedins_code, d.download_ide_code);
     if (!downloaded) throw new BusinessError('下载处方时的识别码 (download_ide_code) 与本机构下载该处方的令牌或授权编号不符');
+    this.refuseRevoked(d.hi_rxno);
     const { writtenOff, allowed } = this.fills(d.hi_rxno);
     if (writtenOff >= allowed) throw new BusinessError(`电子处方 ${d.hi_rxno} 已核销 ${writtenOff} 次（限 ${allowed} 次），不能再次核销`);
     const setl = this.db.prepare('SELECT status, hi_rxno FROM settlement WHERE setl_id = ? AND fixmedins_code = ?').get(d.setl_id, env.fixmedins_code) as { status: string; hi_rxno: string | null } | undefined;
@@ -529,14 +532,42 @@ export class SandboxCentre {
     const d = input.data;
     const rx = this.db.prepare('SELECT 1 FROM eprescription WHERE hi_rxno = ? AND fixmedins_code = ? LIMIT 1').get(d.hi_rxno, env.fixmedins_code);
     if (!rx) throw new BusinessError(`电子处方 ${d.hi_rxno} 不存在，或不是本机构下载的`);
-    this.db.prepare('INSERT INTO eprescription_review (fixmedins_code, hi_rxno, msgid, status, opinion, phar_name, reviewed_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(env.fixmedins_code, d.hi_rxno, env.msgid, d.rx_chk_stas_codg, d.rx_chk_opnn, d.phar_name, d.rx_chk_time, this.clock().toISOString());
+    this.db.prepare('INSERT INTO eprescription_review (fixmedins_code, hi_rxno, msgid, status, opinion, phar_name, reviewed_at, received_at, input_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(env.fixmedins_code, d.hi_rxno, env.msgid, d.rx_chk_stas_codg, d.rx_chk_opnn, d.phar_name, d.rx_chk_time, this.clock().toISOString(), JSON.stringify(input));
     return null;
   }
 
   /** Training and tests: the reviews this centre received for a prescription, oldest first. */
   reviews(hiRxno: string): Array<{ status: string; opinion: string; phar_name: string; reviewed_at: string }> {
     return this.db.prepare('SELECT status, opinion, phar_name, reviewed_at FROM eprescription_review WHERE hi_rxno = ? ORDER BY id').all(hiRxno) as Array<{ status: string; opinion: string; phar_name: string; reviewed_at: string }>;
+  }
+
+  /** Training and tests: the 7204 messages this centre received for a prescription, as received, oldest first. */
+  reviewInputs(hiRxno: string): Array<Record<string, unknown>> {
+    return (this.db.prepare('SELECT input_json FROM eprescription_review WHERE hi_rxno = ? ORDER BY id').all(hiRxno) as Array<{ input_json: string }>)
+      .map((r) => JSON.parse(r.input_json) as Record<string, unknown>);
+  }
+
+  /**
+   * Training control, playing the prescribing hospital: 7104 电子处方撤销 (fields S1 YG7104.cs [P]).
+   * The prescription must be one this centre issued (a training QR decoded or looked up). Revoking
+   * twice keeps the first revocation. From then on 7203, 2102 and 7206 of it are refused — the
+   * sandbox's rule [U]: which of them a real centre refuses is not public.
+   */
+  revokeEprescription(input: EprescriptionRevocation): { hi_rxno: string; revoked_at: string } {
+    const known = this.db.prepare('SELECT 1 FROM eprescription WHERE hi_rxno = ? LIMIT 1').get(input.hi_rxno);
+    if (!known) throw new BusinessError(`电子处方 ${input.hi_rxno} 不存在`);
+    this.db.prepare(`INSERT INTO eprescription_revocation (hi_rxno, prsc_dr_name, undo_dr_cert_type, undo_dr_certno, undo_rea, undo_time, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hi_rxno) DO NOTHING`)
+      .run(input.hi_rxno, input.prsc_dr_name, input.undo_dr_cert_type, input.undo_dr_certno, input.undo_rea, input.undo_time, this.clock().toISOString());
+    const row = this.db.prepare('SELECT undo_time FROM eprescription_revocation WHERE hi_rxno = ?').get(input.hi_rxno) as { undo_time: string };
+    return { hi_rxno: input.hi_rxno, revoked_at: row.undo_time };
+  }
+
+  /** A revoked prescription: the centre's refusal names the revocation's reason and time. */
+  private refuseRevoked(hiRxno: string): void {
+    const r = this.db.prepare('SELECT undo_rea, undo_time FROM eprescription_revocation WHERE hi_rxno = ?').get(hiRxno) as { undo_rea: string; undo_time: string } | undefined;
+    if (r) throw new BusinessError(`电子处方 ${hiRxno} 已被开方医院撤销（${r.undo_time}，原因：${r.undo_rea}），不能下载、结算或核销`);
   }
 
   /** Training and tests: the write-offs this centre holds for a prescription. */

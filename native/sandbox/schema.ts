@@ -271,9 +271,24 @@ export const sandboxMigrations: Migration[] = [
       CREATE INDEX eprescription_writeoff_by_rx ON eprescription_writeoff (hi_rxno);
     `),
   },
-  // 8 is assigned to another branch. PLACEHOLDER so this branch's numbering has no gap: at merge it
-  // is replaced by that branch's real migration (and this entry dropped).
-  { version: 8, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  {
+    version: 8,
+    name: 'hospital revocations of e-prescriptions (7104, played through the training control); reviews keep their input',
+    // A revoked prescription is refused at 7203, 2102 and 7206 — the sandbox's rule [U]. The review
+    // keeps the message as received so tests can see who reviewed and who re-checked.
+    up: (db) => db.exec(`
+      CREATE TABLE eprescription_revocation (
+        hi_rxno           TEXT PRIMARY KEY,
+        prsc_dr_name      TEXT NOT NULL,
+        undo_dr_cert_type TEXT NOT NULL,
+        undo_dr_certno    TEXT NOT NULL,
+        undo_rea          TEXT NOT NULL,
+        undo_time         TEXT NOT NULL,
+        received_at       TEXT NOT NULL
+      ) STRICT;
+      ALTER TABLE eprescription_review ADD COLUMN input_json TEXT NOT NULL DEFAULT '{}';
+    `),
+  },
   {
     version: 9,
     name: '先自付比例 rows (1319) per code and person type',

@@ -19,6 +19,8 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_EDITION_ID, editionById } from '../../core/centre/editions';
 import { type EditionProfile } from '../../core/centre/editions/schema';
 import { type RequestEnvelope } from '../../core/centre/envelope';
+import { describeIssues } from '../../core/centre/fields';
+import { EprescriptionRevocation } from '../../core/centre/tx/eprescription';
 import { formatCompact, formatMillis } from '../../core/centre/time';
 import { type Infno } from '../../core/centre/transactions';
 import { openDatabase, type Db } from '../db/open';
@@ -132,6 +134,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.get('/sandbox/summary', async () => centre.summary());
+  // Training control, playing the prescribing hospital: 7104 电子处方撤销 (S1 CFZX/YG7104.cs fields), JSON body.
+  app.post('/sandbox/eprescriptions/revoke', async (request, reply) => {
+    let body: unknown;
+    try { body = JSON.parse(typeof request.body === 'string' ? request.body : ''); } catch { return reply.code(400).send({ error: 'body: JSON with the 7104 fields' }); }
+    const parsed = EprescriptionRevocation.safeParse(body);
+    if (!parsed.success) return reply.code(400).send({ error: describeIssues(parsed.error) });
+    try { return centre.revokeEprescription(parsed.data); } catch (error) {
+      if (error instanceof BusinessError) return reply.code(404).send({ error: error.message });
+      throw error;
+    }
+  });
   app.get('/sandbox/policy-packages', async () => ({
     packages: centre.packages().map((p) => signPackage(p, TRAINING_PRIVATE_KEY_PEM, SANDBOX_SIGNING_KEY_ID)),
   }));

@@ -14,6 +14,7 @@ import { addPinChangeRequired } from './pin-change-schema';
 import { addHeadOfficeRole } from './headoffice-role-schema';
 import { createTillLedgerTables } from '../ledger/till-schema';
 import { addTraceCodeFacts } from '../ledger/trace-schema';
+import { addEprescriptionPeople } from '../trace-report/eprescription-people-schema';
 
 export const storeMigrations: Migration[] = [
   {
@@ -166,9 +167,12 @@ export const storeMigrations: Migration[] = [
     // Defined in native/ledger/trace-schema.ts next to the till's ledger outbox.
     up: (db) => addTraceCodeFacts(db),
   },
-  // 16 is assigned to another branch. PLACEHOLDER so this branch's numbering has no gap: at merge it
-  // is replaced by that branch's real migration (and this entry dropped).
-  { version: 16, name: 'reserved (assigned to another branch; placeholder)', up: () => {} },
+  {
+    version: 16,
+    name: 'e-prescription: the pharmacist\'s ID (证件类型/号码), the default 复核药师, write-offs held for missing local data',
+    // Defined in native/trace-report/eprescription-people-schema.ts next to the code that uses it.
+    up: (db) => addEprescriptionPeople(db),
+  },
   {
     version: 17,
     name: 'catalogue queries 1312 (class) and 1319 (先自付比例): rows by rid, cursor and last download',

@@ -49,13 +49,27 @@ export interface ReportQueue<R extends QueuedRow = QueuedRow> {
   /** Start-up: rows left in `sending` go back to the queue. Returns how many. */
   recoverInFlight(): number;
   /** The row as it will be sent, or why it cannot be (it then waits for someone to fix it). */
-  payload(row: R): { payload: unknown } | { error: string };
+  payload(row: R): { payload: unknown } | { error: string; missing?: string };
   /** The call carrying these rows. */
   message(rows: readonly R[], payloads: readonly unknown[]): { infno: ReportInfno | '7206'; input: unknown };
   /** The msgid to send under: a queue whose rows are not keyed at the platform resends under the persisted one. */
   msgidFor(rows: readonly R[], allocate: () => string): string;
   startCall(msgid: string, infno: string, ids: readonly number[]): void;
   finishCall(msgid: string, outcome: string, results: readonly CallResult[]): void;
+  /**
+   * The row cannot go because OUR data is missing (`fields`, comma-separated): a queue that has it
+   * holds the row — not retried on a timer, released when the setting changes or on the manager's
+   * 重试. Called for a row not yet started, or one in `sending` whose call the client refused before
+   * sending anything (its persisted msgid stays for the real first send). Without it the row is
+   * refused locally as before.
+   */
+  hold?(id: number, fields: string, message: string): void;
+}
+
+/** The fields a client-side edition refusal names (`…: selinfo[0].drug_dosform: required by the edition …`). */
+export function missingFields(message: string): string {
+  const names = [...message.matchAll(/([A-Za-z_][\w.[\]]*): required by the edition/g)].map((m) => m[1]!.replace(/\[\d+\]/g, '').replace(/^(input|data)\./, ''));
+  return names.length ? [...new Set(names)].join(',') : 'edition';
 }
 
 /** Which message shape the edition uses: `batch` = 3505A/3506A with per-row results, `classic` = one row per 3505/3506. */
@@ -193,7 +207,8 @@ export class SalesReporter {
     const localRefusals: Array<{ id: number; event: ReportRowEvent }> = [];
     for (const row of rows) {
       const built = store.payload(row);
-      if ('error' in built) localRefusals.push({ id: row.id, event: { type: 'refused', message: built.error } });
+      if ('error' in built && built.missing && store.hold) store.hold(row.id, built.missing, built.error);
+      else if ('error' in built) localRefusals.push({ id: row.id, event: { type: 'refused', message: built.error } });
       else payloads.push({ row, payload: built.payload });
     }
     if (localRefusals.length) {
@@ -212,6 +227,11 @@ export class SalesReporter {
       outcome = await centre.uploadSales(infno, input, { msgid });
     } catch (error) {
       if (!(error instanceof CentreInputError)) throw error;
+      if (store.hold) {
+        // Nothing was sent: OUR data does not meet the edition. Waiting on a timer cannot fix it.
+        for (const id of ids) store.hold(id, missingFields(error.message), `not sent, our rows are invalid: ${error.message}`);
+        return true;
+      }
       outcome = { kind: 'rejected' as const, infcode: -1, message: `not sent, our rows are invalid: ${error.message}`, meta: { infno, msgid } };
     }
     switch (outcome.kind) {

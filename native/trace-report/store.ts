@@ -234,16 +234,42 @@ export class SalesReportStore {
   }
 
   // ── the pharmacist per operator ──────────────────────────────────────────────
-  pharmacistOf(operatorId: string): { name: string; certNo: string } | null {
-    const row = this.db.prepare('SELECT pharmacist_name, cert_no FROM operator_pharmacist WHERE operator_id = ?').get(operatorId) as { pharmacist_name: string; cert_no: string } | undefined;
-    return row ? { name: row.pharmacist_name, certNo: row.cert_no } : null;
+  /** The operator's 执业药师, with the ID (证件类型/号码) when set. The ID number is personal data: callers mask it outside the manager's setting. */
+  pharmacistOf(operatorId: string): Pharmacist | null {
+    const row = this.db.prepare('SELECT pharmacist_name, cert_no, id_cert_type, id_cert_no FROM operator_pharmacist WHERE operator_id = ?').get(operatorId) as PharmacistRow | undefined;
+    return row ? toPharmacist(row) : null;
   }
 
-  setPharmacist(operatorId: string, pharmacist: { name: string; certNo: string } | null): void {
-    if (pharmacist === null) { this.db.prepare('DELETE FROM operator_pharmacist WHERE operator_id = ?').run(operatorId); return; }
-    this.db.prepare(`INSERT INTO operator_pharmacist (operator_id, pharmacist_name, cert_no, updated_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (operator_id) DO UPDATE SET pharmacist_name = excluded.pharmacist_name, cert_no = excluded.cert_no, updated_at = excluded.updated_at`)
-      .run(operatorId, pharmacist.name, pharmacist.certNo, this.now().toISOString());
+  /** Every operator with a pharmacist setting, in operator order. */
+  pharmacists(): Array<Pharmacist & { operatorId: string }> {
+    return (this.db.prepare('SELECT operator_id, pharmacist_name, cert_no, id_cert_type, id_cert_no FROM operator_pharmacist ORDER BY operator_id').all() as Array<PharmacistRow & { operator_id: string }>)
+      .map((r) => ({ operatorId: r.operator_id, ...toPharmacist(r) }));
+  }
+
+  setPharmacist(operatorId: string, pharmacist: Pharmacist | null): void {
+    this.db.transaction(() => {
+      if (pharmacist === null) {
+        this.db.prepare('UPDATE eprescription_recheck SET operator_id = NULL, updated_at = ? WHERE operator_id = ?').run(this.now().toISOString(), operatorId);
+        this.db.prepare('DELETE FROM operator_pharmacist WHERE operator_id = ?').run(operatorId);
+        return;
+      }
+      this.db.prepare(`INSERT INTO operator_pharmacist (operator_id, pharmacist_name, cert_no, id_cert_type, id_cert_no, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (operator_id) DO UPDATE SET pharmacist_name = excluded.pharmacist_name, cert_no = excluded.cert_no,
+          id_cert_type = excluded.id_cert_type, id_cert_no = excluded.id_cert_no, updated_at = excluded.updated_at`)
+        .run(operatorId, pharmacist.name, pharmacist.certNo, pharmacist.idType ?? '', pharmacist.idNo ?? '', this.now().toISOString());
+    })();
+  }
+
+  /** The store's default 复核药师 (an operator with a pharmacist setting), or null. */
+  recheckPharmacist(): string | null {
+    const row = this.db.prepare('SELECT operator_id FROM eprescription_recheck WHERE id = 1').get() as { operator_id: string | null } | undefined;
+    return row?.operator_id ?? null;
+  }
+
+  setRecheckPharmacist(operatorId: string | null): void {
+    if (operatorId !== null && !this.pharmacistOf(operatorId)) throw new Error(`operator ${operatorId} has no pharmacist setting`);
+    this.db.prepare(`INSERT INTO eprescription_recheck (id, operator_id, updated_at) VALUES (1, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET operator_id = excluded.operator_id, updated_at = excluded.updated_at`).run(operatorId, this.now().toISOString());
   }
 
   private log(id: number, from: string, to: string, event: string, detail: string): void {
@@ -259,4 +285,18 @@ function toStored(r: Row): StoredReportRow {
     entry: { state: r.state, sends: r.sends, refusals: r.refusals, note: r.note },
     lastMsgid: r.last_msgid, nextAttemptAt: r.next_attempt_at, updatedAt: r.updated_at, setlId: r.setl_id, operatorId: r.operator_id,
   };
+}
+
+/** An operator's 执业药师: name and 执业资格证号, and the ID (7204/7206 phar_cert_type / phar_certno) when set. */
+export interface Pharmacist {
+  readonly name: string;
+  readonly certNo: string;
+  readonly idType?: '01';
+  readonly idNo?: string;
+}
+
+interface PharmacistRow { pharmacist_name: string; cert_no: string; id_cert_type: string; id_cert_no: string }
+
+function toPharmacist(r: PharmacistRow): Pharmacist {
+  return { name: r.pharmacist_name, certNo: r.cert_no, ...(r.id_cert_type === '01' && r.id_cert_no !== '' && { idType: '01' as const, idNo: r.id_cert_no }) };
 }

@@ -20,6 +20,7 @@ import {
 } from '../../core/sync/report-row';
 import { type Db } from '../db/open';
 import { type CallResult, type ReportQueue } from './reporter';
+import { type Pharmacist } from './store';
 
 export interface StoredWriteOff {
   readonly id: number;
@@ -33,6 +34,8 @@ export interface StoredWriteOff {
   readonly lastMsgid: string | null;
   readonly refundedAt: string | null;
   readonly operatorId: string;
+  /** Held: OUR data is missing (the field it waits for); not retried on a timer, released when the setting changes or on the manager's 重试. */
+  readonly heldFor: string | null;
   /** The confirmed settlement (null until the centre booked it). */
   readonly settlement: ConfirmedSettlement | null;
 }
@@ -40,7 +43,7 @@ export interface StoredWriteOff {
 interface Row {
   id: number; sale_id: string; settlement_id: number; hi_rxno: string; business_date: string; draft_json: string; state: ReportRowState;
   sends: number; refusals: number; note: string; pending_msgid: string | null; last_msgid: string | null; next_attempt_at: number;
-  refunded_at: string | null; operator_id: string; setl_id: string | null; output_json: string | null;
+  refunded_at: string | null; held_for: string | null; operator_id: string; setl_id: string | null; output_json: string | null;
 }
 
 const SELECT = `SELECT w.*, sa.operator_id, s.centre_setl_id AS setl_id, s.centre_output_json AS output_json FROM eprescription_writeoff w
@@ -61,7 +64,7 @@ export class WriteOffStore {
   /** The centre refused the settlement, or it was withdrawn: nothing to write off. */
   void(saleId: string, reason: string): void {
     const row = this.db.prepare("SELECT id FROM eprescription_writeoff WHERE sale_id = ? AND state IN ('queued', 'rejected')").get(saleId) as { id: number } | undefined;
-    if (row) this.apply(row.id, { type: 'voided', reason });
+    if (row) this.voidRow(row.id, reason);
   }
 
   /**
@@ -74,7 +77,7 @@ export class WriteOffStore {
     const row = this.db.prepare("SELECT id, state FROM eprescription_writeoff WHERE sale_id = ? AND state != 'void'").get(saleId) as { id: number; state: ReportRowState } | undefined;
     if (!row) return;
     this.db.prepare('UPDATE eprescription_writeoff SET refunded_at = COALESCE(refunded_at, ?), updated_at = ? WHERE id = ?').run(this.now().toISOString(), this.now().toISOString(), row.id);
-    if (row.state === 'queued' || row.state === 'rejected') this.apply(row.id, { type: 'voided', reason: 'the sale was refunded before its write-off (7206) was sent' });
+    if (row.state === 'queued' || row.state === 'rejected') this.voidRow(row.id, 'the sale was refunded before its write-off (7206) was sent');
     else this.log(row.id, row.state, row.state, 'refunded', 'refunded after the write-off was sent: no cancellation transaction is known for this edition, none sent');
   }
 
@@ -106,35 +109,71 @@ export class WriteOffStore {
     return this.db.transaction(() => {
       let n = 0;
       for (const id of ids) {
-        const row = this.db.prepare('SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState } | undefined;
-        if (row?.state === 'rejected') { this.apply(id, { type: 'retry' }); n++; }
+        const row = this.db.prepare('SELECT state, held_for FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState; held_for: string | null } | undefined;
+        if (row?.held_for != null) { this.unhold(id, 'retried by the manager'); n++; } else if (row?.state === 'rejected') { this.apply(id, { type: 'retry' }); n++; }
       }
       return n;
     })();
   }
 
+  /**
+   * Held write-offs waiting for one of these fields (of this operator's sales, if named) go back to
+   * the queue: the setting that fills them changed. Returns how many.
+   */
+  release(filter: { operatorId?: string; fields: readonly string[] }): number {
+    return this.db.transaction(() => {
+      const rows = this.db.prepare(`SELECT w.id, w.held_for FROM eprescription_writeoff w JOIN sale sa ON sa.id = w.sale_id
+        WHERE w.held_for IS NOT NULL AND (@op IS NULL OR sa.operator_id = @op)`).all({ op: filter.operatorId ?? null }) as Array<{ id: number; held_for: string }>;
+      const hit = rows.filter((r) => r.held_for.split(',').some((f) => filter.fields.some((want) => f === want || f.endsWith(`.${want}`))));
+      for (const r of hit) this.unhold(r.id, `released: the setting for ${r.held_for} changed`);
+      return hit.length;
+    })();
+  }
+
+  /** Our data is missing: the row waits, not on a timer, until its setting changes or the manager retries. */
+  private hold(id: number, fields: string, message: string): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare('SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState };
+      if (row.state === 'sending') this.apply(id, { type: 'not_delivered', reason: 'not sent: our data is incomplete' });
+      this.db.prepare('UPDATE eprescription_writeoff SET held_for = ?, note = ?, updated_at = ? WHERE id = ?').run(fields.slice(0, 500), `held: waiting for local data (${fields}): ${message}`.slice(0, 1000), this.now().toISOString(), id);
+      const state = (this.db.prepare('SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState }).state;
+      this.log(id, state, 'held', 'held', `waiting for local data (${fields}): ${message}`);
+    })();
+  }
+
+  private unhold(id: number, why: string): void {
+    const row = this.db.prepare('SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState };
+    this.db.prepare('UPDATE eprescription_writeoff SET held_for = NULL, next_attempt_at = 0, updated_at = ? WHERE id = ?').run(this.now().toISOString(), id);
+    this.log(id, 'held', row.state, 'released', why);
+    if (row.state === 'rejected') this.apply(id, { type: 'retry' });
+  }
+
   /** The reporter's view: one write-off per call, once its settlement is confirmed. */
-  reportQueue(pharmacistOf: (operatorId: string) => { name: string; certNo: string } | null): ReportQueue<StoredWriteOff> {
+  reportQueue(pharmacistOf: (operatorId: string) => Pharmacist | null): ReportQueue<StoredWriteOff> {
     return {
       name: '7206',
       batchSize: 1,
       due: (now, limit, maxRefusals) => {
         this.voidReversed();
         return (this.db.prepare(`${SELECT} JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
-          WHERE (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND w.next_attempt_at <= ? AND o.state = 'confirmed'
+          WHERE (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND w.held_for IS NULL AND w.next_attempt_at <= ? AND o.state = 'confirmed'
           ORDER BY w.id LIMIT ?`).all(maxRefusals, now, limit) as Row[]).map(toStored);
       },
       nextWake: (maxRefusals) => (this.db.prepare(`SELECT min(w.next_attempt_at) AS at FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
-        WHERE (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND o.state = 'confirmed'`).get(maxRefusals) as { at: number | null }).at,
+        WHERE (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND w.held_for IS NULL AND o.state = 'confirmed'`).get(maxRefusals) as { at: number | null }).at,
       recoverInFlight: () => this.recoverInFlight(),
       payload: (row) => {
         if (!row.settlement) return { error: '结算尚未确认' };
         const built = writeOffMessage(row.draft, row.settlement, pharmacistOf(row.operatorId));
         if ('error' in built) {
-          return { error: built.error === 'no_pharmacist' ? `操作员 ${row.operatorId} 没有设置执业药师（姓名、执业资格证号）：请店长在操作员设置中填写后重试` : '这笔销售没有可核销的医保目录药品' };
+          return built.error === 'no_pharmacist'
+            ? { error: `操作员 ${row.operatorId} 没有设置执业药师（姓名、执业资格证号）：请店长在操作员设置中填写后重试`, missing: 'pharmacist' }
+            : { error: '这笔销售没有可核销的医保目录药品' };
         }
         const parsed = EprescriptionWriteOffInput.safeParse(built.message);
-        if (!parsed.success) return { error: `本地校验失败：${describeIssues(parsed.error)}` };
+        if (!parsed.success) {
+          return { error: `本地校验失败：${describeIssues(parsed.error)}`, missing: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(',') };
+        }
         return { payload: built.message };
       },
       message: (_rows, payloads) => ({ infno: '7206', input: payloads[0] }),
@@ -142,13 +181,22 @@ export class WriteOffStore {
       msgidFor: (rows, allocate) => rows[0]!.pendingMsgid ?? allocate(),
       startCall: (msgid, infno, ids) => this.startCall(msgid, infno, ids),
       finishCall: (_msgid, outcome, results) => this.finishCall(outcome, results),
+      hold: (id, fields, message) => this.hold(id, fields, message),
     };
   }
 
   private voidReversed(): void {
     const ids = this.db.prepare(`SELECT w.id FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
       WHERE w.state IN ('queued', 'rejected') AND o.state = 'reversed'`).all() as Array<{ id: number }>;
-    for (const { id } of ids) this.apply(id, { type: 'voided', reason: 'the settlement was reversed or withdrawn: nothing was dispensed under insurance' });
+    for (const { id } of ids) this.voidRow(id, 'the settlement was reversed or withdrawn: nothing was dispensed under insurance');
+  }
+
+  /** Voided: nothing to write off (and nothing held any more). */
+  private voidRow(id: number, reason: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE eprescription_writeoff SET held_for = NULL WHERE id = ?').run(id);
+      this.apply(id, { type: 'voided', reason });
+    })();
   }
 
   private startCall(msgid: string, infno: string, ids: readonly number[]): void {
@@ -210,6 +258,6 @@ function toStored(r: Row): StoredWriteOff {
   return {
     id: r.id, saleId: r.sale_id, settlementId: r.settlement_id, hiRxno: r.hi_rxno, businessDate: r.business_date,
     draft: JSON.parse(r.draft_json) as WriteOffDraft, entry: { state: r.state, sends: r.sends, refusals: r.refusals, note: r.note },
-    pendingMsgid: r.pending_msgid, lastMsgid: r.last_msgid, refundedAt: r.refunded_at, operatorId: r.operator_id, settlement,
+    pendingMsgid: r.pending_msgid, lastMsgid: r.last_msgid, refundedAt: r.refunded_at, operatorId: r.operator_id, heldFor: r.held_for, settlement,
   };
 }

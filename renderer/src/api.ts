@@ -2,7 +2,7 @@
 // core/contracts. It keeps the session token, sends it with every call, and turns every failure
 // into an ApiError whose message a cashier can act on.
 import {
-  InventoryDayView, type InventoryImportRequest, InventoryImportResult, PharmacistSetting, ReportDayView,
+  InventoryDayView, type InventoryImportRequest, InventoryImportResult, PharmacistListEntry, PharmacistSetting, RecheckPharmacistSetting, ReportDayView, WriteOffView,
 } from '../../core/contracts/trace';
 import { z } from 'zod';
 import { type CreateOperatorRequest, OperatorInfo, PosTokenCreated, PosTokenInfo, Principal, SessionInfo } from '../../core/contracts/auth';
@@ -217,6 +217,12 @@ export const api = {
   traceRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/trace-reports/retry', z.object({ retried: z.number() }), { body }),
   pharmacist: (operatorId: string) => call('GET', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable()),
   setPharmacist: (operatorId: string, body: PharmacistSetting) => call('PUT', `/api/operators/${enc(operatorId)}/pharmacist`, PharmacistSetting.nullable(), { body }),
+  /** The operators with a pharmacist setting, ID numbers masked (any role: the review dialog's 复核药师 choice). */
+  pharmacists: () => call('GET', '/api/pharmacists', z.array(PharmacistListEntry)),
+  /** 电子处方核销 (7206) of a day, held ones with the field they wait for (manager). */
+  writeOffDay: (date: string) => call('GET', `/api/eprescription-writeoffs/days/${enc(date)}`, z.array(WriteOffView)),
+  writeOffRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/eprescription-writeoffs/retry', z.object({ retried: z.number() }), { body }),
+  setRecheckPharmacist: (operatorId: string | null) => call('PUT', '/api/eprescription/recheck-pharmacist', RecheckPharmacistSetting, { body: { operatorId } }),
   inventoryDay: (date: string) => call('GET', `/api/inventory-uploads/days/${enc(date)}`, InventoryDayView),
   inventoryRetry: (body: { ids?: number[]; date?: string }) => call('POST', '/api/inventory-uploads/retry', z.object({ retried: z.number() }), { body }),
   inventoryImport: (body: InventoryImportRequest) => call('POST', '/api/inventory-uploads/import', InventoryImportResult, { body }),

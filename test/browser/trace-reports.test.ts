@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startApp, signIn, shot, expectText, type AppUnderTest } from './support/app';
 import { businessDate } from '../../core/checkout/business-date';
+import { residentIdCheckChar } from '../../core/card/resident-id';
 
 let app: AppUnderTest;
 beforeAll(async () => { app = await startApp(); });
@@ -35,6 +36,18 @@ test('a sale\'s rows appear as reported, the day as fully reported, and a pharma
   await page.getByTestId('pharmacist-save').click();
   await expectText(page, 'pharmacist-current', '李药师 / ZY-2026-0007');
   expect((await app.api('manager', 'GET', '/api/operators/1001/pharmacist')).body).toEqual({ name: '李药师', certNo: 'ZY-2026-0007' });
+  // 证件类型 + 证件号码: shown masked after saving; the default 复核药师 is picked from the pharmacists.
+  const idNo = '42030219850101123' + residentIdCheckChar('42030219850101123');
+  await page.getByTestId('pharmacist-id-type').click();
+  await page.getByTitle('01 居民身份证').click();
+  await page.getByTestId('pharmacist-id-no').fill(idNo);
+  await page.getByTestId('pharmacist-save').click();
+  await expectText(page, 'pharmacist-current', `李药师 / ZY-2026-0007 / ${idNo.slice(0, 6)}********${idNo.slice(-4)}`);
+  expect((await app.api('manager', 'GET', '/api/operators/1001/pharmacist')).body).toEqual({ name: '李药师', certNo: 'ZY-2026-0007', idType: '01', idNo });
+  await page.getByTestId('recheck-default').click();
+  await page.getByTitle('2001 【培训】药师甲').click();
+  await expect.poll(async () => (await app.api('manager', 'GET', '/api/eprescription/recheck-pharmacist')).body).toEqual({ operatorId: '2001' });
+  await shot(page, 'manager-pharmacists');
   expect(page.errors()).toEqual([]);
   await page.context().close();
 }, 90_000);

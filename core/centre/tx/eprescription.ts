@@ -202,8 +202,8 @@ export type EprescriptionWriteOffDraft = z.infer<typeof EprescriptionWriteOffInp
 // binzhe12123/Medical SY.Com.Medical.Model/SYB/CFZX/CFSH7204.cs (In7204, flat in that source) [P]:
 // the pharmacist's review of a downloaded prescription, before it is dispensed. The status code's
 // values are not in the source [U]: we send 1 审核通过 / 0 审核不通过. The reviewing pharmacist's ID
-// fields (证件类型/号码) and the 复核药师 are not held by the till (its 执业药师 setting has a name and a
-// practice certificate number); they are sent empty [U]. Output: none in the source (`infcode` only);
+// fields (证件类型/号码) come from the operator's 执业药师 setting, the 复核药师 (rchk_phar_*) from the
+// pharmacist picked at review (default: the store's setting); what is not set is sent empty [U]. Output: none in the source (`infcode` only);
 // the national e-prescription centre answers a `rx_chk_biz_sn` (nhsa-interface.md §2.10, S7) [C],
 // not read here.
 export const RX_REVIEW_PASSED = '1';
@@ -227,3 +227,22 @@ export const EprescriptionReviewInput = z.object({
   }).strict(),
 });
 export type EprescriptionReviewInput = z.input<typeof EprescriptionReviewInput>;
+
+// ── 7104 电子处方撤销 (hospital side) ─────────────────────────────────────────────────────────────
+// binzhe12123/Medical SY.Com.Medical.Model/SYB/CFZX/YG7104.cs (In7104data { data: In7104 }) [P]: the
+// prescribing hospital revokes a prescription it uploaded. A pharmacy never sends it; the till only
+// sees its effect, the centre's refusal of a later 7203 / 2102 / 7206 (which of those a real centre
+// refuses is [U]). The sandbox accepts it through its training control (POST /sandbox/eprescriptions/
+// revoke, /api/training/eprescription-revocation) to play the hospital.
+export const EprescriptionRevocation = z.object({
+  hi_rxno: code(30),
+  /** 撤销医师姓名 (the source names the field prsc_dr_name) [P]. */
+  prsc_dr_name: code(50),
+  /** 撤销医师证件类型, 参照人员证件类型 [P]; only 01 居民身份证 has a public value (see PharmacistCertType). */
+  undo_dr_cert_type: z.enum(['01']),
+  undo_dr_certno: code(50),
+  /** 撤销原因描述 [P]. */
+  undo_rea: code(200),
+  undo_time: dateTimeText,
+}).strict();
+export type EprescriptionRevocation = z.infer<typeof EprescriptionRevocation>;

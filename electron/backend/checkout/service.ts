@@ -80,7 +80,7 @@ interface PrescriptionState {
   /** A downloaded e-prescription: the epc_token or auth_rxno it was downloaded with (7206 download_ide_code). */
   downloadId?: string;
   /** Its 审方 as uploaded (7204); a new download starts without one. */
-  review?: { approved: boolean; opinion: string; pharmacist: string; at: string };
+  review?: { approved: boolean; opinion: string; pharmacist: string; recheckPharmacist?: string; at: string };
 }
 
 /** What a sale row's JSON columns hold. */
@@ -239,13 +239,21 @@ export class CheckoutService {
     const { row, data } = this.editable(id);
     const rx = data.prescription;
     if (!rx?.downloadId) throw new ApiError(409, 'RX_NOT_DOWNLOADED', '此单没有下载的电子处方：纸质处方不需要上传审方结果', 'prescription');
-    const pharmacist = this.deps.reports?.store.pharmacistOf(row.operator_id) ?? null;
+    const people = this.deps.reports?.store;
+    const pharmacist = people?.pharmacistOf(row.operator_id) ?? null;
     if (!pharmacist) throw new ApiError(409, 'NO_PHARMACIST', `操作员 ${row.operator_id} 没有设置执业药师：请店长在操作员设置中填写后再审方`);
+    // 复核药师: the one picked in the review dialog, else the store's default; another operator with a pharmacist setting.
+    const recheckId = request.recheckOperatorId === undefined ? people?.recheckPharmacist() ?? null : request.recheckOperatorId;
+    const recheck = recheckId === null ? null : people?.pharmacistOf(recheckId) ?? null;
+    if (recheckId !== null && !recheck) throw new ApiError(409, 'NO_PHARMACIST', `复核药师 ${recheckId} 没有执业药师设置：请店长在操作员设置中填写，或另选复核药师`, 'recheckOperatorId');
+    if (recheckId !== null && recheckId === row.operator_id) throw new ApiError(422, 'RECHECK_SAME_PHARMACIST', '复核药师须是审核药师以外的另一位药师', 'recheckOperatorId');
     if (!this.centreMayBeReachable()) throw new ApiError(503, 'CENTRE_UNAVAILABLE', '医保中心暂时无法连接，不能上传审方结果：请稍后重试');
     const at = formatDateTime(this.deps.now());
     const outcome = await editionRefusal(() => this.deps.centre.reviewEprescription({
       data: {
         hi_rxno: rx.entry.rxNo, phar_name: pharmacist.name, phar_prac_cert_no: pharmacist.certNo,
+        phar_cert_type: pharmacist.idType ?? '', phar_certno: pharmacist.idNo ?? '',
+        rchk_phar_cert_type: recheck?.idType ?? '', rchk_phar_certno: recheck?.idNo ?? '', rchk_phar_name: recheck?.name.slice(0, 40) ?? '',
         rx_chk_opnn: request.opinion, rx_chk_stas_codg: request.approved ? RX_REVIEW_PASSED : RX_REVIEW_REFUSED, rx_chk_time: at,
       },
     }));
@@ -255,10 +263,11 @@ export class CheckoutService {
     const current = this.editable(id).data.prescription;
     // The prescription changed while the review was on its way: the review was for the old one.
     if (current?.downloadId !== rx.downloadId) throw new ApiError(409, 'RX_CHANGED', '审方期间处方已更换：请对新处方重新审方');
-    const review = { approved: request.approved, opinion: request.opinion, pharmacist: pharmacist.name, at };
+    const review = { approved: request.approved, opinion: request.opinion, pharmacist: pharmacist.name, ...(recheck && { recheckPharmacist: recheck.name }), at };
     this.deps.db.transaction(() => {
       this.deps.sales.update(row.id, { prescription_json: JSON.stringify({ ...current, review }) });
-      this.deps.journal.append('sale.rx.reviewed', { sale: row.id, rxNo: rx.entry.rxNo, approved: request.approved, pharmacist: pharmacist.name });
+      // Names only: the pharmacists' ID numbers never go to the journal.
+      this.deps.journal.append('sale.rx.reviewed', { sale: row.id, rxNo: rx.entry.rxNo, approved: request.approved, pharmacist: pharmacist.name, recheck: recheck?.name ?? null });
     })();
     return this.view(id);
   }

@@ -1,6 +1,7 @@
 // Terminal status, training controls, and the technician's bench (reader, SKU mapping, policies,
 // centre connection).
 import { z } from 'zod';
+import { EprescriptionRevocation } from '../../../core/centre/tx/eprescription';
 import { StatusView } from '../../../core/contracts/status';
 import {
   CENTRE_SECRET_NAMES, CentreOnlineTest, CentreSecretInput, CentreSecretsView, CentreSettings, EditionChoice, LibraryTest, type PolicyParameterView, ReaderDiscovery, PolicyUpdateReport, PolicyVersionView, PortList, ReaderSettings, SelfTestResult, SkuMapping, SkuMappingView,
@@ -57,6 +58,18 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
         }
         publishStatus();
         return rt.status();
+      },
+    }),
+    route({
+      method: 'POST', path: '/api/training/eprescription-revocation', tag: 'training',
+      summary: 'Training: the prescribing hospital revokes an e-prescription at the sandbox centre (7104 电子处方撤销 fields, S1 YG7104.cs)', roles: ['manager', 'technician'],
+      body: EprescriptionRevocation, response: z.object({ hi_rxno: z.string(), revoked_at: z.string() }),
+      handler: async ({ body }) => {
+        if (!rt.sandbox) throw new ApiError(409, 'NOT_TRAINING', '只有培训模式（沙箱医保中心）可以模拟医院撤销处方');
+        try { return rt.sandbox.centre.revokeEprescription(body); } catch (error) {
+          if (error instanceof Error && /不存在/.test(error.message)) throw new ApiError(404, 'RX_NOT_FOUND', error.message, 'hi_rxno');
+          throw error;
+        }
       },
     }),
     route({

@@ -160,3 +160,21 @@ test('the sandbox keeps its tokens in its own SQLite: a token survives a restart
   await b.transport.close();
   await second.close();
 });
+
+describe('7104 revocation (the sandbox playing the hospital, S1 CFZX/YG7104.cs fields)', () => {
+  test('over its HTTP control: validated, unknown prescriptions 404; then 7203 of it is the centre\'s refusal naming the revocation', async () => {
+    const post = (body: unknown) => fetch(`${env.sb.url}sandbox/eprescriptions/revoke`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const qr = 'RX-nanchang-active-TRAIN-H360102-L3-7104';
+    const decoded = ok(await env.c.centre.decodeEprescriptionQr({ data: { epc_qrcd: qr } }));
+    const fields = { hi_rxno: trainingRxNo(qr), prsc_dr_name: '李医生', undo_dr_cert_type: '01', undo_dr_certno: '360102198001011234', undo_rea: '患者过敏史补录，处方作废', undo_time: '2025-06-16 10:30:00' };
+    const bad = await post({ ...fields, undo_time: 'yesterday' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/undo_time/);
+    expect((await post({ ...fields, hi_rxno: 'HRXUNKNOWN' })).status).toBe(404);
+    const revoked = await post(fields);
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toEqual({ hi_rxno: trainingRxNo(qr), revoked_at: '2025-06-16 10:30:00' });
+    const download = await env.c.centre.downloadEprescription({ data: { epc_token: decoded.epc_token, insuplc_admdvs: decoded.insuplc_admdvs } });
+    expect(download).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/已被开方医院撤销.*过敏史/) });
+  });
+});

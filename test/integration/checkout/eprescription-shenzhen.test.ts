@@ -5,6 +5,7 @@
 // be settled on the paper prescription.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import shenzhen from '../../../core/centre/editions/shenzhen.json';
+import { residentIdCheckChar } from '../../../core/card/resident-id';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { SKU, Till, traceCode } from '../../support/checkout';
 
@@ -105,7 +106,41 @@ describe('Shenzhen 7204: a review the till cannot fill is refused naming the fie
   });
 });
 
-describe('Shenzhen 7206: a write-off the till cannot fill waits visibly and is never sent half-filled', () => {
+// 7204 with the settings the till now holds: the reviewer's ID (证件类型/号码, per-operator pharmacist
+// setting) and the 复核药师 (the store's default). 7201/7202 stay relaxed in this profile (their
+// optins / channel values are not in any source), which is how the sale gets a downloaded prescription.
+describe('Shenzhen 7204: with the pharmacists\' IDs and a 复核药师 set, the review is sent and accepted', () => {
+  let env: { backend: TestBackend; till: Till };
+  beforeAll(async () => { env = await shenzhenWithOptional('shenzhen-review-sends', ['7201', '7202']); });
+  afterAll(async () => { await env?.backend.close(); });
+
+  test('the sandbox (validating Shenzhen\'s required 7204 fields) receives it; the sale settles against the prescription', async () => {
+    const { till: t, backend } = env;
+    expect(backend.runtime.sandbox!.edition.id).toBe('shenzhen-review-sends');
+    const m = new Till(backend, await backend.login('2001', '2222'));
+    const id = (first17: string) => first17 + residentIdCheckChar(first17);
+    await m.ok('PUT', '/api/operators/1001/pharmacist', { name: '李药师', certNo: 'ZY-1001', idType: '01', idNo: id('44030419800101001') });
+    await m.ok('PUT', '/api/operators/2001/pharmacist', { name: '王药师', certNo: 'ZY-2001', idType: '01', idNo: id('44030419820202002') });
+    const sale = await t.startByCard('nanchang-active');
+    const found = await t.ok('POST', `/api/sales/${sale.id}/eprescription-query`);
+    const view = await t.ok('PUT', `/api/sales/${sale.id}/prescription`, { authRxno: found.authRxno });
+    // Without a 复核药师 it is still refused before sending, naming the 复核药师 fields only.
+    const without = await t.call('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: '处方合理' });
+    expect(without.body).toMatchObject({ error: 'EDITION_FIELD_MISSING', message: expect.stringMatching(/rchk_phar_certno/) });
+    expect(without.body.message).not.toMatch(/phar_cert_type|\bphar_certno/);
+    await m.ok('PUT', '/api/eprescription/recheck-pharmacist', { operatorId: '2001' });
+    const reviewed = await t.ok('POST', `/api/sales/${sale.id}/eprescription-review`, { approved: true, opinion: '处方合理' });
+    expect(reviewed.prescription.review).toMatchObject({ approved: true, pharmacist: '李药师', recheckPharmacist: '王药师' });
+    expect(backend.runtime.sandbox!.stats().byInfno['7204']).toBe(1);
+    expect(backend.runtime.sandbox!.centre.reviewInputs(view.prescription.entry.rxNo)[0]).toMatchObject({
+      data: { phar_cert_type: '01', phar_certno: id('44030419800101001'), rchk_phar_name: '王药师', rchk_phar_certno: id('44030419820202002') },
+    });
+    await t.basket(sale.id, [{ sku: SKU.B01, qty: '1', price: '30.00' }]);
+    expect(await t.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false })).toMatchObject({ state: 'settled', prescription: { source: 'scanned' } });
+  });
+});
+
+describe('Shenzhen 7206: a write-off the till cannot fill is held visibly and is never sent half-filled', () => {
   let local: TestBackend;
   let cashier: Till;
   beforeAll(async () => {
@@ -113,7 +148,7 @@ describe('Shenzhen 7206: a write-off the till cannot fill waits visibly and is n
   });
   afterAll(async () => { await local?.close(); });
 
-  test('refused locally naming the field, its log says so, nothing reaches the centre; the sale stands', async () => {
+  test('held naming the fields (not rejected, not retried on a timer), shown in the manager\'s view; 重试 holds it again under the same msgid; nothing reaches the centre', async () => {
     const sale = await cashier.startByCard('nanchang-active');
     const found = await cashier.ok('POST', `/api/sales/${sale.id}/eprescription-query`);
     await cashier.ok('PUT', `/api/sales/${sale.id}/prescription`, { authRxno: found.authRxno });
@@ -122,17 +157,35 @@ describe('Shenzhen 7206: a write-off the till cannot fill waits visibly and is n
     expect((await cashier.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: false })).state).toBe('settled');
     const writeOffs = local.runtime.writeOffs;
     const end = Date.now() + 20_000;
-    while (!writeOffs.bySale(sale.id)?.entry.refusals) {
+    while (!writeOffs.bySale(sale.id)?.heldFor) {
       if (Date.now() > end) throw new Error(`write-off not tried: ${JSON.stringify(writeOffs.bySale(sale.id)?.entry)}`);
       local.runtime.reports.reporter.kick({ force: true });
       await new Promise((r) => setTimeout(r, 100));
     }
     const row = writeOffs.bySale(sale.id)!;
-    expect(row.entry.state).toBe('rejected'); // waiting: a manager's retry (or the automatic one) tries again
-    expect(row.entry.note).toMatch(/not sent.*drug_dosform/s);
-    const log = writeOffs.history(row.id);
-    expect(log.map((h) => h.event)).toContain('refused');
-    expect(log.map((h) => h.detail).join(' ')).toMatch(/drug_dosform/);
+    expect(row.heldFor).toMatch(/selinfo\.drug_dosform/);
+    expect(row.entry.state).not.toBe('rejected');
+    expect(row.entry.refusals).toBe(0);
+    expect(row.entry.note).toMatch(/held: waiting for local data.*not sent.*drug_dosform/s);
+    expect(row.pendingMsgid).not.toBeNull(); // persisted before the first (real) send, kept for it
+    expect(writeOffs.history(row.id).map((h) => h.event)).toContain('held');
+    // Not retried on a timer: kicks change nothing.
+    for (let i = 0; i < 5; i++) { local.runtime.reports.reporter.kick({ force: true }); await new Promise((r) => setTimeout(r, 100)); }
+    expect(writeOffs.bySale(sale.id)!.entry.sends).toBe(row.entry.sends);
+    // The manager's upload view shows it held, with the field.
+    const m = new Till(local, await local.login('2001', '2222'));
+    const day = await m.ok('GET', `/api/eprescription-writeoffs/days/${row.businessDate}`);
+    expect(day.find((w: { id: number }) => w.id === row.id)).toMatchObject({ state: 'held', heldFor: expect.stringContaining('drug_dosform'), note: expect.stringContaining('drug_dosform') });
+    expect((await cashier.call('GET', `/api/eprescription-writeoffs/days/${row.businessDate}`)).status).toBe(403);
+    // 重试: tried once more, held again (the data is still missing), same msgid.
+    expect(await m.ok('POST', '/api/eprescription-writeoffs/retry', { ids: [row.id] })).toEqual({ retried: 1 });
+    const again = Date.now() + 10_000;
+    while (writeOffs.bySale(sale.id)!.entry.sends === row.entry.sends || !writeOffs.bySale(sale.id)!.heldFor) {
+      if (Date.now() > again) throw new Error('retry not tried');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(writeOffs.bySale(sale.id)!.pendingMsgid).toBe(row.pendingMsgid);
+    expect(writeOffs.history(row.id).map((h) => h.event)).toEqual(expect.arrayContaining(['released', 'held']));
     expect(local.runtime.sandbox!.stats().byInfno['7206'] ?? 0).toBe(0);
     expect(local.runtime.sandbox!.centre.writeOffs(row.hiRxno)).toEqual([]);
     expect((await cashier.ok('GET', `/api/sales/${sale.id}`)).state).toBe('settled');

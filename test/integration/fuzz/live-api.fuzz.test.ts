@@ -72,6 +72,9 @@ function targets(): Record<string, Target> {
     'POST /api/inventory-uploads/import': { token: manager, params: {}, body: { infno: '3507', format: 'csv', content: 'key,fixmedins_bchno,inv_data_type\r\nFUZZ-3507-1,B-NONE,1\r\n' } },
     'PUT /api/operators/{id}/pharmacist': { token: manager, params: { id: '1001' }, body: { name: '模糊测试药师', certNo: 'ZY-FUZZ-1' } },
     'DELETE /api/operators/{id}/pharmacist': { token: manager, params: { id: '9001' } },
+    'PUT /api/eprescription/recheck-pharmacist': { token: manager, params: {}, body: { operatorId: null } },
+    'POST /api/eprescription-writeoffs/retry': { token: manager, params: {}, body: { date: yesterday() } },
+    'POST /api/training/eprescription-revocation': { token: manager, params: {}, body: { hi_rxno: 'HRXFUZZ', prsc_dr_name: '模糊医生', undo_dr_cert_type: '01', undo_dr_certno: '110105194912310021', undo_rea: '模糊测试', undo_time: '2025-06-16 10:30:00' } },
     'POST /api/reconciliation/days/{date}/check': { token: manager, params: { date: yesterday() } },
     'POST /api/reconciliation/days/{date}/close': { token: manager, params: { date: yesterday() }, body: { acknowledgeUnbalanced: false, note: '' } },
     // Without a ledger these answer a clear 4xx naming the setting; the fuzz checks no input makes them fail otherwise.

@@ -95,9 +95,9 @@ export function Checkout(): React.JSX.Element {
   });
 
   /** 审方 (7204): the pharmacist's result, uploaded before the sale can be settled against the e-prescription. */
-  const reviewRx = (approved: boolean, opinion: string): void => run('rx', async (s) => {
+  const reviewRx = (approved: boolean, opinion: string, recheckOperatorId?: string | null): void => run('rx', async (s) => {
     if (!s) { say(zh.checkout.needPerson); return; }
-    commit(await api.reviewPrescription(s.id, { approved, opinion }));
+    commit(await api.reviewPrescription(s.id, { approved, opinion, ...(recheckOperatorId !== undefined && { recheckOperatorId }) }));
   });
 
   const putLines = (change: (lines: LineDraft[]) => LineDraft[]): void => run('basket', async (s) => {

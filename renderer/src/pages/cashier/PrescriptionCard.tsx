@@ -2,9 +2,11 @@
 // scanner types the text and Enter, like a keyboard), or a paper one typed field by field (Enter
 // moves on); then the issuer's level, designation and validity as the backend judged them.
 import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
-import { Alert, Button, Card, Input, type InputRef, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Input, type InputRef, Select, Space, Tag, Typography } from 'antd';
 import { PrescriptionRequest, ScannedPrescriptionRequest, type SaleView } from '../../../../core/contracts/checkout';
+import { api } from '../../api';
 import { KeyButton } from '../../components/KeyButton';
+import { useLoad } from '../../hooks/useLoad';
 import { zh } from '../../strings';
 
 type Rx = NonNullable<SaleView['prescription']>;
@@ -23,7 +25,8 @@ interface Props {
   /** Look the patient's e-prescription up by the credential read at identify, and download it. */
   onLookup(): void;
   /** The pharmacist's 审方 of a downloaded e-prescription (7204). */
-  onReview(approved: boolean, opinion: string): void;
+  /** recheckOperatorId: the 复核药师 picked (null = none), undefined = the store's default. */
+  onReview(approved: boolean, opinion: string, recheckOperatorId?: string | null): void;
   onInvalid(message: string, field: string): void;
 }
 
@@ -127,8 +130,14 @@ export const PrescriptionCard = forwardRef<PrescriptionCardHandle, Props>(functi
   );
 });
 
-function PrescriptionResult({ rx, disabled, busy, onReview }: { rx: Rx; disabled: boolean; busy: boolean; onReview(approved: boolean, opinion: string): void }): React.JSX.Element {
+function PrescriptionResult({ rx, disabled, busy, onReview }: { rx: Rx; disabled: boolean; busy: boolean; onReview: Props['onReview'] }): React.JSX.Element {
   const [opinion, setOpinion] = useState<string>(zh.checkout.rxReviewDefault);
+  // 复核药师: among operators with a pharmacist setting, defaulting to the store's (ID numbers come masked).
+  const pharmacists = useLoad(() => (rx.review !== undefined ? api.pharmacists() : Promise.resolve([])), [rx.review !== undefined]);
+  const [recheck, setRecheck] = useState<string | undefined>(undefined);
+  const recheckDefault = (pharmacists.data ?? []).find((p) => p.recheckDefault)?.operatorId ?? '';
+  const recheckValue = recheck ?? recheckDefault;
+  const review = (approved: boolean): void => onReview(approved, opinion, recheck === undefined ? undefined : recheck === '' ? null : recheck);
   return (
     <div data-testid="rx-result" style={{ marginTop: 8 }}>
       <Space wrap>
@@ -146,12 +155,17 @@ function PrescriptionResult({ rx, disabled, busy, onReview }: { rx: Rx; disabled
       {rx.review !== undefined && (
         <Space wrap style={{ marginTop: 6 }} data-testid="rx-review">
           <Tag color={rx.review === null ? 'orange' : rx.review.approved ? 'green' : 'red'} data-testid="rx-review-state">
-            {rx.review === null ? zh.checkout.rxReviewNone : rx.review.approved ? zh.checkout.rxReviewPassed(rx.review.pharmacist) : zh.checkout.rxReviewFailed(rx.review.opinion)}
+            {rx.review === null ? zh.checkout.rxReviewNone : rx.review.approved
+              ? (rx.review.recheckPharmacist ? zh.checkout.rxReviewPassedWith(rx.review.pharmacist, rx.review.recheckPharmacist) : zh.checkout.rxReviewPassed(rx.review.pharmacist))
+              : zh.checkout.rxReviewFailed(rx.review.opinion)}
           </Tag>
           <Input size="small" style={{ width: 200 }} aria-label={zh.checkout.rxReviewOpinion} placeholder={zh.checkout.rxReviewOpinion} disabled={disabled}
             data-testid="rx-review-opinion" value={opinion} onChange={(e) => setOpinion(e.target.value)} />
-          <Button size="small" type="primary" disabled={disabled} loading={busy} data-testid="rx-review-approve" onClick={() => onReview(true, opinion)}>{zh.checkout.rxReviewApprove}</Button>
-          <Button size="small" danger disabled={disabled} loading={busy} data-testid="rx-review-refuse" onClick={() => onReview(false, opinion)}>{zh.checkout.rxReviewRefuse}</Button>
+          <Select size="small" style={{ width: 180 }} aria-label={zh.checkout.rxRecheck} disabled={disabled} data-testid="rx-review-recheck"
+            value={recheckValue} onChange={(v: string) => setRecheck(v)}
+            options={[{ value: '', label: zh.checkout.rxRecheckNone }, ...(pharmacists.data ?? []).map((p) => ({ value: p.operatorId, label: `${zh.checkout.rxRecheck}：${p.name}（${p.operatorId}）` }))]} />
+          <Button size="small" type="primary" disabled={disabled} loading={busy} data-testid="rx-review-approve" onClick={() => review(true)}>{zh.checkout.rxReviewApprove}</Button>
+          <Button size="small" danger disabled={disabled} loading={busy} data-testid="rx-review-refuse" onClick={() => review(false)}>{zh.checkout.rxReviewRefuse}</Button>
         </Space>
       )}
       {rx.problems.map((p) => <Alert key={p.code} type="warning" showIcon title={p.message} style={{ marginTop: 6 }} />)}

@@ -6,7 +6,7 @@
 // when both the sales rows and the inventory uploads are.
 import { useState } from 'react';
 import { Alert, Button, Card, Input, Select, Space, Table, Tag } from 'antd';
-import { type PharmacistSetting, type ReportRowView } from '../../../../core/contracts/trace';
+import { type PharmacistSetting, type ReportRowView, type WriteOffView } from '../../../../core/contracts/trace';
 import { api, type ApiError } from '../../api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { asApiError, useLoad } from '../../hooks/useLoad';
@@ -73,8 +73,36 @@ export function TraceReports(): React.JSX.Element {
         />
       </Card>
       <InventoryUploads day={day} data={inventory.data ?? null} loading={inventory.loading} reload={inventory.reload} />
+      <WriteOffs day={day} />
       <Pharmacists />
     </Space>
+  );
+}
+
+const WRITE_OFF_COLOR: Record<string, string> = { ...STATE_COLOR, held: 'orange' };
+
+/** 7206 write-offs of the day: a held one (our data missing) shows the field it waits for; 重试 for held and refused ones. */
+function WriteOffs({ day }: { day: string }): React.JSX.Element {
+  const list = useLoad(() => (day ? api.writeOffDay(day) : Promise.resolve([])), [day]);
+  const [error, setError] = useState<ApiError | null>(null);
+  useLiveEvent(['sync', 'status', 'sale'], () => { void list.reload(); });
+  const retry = async (ids: number[]): Promise<void> => {
+    try { await api.writeOffRetry({ ids }); setError(null); await list.reload(); } catch (e) { setError(asApiError(e)); }
+  };
+  return (
+    <Card title={zh.trace.writeOffTitle} data-testid="writeoffs" extra={<Button onClick={() => void list.reload()} data-testid="writeoffs-refresh">{zh.refresh}</Button>}>
+      <ErrorNotice error={list.error ?? error} onClose={() => setError(null)} />
+      <Table<WriteOffView>
+        size="small" rowKey="id" loading={list.loading} dataSource={list.data ?? []} pagination={{ pageSize: 50 }} data-testid="writeoff-rows"
+        columns={[
+          { title: zh.trace.colSale, dataIndex: 'saleId', className: 'mono' },
+          { title: zh.trace.colRx, dataIndex: 'hiRxno', className: 'mono' },
+          { title: zh.trace.colState, key: 'state', render: (_, x) => <Tag color={WRITE_OFF_COLOR[x.state]}>{zh.trace.writeOffStates[x.state] ?? x.state}</Tag> },
+          { title: zh.trace.colNote, key: 'note', render: (_, x) => (x.heldFor ? `${zh.trace.writeOffHeldFor(x.heldFor)}；${x.note}` : x.state === 'rejected' ? x.note : '') },
+          { title: zh.actions, key: 'actions', render: (_, x) => (x.state === 'held' || x.state === 'rejected') && <Button size="small" onClick={() => void retry([x.id])} data-testid={`writeoff-retry-${x.id}`}>{zh.trace.retryOne}</Button> },
+        ]}
+      />
+    </Card>
   );
 }
 
@@ -85,9 +113,17 @@ function Pharmacists(): React.JSX.Element {
   const [form, setForm] = useState<PharmacistSetting>({ name: '', certNo: '' });
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
+  const list = useLoad(() => api.pharmacists());
   const save = async (): Promise<void> => {
-    try { await api.setPharmacist(operatorId, form); setSaved(true); setError(null); await current.reload(); } catch (e) { setError(asApiError(e)); }
+    // 证件类型 and 证件号码 go together; an empty number means none.
+    const body: PharmacistSetting = form.idNo ? { ...form, idType: form.idType ?? '01' } : { name: form.name, certNo: form.certNo };
+    try { await api.setPharmacist(operatorId, body); setSaved(true); setError(null); await current.reload(); await list.reload(); } catch (e) { setError(asApiError(e)); }
   };
+  const setRecheck = async (v: string): Promise<void> => {
+    try { await api.setRecheckPharmacist(v || null); setError(null); await list.reload(); } catch (e) { setError(asApiError(e)); }
+  };
+  // The list masks ID numbers; the full number is only in the manager's own form.
+  const masked = (id: string): string => (list.data ?? []).find((p) => p.operatorId === id)?.idNoMasked ?? zh.trace.pharmacistIdNone;
   return (
     <Card title={zh.trace.pharmacistTitle} data-testid="pharmacists">
       <ErrorNotice error={operators.error ?? error} onClose={() => setError(null)} />
@@ -95,12 +131,18 @@ function Pharmacists(): React.JSX.Element {
         <span>{zh.trace.pharmacistOperator}</span>
         <Select style={{ width: 160 }} value={operatorId || undefined} onChange={(v: string) => { setOperatorId(v); setSaved(false); }} data-testid="pharmacist-operator"
           options={(operators.data ?? []).map((o) => ({ value: o.operatorId, label: `${o.operatorId} ${o.name}` }))} />
-        {operatorId && <span data-testid="pharmacist-current">{current.data ? `${current.data.name} / ${current.data.certNo}` : zh.trace.pharmacistNone}</span>}
+        {operatorId && <span data-testid="pharmacist-current">{current.data ? `${current.data.name} / ${current.data.certNo} / ${masked(operatorId)}` : zh.trace.pharmacistNone}</span>}
+        <span>{zh.trace.recheckDefault}</span>
+        <Select style={{ width: 200 }} data-testid="recheck-default" value={(list.data ?? []).find((p) => p.recheckDefault)?.operatorId ?? ''} onChange={(v: string) => void setRecheck(v)}
+          options={[{ value: '', label: zh.trace.recheckNone }, ...(list.data ?? []).map((p) => ({ value: p.operatorId, label: `${p.operatorId} ${p.name}` }))]} />
       </Space>
       {operatorId && (
         <Space style={{ marginTop: 12 }} wrap>
           <Input placeholder={zh.trace.pharmacistName} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} style={{ width: 160 }} data-testid="pharmacist-name" />
           <Input placeholder={zh.trace.pharmacistCert} value={form.certNo} onChange={(e) => setForm({ ...form, certNo: e.target.value })} style={{ width: 220 }} data-testid="pharmacist-cert" />
+          <Select style={{ width: 150 }} aria-label={zh.trace.pharmacistIdType} placeholder={zh.trace.pharmacistIdType} value={form.idType} data-testid="pharmacist-id-type"
+            onChange={(v: '01') => setForm({ ...form, idType: v })} options={Object.entries(zh.trace.pharmacistIdTypes).map(([value, label]) => ({ value, label }))} />
+          <Input placeholder={zh.trace.pharmacistIdNo} value={form.idNo ?? ''} onChange={(e) => setForm({ ...form, idNo: e.target.value })} style={{ width: 220 }} data-testid="pharmacist-id-no" autoComplete="off" />
           <Button type="primary" onClick={() => void save()} data-testid="pharmacist-save">{zh.trace.pharmacistSave}</Button>
           {saved && <Tag color="green">{zh.ok}</Tag>}
         </Space>
