@@ -26,6 +26,8 @@ export interface Rig {
   readonly simulator: SerialSimulator;
   readonly reader: SessionCardReader;
   readonly trace: TraceEvent[];
+  /** performance.now() when the simulator's 'unplug' fault fired, or undefined. */
+  readonly unpluggedAt: () => number | undefined;
 }
 
 export async function withRig<T>(options: RigOptions, body: (rig: Rig) => Promise<T>): Promise<T> {
@@ -33,13 +35,14 @@ export async function withRig<T>(options: RigOptions, body: (rig: Rig) => Promis
   const trace: TraceEvent[] = [];
   let simulator: SerialSimulator | undefined;
   let reader: SessionCardReader | undefined;
+  let unpluggedAt: number | undefined;
   try {
     simulator = await startSerialSimulator(pair.a, {
       baud: options.baud ?? 38400, card: options.card, faults: options.faults, psam: options.psam,
-      onUnplug: () => { void pair.kill(); },
+      onUnplug: () => { unpluggedAt = performance.now(); void pair.kill(); },
     });
     reader = createSerialCardReader({ path: pair.b, baud: options.baud ?? 38400, timings: options.timings, trace: (e) => trace.push(e) });
-    return await body({ pair, simulator, reader, trace });
+    return await body({ pair, simulator, reader, trace, unpluggedAt: () => unpluggedAt });
   } finally {
     await reader?.close();
     expect(reader?.isOpen ?? false).toBe(false);
