@@ -33,6 +33,8 @@ export function createCardReader(options: CardReaderOptions): SessionCardReader 
 
 class Reader implements SessionCardReader {
   private session: ReaderSession | null = null;
+  /** The firmware the reader named on the current link: asked once per link, not on every poll. */
+  private firmware: { readonly session: ReaderSession; readonly text: string } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -68,8 +70,13 @@ class Reader implements SessionCardReader {
   status(): Promise<ReaderStatusOutcome> {
     return this.serialised(async () => {
       const session = await this.ensureSession();
-      const identify = this.positive(await session.exchange('identify'), 'identify');
-      const firmware = String.fromCharCode(...identify.data).replace(/[^\x20-\x7e]/g, '?');
+      // A status poll queued just before a card read delays it (one command at a time), so the poll
+      // is one exchange: the firmware cannot change while the link stays open (a re-plug reopens it).
+      if (this.firmware?.session !== session) {
+        const identify = this.positive(await session.exchange('identify'), 'identify');
+        this.firmware = { session, text: String.fromCharCode(...identify.data).replace(/[^\x20-\x7e]/g, '?') };
+      }
+      const firmware = this.firmware.text;
       const status = this.positive(await session.exchange('status'), 'status', Object.keys(SLOT_STATUS));
       return { ok: true, firmware, card: SLOT_STATUS[status.status as SlotStatusCode] } as const;
     });

@@ -238,7 +238,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   sync.start();
   reporter.start();
   void checkout.recoverRefunds().catch((error: unknown) => console.error(`refund recovery: ${error instanceof Error ? error.message : String(error)}`));
-  const stopWatching = watchCard(() => reader.port, (state) => options.bus.publish('card', state));
+  const stopWatching = watchCard(() => reader.port, (state) => options.bus.publish('card', state), { busy: () => foreground.busy });
   return runtime;
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { fromHex } from '../../../core/card/bytes';
 import { CardError } from '../../../core/card/errors';
+import { createCardReader } from '../../../core/reader/card-reader';
 import { ReaderSession } from '../../../core/reader/session';
 import { type SimFault } from '../../../native/reader-sim/faults';
 import { SimReader } from '../../../native/reader-sim/sim-reader';
@@ -83,6 +84,30 @@ describe('CardReaderPort over the virtual reader', () => {
     expect(status).toEqual({ ok: true, firmware: 'VIRTUAL-READER 1.0', card: 'present' });
     expect(virtual.sim.commands.slice(-3)).toEqual(['51 31', '30 30', '31 30']);
     await virtual.port.close();
+  });
+
+  test('status names the firmware the reader gave once per link: a poll is one exchange, a reopened link asks again', async () => {
+    let firmware = 'FW-A 1.0';
+    let link: InProcessLink | null = null;
+    const sent: string[][] = [];
+    const port = createCardReader({
+      clock: systemClock,
+      connect: async () => {
+        const current = new SimReader((bytes) => link?.deliver(bytes), { pace: false, firmware });
+        sent.push(current.commands);
+        link = new InProcessLink((bytes) => current.receive(bytes));
+        return link;
+      },
+    });
+    expect(await port.status()).toEqual({ ok: true, firmware: 'FW-A 1.0', card: 'absent' });
+    expect(await port.status()).toEqual({ ok: true, firmware: 'FW-A 1.0', card: 'absent' });
+    expect(sent).toEqual([['30 30', '31 30', '31 30']]);
+    // Another reader plugged in: the old link is gone, the new one is asked who it is.
+    firmware = 'FW-B 2.0';
+    (link as InProcessLink | null)?.hangUp('unplugged');
+    expect(await port.status()).toEqual({ ok: true, firmware: 'FW-B 2.0', card: 'absent' });
+    expect(sent[1]).toEqual(['30 30', '31 30']);
+    await port.close();
   });
 
   test('insert and remove cards; no card → NO_CARD', async () => {
