@@ -17,7 +17,7 @@ import { canonicalRow, movementDay, type ValidMovement } from '../../core/trace/
 import {
   newReportRow, type ReportRow, type ReportRowEvent, reportTransition, REPORT_ROW_STATES, type ReportRowState,
 } from '../../core/sync/report-row';
-import { type Db } from '../db/open';
+import { statement, type Db } from '../db/open';
 import { type CallResult, type ReportQueue } from './reporter';
 
 export interface StoredUpload {
@@ -77,7 +77,7 @@ export class InventoryUploadStore {
       const seen = new Map<string, string>();
       movements.forEach((m, index) => {
         const h = hash({ infno: m.infno, ...m.row });
-        const existing = this.db.prepare('SELECT * FROM inventory_upload WHERE pos_key = ?').get(m.key) as Row | undefined;
+        const existing = statement(this.db, 'SELECT * FROM inventory_upload WHERE pos_key = ?').get(m.key) as Row | undefined;
         if (existing || seen.has(m.key)) {
           if ((existing?.row_hash ?? seen.get(m.key)) !== h) throw new UploadKeyConflict(m.key, index);
           if (existing) out.push({ upload: toStored(existing), created: false });
@@ -86,7 +86,7 @@ export class InventoryUploadStore {
         seen.set(m.key, h);
         const target = m.infno === '3507' ? this.deletionTarget(m.row) : null;
         const entry = newReportRow();
-        const id = Number(this.db.prepare(`INSERT INTO inventory_upload (pos_key, infno, bchno, business_date, row_json, row_hash, origin, operator_id, target_id, state, created_at, updated_at)
+        const id = Number(statement(this.db, `INSERT INTO inventory_upload (pos_key, infno, bchno, business_date, row_json, row_hash, origin, operator_id, target_id, state, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.key, m.infno, m.bchno, movementDay(m.infno, m.row, today), JSON.stringify(m.row), h, origin, operatorId, target, entry.state, at, at).lastInsertRowid);
         this.log(id, 'new', entry.state, 'queued', origin);
         out.push({ upload: this.get(id)!, created: true });
@@ -106,24 +106,24 @@ export class InventoryUploadStore {
   }
 
   get(id: number): StoredUpload | undefined {
-    const row = this.db.prepare('SELECT * FROM inventory_upload WHERE id = ?').get(id) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM inventory_upload WHERE id = ?').get(id) as Row | undefined;
     return row && toStored(row);
   }
 
   byKey(key: string): StoredUpload | undefined {
-    const row = this.db.prepare('SELECT * FROM inventory_upload WHERE pos_key = ?').get(key) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM inventory_upload WHERE pos_key = ?').get(key) as Row | undefined;
     return row && toStored(row);
   }
 
   list(filter: { date?: string; state?: ReportRowState; limit?: number }): StoredUpload[] {
-    return (this.db.prepare(`SELECT * FROM inventory_upload WHERE (@date IS NULL OR business_date = @date) AND (@state IS NULL OR state = @state) ORDER BY id LIMIT @limit`)
+    return (statement(this.db, `SELECT * FROM inventory_upload WHERE (@date IS NULL OR business_date = @date) AND (@state IS NULL OR state = @state) ORDER BY id LIMIT @limit`)
       .all({ date: filter.date ?? null, state: filter.state ?? null, limit: filter.limit ?? 1000 }) as Row[]).map(toStored);
   }
 
   day(date: string): InventoryDay {
     const rows = emptyCounts();
     const byInfno: Record<string, Record<ReportRowState, number>> = {};
-    for (const r of this.db.prepare('SELECT infno, state, count(*) AS n FROM inventory_upload WHERE business_date = ? GROUP BY infno, state').all(date) as Array<{ infno: string; state: ReportRowState; n: number }>) {
+    for (const r of statement(this.db, 'SELECT infno, state, count(*) AS n FROM inventory_upload WHERE business_date = ? GROUP BY infno, state').all(date) as Array<{ infno: string; state: ReportRowState; n: number }>) {
       rows[r.state] += r.n;
       (byInfno[r.infno] ??= emptyCounts())[r.state] += r.n;
     }
@@ -131,7 +131,7 @@ export class InventoryUploadStore {
   }
 
   history(id: number): Array<{ at: string; from: string; to: string; event: string; detail: string }> {
-    return this.db.prepare('SELECT at, from_state AS "from", to_state AS "to", event, detail FROM inventory_upload_log WHERE row_id = ? ORDER BY id').all(id) as Array<{ at: string; from: string; to: string; event: string; detail: string }>;
+    return statement(this.db, 'SELECT at, from_state AS "from", to_state AS "to", event, detail FROM inventory_upload_log WHERE row_id = ? ORDER BY id').all(id) as Array<{ at: string; from: string; to: string; event: string; detail: string }>;
   }
 
   /** The manager's retry of refused uploads. */
@@ -148,11 +148,11 @@ export class InventoryUploadStore {
     return {
       name: 'inventory',
       batchSize: 1,
-      due: (now, limit, maxRefusals) => (this.db.prepare(`SELECT u.* FROM inventory_upload u LEFT JOIN inventory_upload t ON t.id = u.target_id
+      due: (now, limit, maxRefusals) => (statement(this.db, `SELECT u.* FROM inventory_upload u LEFT JOIN inventory_upload t ON t.id = u.target_id
         WHERE (u.state = 'queued' OR (u.state = 'rejected' AND u.refusals < ?)) AND u.next_attempt_at <= ?
           AND (t.id IS NULL OR t.state IN ('accepted', 'void'))
         ORDER BY u.id LIMIT ?`).all(maxRefusals, now, limit) as Row[]).map(toStored),
-      nextWake: (maxRefusals) => (this.db.prepare("SELECT min(next_attempt_at) AS at FROM inventory_upload WHERE state = 'queued' OR (state = 'rejected' AND refusals < ?)").get(maxRefusals) as { at: number | null }).at,
+      nextWake: (maxRefusals) => (statement(this.db, "SELECT min(next_attempt_at) AS at FROM inventory_upload WHERE state = 'queued' OR (state = 'rejected' AND refusals < ?)").get(maxRefusals) as { at: number | null }).at,
       recoverInFlight: () => this.recoverInFlight(),
       payload: (row) => ({ payload: row.row }),
       message: (rows, payloads) => ({ infno: rows[0]!.infno, input: { [INVENTORY_KINDS[rows[0]!.infno].node]: payloads[0] } }),
@@ -164,28 +164,28 @@ export class InventoryUploadStore {
 
   private startCall(msgid: string, infno: string, ids: readonly number[]): void {
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO inventory_upload_call (msgid, infno, rows, sent_at) VALUES (?, ?, ?, ?)').run(msgid, infno, ids.length, this.now().toISOString());
+      statement(this.db, 'INSERT INTO inventory_upload_call (msgid, infno, rows, sent_at) VALUES (?, ?, ?, ?)').run(msgid, infno, ids.length, this.now().toISOString());
       for (const id of ids) {
         this.apply(id, { type: 'send_started' }, { lastMsgid: msgid });
-        if (infno !== 'local') this.db.prepare('UPDATE inventory_upload SET pending_msgid = ? WHERE id = ?').run(msgid, id);
+        if (infno !== 'local') statement(this.db, 'UPDATE inventory_upload SET pending_msgid = ? WHERE id = ?').run(msgid, id);
       }
     }).immediate();
   }
 
   private finishCall(msgid: string, outcome: string, results: readonly CallResult[]): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE inventory_upload_call SET outcome = ? WHERE id = (SELECT max(id) FROM inventory_upload_call WHERE msgid = ?)').run(outcome.slice(0, 500), msgid);
+      statement(this.db, 'UPDATE inventory_upload_call SET outcome = ? WHERE id = (SELECT max(id) FROM inventory_upload_call WHERE msgid = ?)').run(outcome.slice(0, 500), msgid);
       for (const r of results) {
         this.apply(r.id, r.event, { nextAttemptAt: r.nextAttemptAt ?? 0 });
         // A definite answer ends the message: a later retry is a new message.
-        if (r.event.type === 'accepted' || r.event.type === 'refused') this.db.prepare('UPDATE inventory_upload SET pending_msgid = NULL WHERE id = ?').run(r.id);
+        if (r.event.type === 'accepted' || r.event.type === 'refused') statement(this.db, 'UPDATE inventory_upload SET pending_msgid = NULL WHERE id = ?').run(r.id);
       }
     }).immediate();
   }
 
   private recoverInFlight(): number {
     return this.db.transaction(() => {
-      const ids = this.db.prepare("SELECT id FROM inventory_upload WHERE state = 'sending'").all() as Array<{ id: number }>;
+      const ids = statement(this.db, "SELECT id FROM inventory_upload WHERE state = 'sending'").all() as Array<{ id: number }>;
       for (const { id } of ids) this.apply(id, { type: 'crash_recovered' });
       return ids.length;
     }).immediate();
@@ -193,11 +193,11 @@ export class InventoryUploadStore {
 
   private apply(id: number, event: ReportRowEvent, options: { nextAttemptAt?: number; lastMsgid?: string } = {}): ReportRow {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT state, sends, refusals, note FROM inventory_upload WHERE id = ?').get(id) as { state: ReportRowState; sends: number; refusals: number; note: string } | undefined;
+      const row = statement(this.db, 'SELECT state, sends, refusals, note FROM inventory_upload WHERE id = ?').get(id) as { state: ReportRowState; sends: number; refusals: number; note: string } | undefined;
       if (!row) throw new Error(`inventory upload ${id} does not exist`);
       const before: ReportRow = { state: row.state, sends: row.sends, refusals: row.refusals, note: row.note };
       const after = reportTransition(before, event);
-      this.db.prepare('UPDATE inventory_upload SET state = ?, sends = ?, refusals = ?, note = ?, next_attempt_at = ?, last_msgid = COALESCE(?, last_msgid), updated_at = ? WHERE id = ?')
+      statement(this.db, 'UPDATE inventory_upload SET state = ?, sends = ?, refusals = ?, note = ?, next_attempt_at = ?, last_msgid = COALESCE(?, last_msgid), updated_at = ? WHERE id = ?')
         .run(after.state, after.sends, after.refusals, after.note.slice(0, 1000), options.nextAttemptAt ?? 0, options.lastMsgid ?? null, this.now().toISOString(), id);
       this.log(id, before.state, after.state, event.type, 'message' in event ? event.message : 'reason' in event ? event.reason : '');
       return after;
@@ -205,7 +205,7 @@ export class InventoryUploadStore {
   }
 
   private log(id: number, from: string, to: string, event: string, detail: string): void {
-    this.db.prepare('INSERT INTO inventory_upload_log (row_id, at, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO inventory_upload_log (row_id, at, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, this.now().toISOString(), from, to, event, detail.slice(0, 1000));
   }
 }

@@ -18,7 +18,7 @@ import { describeIssues } from '../../core/centre/fields';
 import {
   newReportRow, type ReportRow, type ReportRowEvent, reportTransition, type ReportRowState,
 } from '../../core/sync/report-row';
-import { type Db } from '../db/open';
+import { statement, type Db } from '../db/open';
 import { type CallResult, type ReportQueue } from './reporter';
 import { type Pharmacist } from './store';
 
@@ -56,14 +56,14 @@ export class WriteOffStore {
   queue(saleId: string, settlementId: number, businessDate: string, draft: WriteOffDraft): void {
     const at = this.now().toISOString();
     const entry = newReportRow();
-    const id = Number(this.db.prepare(`INSERT INTO eprescription_writeoff (sale_id, settlement_id, hi_rxno, business_date, draft_json, state, created_at, updated_at)
+    const id = Number(statement(this.db, `INSERT INTO eprescription_writeoff (sale_id, settlement_id, hi_rxno, business_date, draft_json, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(saleId, settlementId, draft.hiRxno, businessDate, JSON.stringify(draft), entry.state, at, at).lastInsertRowid);
     this.log(id, 'new', entry.state, 'queued', `7206 for ${draft.hiRxno}`);
   }
 
   /** The centre refused the settlement, or it was withdrawn: nothing to write off. */
   void(saleId: string, reason: string): void {
-    const row = this.db.prepare("SELECT id FROM eprescription_writeoff WHERE sale_id = ? AND state IN ('queued', 'rejected')").get(saleId) as { id: number } | undefined;
+    const row = statement(this.db, "SELECT id FROM eprescription_writeoff WHERE sale_id = ? AND state IN ('queued', 'rejected')").get(saleId) as { id: number } | undefined;
     if (row) this.voidRow(row.id, reason);
   }
 
@@ -74,25 +74,25 @@ export class WriteOffStore {
    * docs/centre-and-sync.md), so nothing is sent and the manager sees it.
    */
   refunded(saleId: string): void {
-    const row = this.db.prepare("SELECT id, state FROM eprescription_writeoff WHERE sale_id = ? AND state != 'void'").get(saleId) as { id: number; state: ReportRowState } | undefined;
+    const row = statement(this.db, "SELECT id, state FROM eprescription_writeoff WHERE sale_id = ? AND state != 'void'").get(saleId) as { id: number; state: ReportRowState } | undefined;
     if (!row) return;
-    this.db.prepare('UPDATE eprescription_writeoff SET refunded_at = COALESCE(refunded_at, ?), updated_at = ? WHERE id = ?').run(this.now().toISOString(), this.now().toISOString(), row.id);
+    statement(this.db, 'UPDATE eprescription_writeoff SET refunded_at = COALESCE(refunded_at, ?), updated_at = ? WHERE id = ?').run(this.now().toISOString(), this.now().toISOString(), row.id);
     if (row.state === 'queued' || row.state === 'rejected') this.voidRow(row.id, 'the sale was refunded before its write-off (7206) was sent');
     else this.log(row.id, row.state, row.state, 'refunded', 'refunded after the write-off was sent: no cancellation transaction is known for this edition, none sent');
   }
 
   bySale(saleId: string): StoredWriteOff | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE w.sale_id = ? ORDER BY w.id DESC LIMIT 1`).get(saleId) as Row | undefined;
+    const row = statement(this.db, `${SELECT} WHERE w.sale_id = ? ORDER BY w.id DESC LIMIT 1`).get(saleId) as Row | undefined;
     return row && toStored(row);
   }
 
   list(filter: { date?: string; limit?: number } = {}): StoredWriteOff[] {
-    return (this.db.prepare(`${SELECT} WHERE (@date IS NULL OR w.business_date = @date) ORDER BY w.id LIMIT @limit`)
+    return (statement(this.db, `${SELECT} WHERE (@date IS NULL OR w.business_date = @date) ORDER BY w.id LIMIT @limit`)
       .all({ date: filter.date ?? null, limit: filter.limit ?? 1000 }) as Row[]).map(toStored);
   }
 
   history(id: number): Array<{ at: string; from: string; to: string; event: string; detail: string }> {
-    return this.db.prepare('SELECT at, from_state AS "from", to_state AS "to", event, detail FROM eprescription_writeoff_log WHERE row_id = ? ORDER BY id').all(id) as Array<{ at: string; from: string; to: string; event: string; detail: string }>;
+    return statement(this.db, 'SELECT at, from_state AS "from", to_state AS "to", event, detail FROM eprescription_writeoff_log WHERE row_id = ? ORDER BY id').all(id) as Array<{ at: string; from: string; to: string; event: string; detail: string }>;
   }
 
   /**
@@ -101,7 +101,7 @@ export class WriteOffStore {
    * moment ago counts before its 7206 has reached the centre.
    */
   localFills(hiRxno: string): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM eprescription_writeoff WHERE hi_rxno = ? AND state != 'void' AND refunded_at IS NULL").get(hiRxno) as { n: number }).n;
+    return (statement(this.db, "SELECT count(*) AS n FROM eprescription_writeoff WHERE hi_rxno = ? AND state != 'void' AND refunded_at IS NULL").get(hiRxno) as { n: number }).n;
   }
 
   /** The manager's retry of refused write-offs. */
@@ -109,7 +109,7 @@ export class WriteOffStore {
     return this.db.transaction(() => {
       let n = 0;
       for (const id of ids) {
-        const row = this.db.prepare('SELECT state, held_for FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState; held_for: string | null } | undefined;
+        const row = statement(this.db, 'SELECT state, held_for FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState; held_for: string | null } | undefined;
         if (row?.held_for != null) { this.unhold(id, 'retried by the manager'); n++; } else if (row?.state === 'rejected') { this.apply(id, { type: 'retry' }); n++; }
       }
       return n;
@@ -122,7 +122,7 @@ export class WriteOffStore {
    */
   release(filter: { operatorId?: string; fields: readonly string[] }): number {
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT w.id, w.held_for FROM eprescription_writeoff w JOIN sale sa ON sa.id = w.sale_id
+      const rows = statement(this.db, `SELECT w.id, w.held_for FROM eprescription_writeoff w JOIN sale sa ON sa.id = w.sale_id
         WHERE w.held_for IS NOT NULL AND (@op IS NULL OR sa.operator_id = @op)`).all({ op: filter.operatorId ?? null }) as Array<{ id: number; held_for: string }>;
       const hit = rows.filter((r) => r.held_for.split(',').some((f) => filter.fields.some((want) => f === want || f.endsWith(`.${want}`))));
       for (const r of hit) this.unhold(r.id, `released: the setting for ${r.held_for} changed`);
@@ -133,17 +133,17 @@ export class WriteOffStore {
   /** Our data is missing: the row waits, not on a timer, until its setting changes or the manager retries. */
   private hold(id: number, fields: string, message: string): void {
     this.db.transaction(() => {
-      const row = this.db.prepare('SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState };
+      const row = statement(this.db, 'SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState };
       if (row.state === 'sending') this.apply(id, { type: 'not_delivered', reason: 'not sent: our data is incomplete' });
-      this.db.prepare('UPDATE eprescription_writeoff SET held_for = ?, note = ?, updated_at = ? WHERE id = ?').run(fields.slice(0, 500), `held: waiting for local data (${fields}): ${message}`.slice(0, 1000), this.now().toISOString(), id);
-      const state = (this.db.prepare('SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState }).state;
+      statement(this.db, 'UPDATE eprescription_writeoff SET held_for = ?, note = ?, updated_at = ? WHERE id = ?').run(fields.slice(0, 500), `held: waiting for local data (${fields}): ${message}`.slice(0, 1000), this.now().toISOString(), id);
+      const state = (statement(this.db, 'SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState }).state;
       this.log(id, state, 'held', 'held', `waiting for local data (${fields}): ${message}`);
     })();
   }
 
   private unhold(id: number, why: string): void {
-    const row = this.db.prepare('SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState };
-    this.db.prepare('UPDATE eprescription_writeoff SET held_for = NULL, next_attempt_at = 0, updated_at = ? WHERE id = ?').run(this.now().toISOString(), id);
+    const row = statement(this.db, 'SELECT state FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState };
+    statement(this.db, 'UPDATE eprescription_writeoff SET held_for = NULL, next_attempt_at = 0, updated_at = ? WHERE id = ?').run(this.now().toISOString(), id);
     this.log(id, 'held', row.state, 'released', why);
     if (row.state === 'rejected') this.apply(id, { type: 'retry' });
   }
@@ -155,11 +155,11 @@ export class WriteOffStore {
       batchSize: 1,
       due: (now, limit, maxRefusals) => {
         this.voidReversed();
-        return (this.db.prepare(`${SELECT} JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
+        return (statement(this.db, `${SELECT} JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
           WHERE (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND w.held_for IS NULL AND w.next_attempt_at <= ? AND o.state = 'confirmed'
           ORDER BY w.id LIMIT ?`).all(maxRefusals, now, limit) as Row[]).map(toStored);
       },
-      nextWake: (maxRefusals) => (this.db.prepare(`SELECT min(w.next_attempt_at) AS at FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
+      nextWake: (maxRefusals) => (statement(this.db, `SELECT min(w.next_attempt_at) AS at FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
         WHERE (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND w.held_for IS NULL AND o.state = 'confirmed'`).get(maxRefusals) as { at: number | null }).at,
       recoverInFlight: () => this.recoverInFlight(),
       payload: (row) => {
@@ -186,7 +186,7 @@ export class WriteOffStore {
   }
 
   private voidReversed(): void {
-    const ids = this.db.prepare(`SELECT w.id FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
+    const ids = statement(this.db, `SELECT w.id FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
       WHERE w.state IN ('queued', 'rejected') AND o.state = 'reversed'`).all() as Array<{ id: number }>;
     for (const { id } of ids) this.voidRow(id, 'the settlement was reversed or withdrawn: nothing was dispensed under insurance');
   }
@@ -194,7 +194,7 @@ export class WriteOffStore {
   /** Voided: nothing to write off (and nothing held any more). */
   private voidRow(id: number, reason: string): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE eprescription_writeoff SET held_for = NULL WHERE id = ?').run(id);
+      statement(this.db, 'UPDATE eprescription_writeoff SET held_for = NULL WHERE id = ?').run(id);
       this.apply(id, { type: 'voided', reason });
     })();
   }
@@ -203,7 +203,7 @@ export class WriteOffStore {
     this.db.transaction(() => {
       for (const id of ids) {
         this.apply(id, { type: 'send_started' }, { lastMsgid: msgid }, `msgid ${msgid}`);
-        if (infno !== 'local') this.db.prepare('UPDATE eprescription_writeoff SET pending_msgid = ? WHERE id = ?').run(msgid, id);
+        if (infno !== 'local') statement(this.db, 'UPDATE eprescription_writeoff SET pending_msgid = ? WHERE id = ?').run(msgid, id);
       }
     }).immediate();
   }
@@ -213,14 +213,14 @@ export class WriteOffStore {
       for (const r of results) {
         this.apply(r.id, r.event, { nextAttemptAt: r.nextAttemptAt ?? 0 }, outcome);
         // A definite answer ends the message: a later retry is a new message.
-        if (r.event.type === 'accepted' || r.event.type === 'refused') this.db.prepare('UPDATE eprescription_writeoff SET pending_msgid = NULL WHERE id = ?').run(r.id);
+        if (r.event.type === 'accepted' || r.event.type === 'refused') statement(this.db, 'UPDATE eprescription_writeoff SET pending_msgid = NULL WHERE id = ?').run(r.id);
       }
     }).immediate();
   }
 
   private recoverInFlight(): number {
     return this.db.transaction(() => {
-      const ids = this.db.prepare("SELECT id FROM eprescription_writeoff WHERE state = 'sending'").all() as Array<{ id: number }>;
+      const ids = statement(this.db, "SELECT id FROM eprescription_writeoff WHERE state = 'sending'").all() as Array<{ id: number }>;
       for (const { id } of ids) this.apply(id, { type: 'crash_recovered' });
       return ids.length;
     }).immediate();
@@ -228,11 +228,11 @@ export class WriteOffStore {
 
   private apply(id: number, event: ReportRowEvent, options: { nextAttemptAt?: number; lastMsgid?: string } = {}, detail = ''): ReportRow {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT state, sends, refusals, note FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState; sends: number; refusals: number; note: string } | undefined;
+      const row = statement(this.db, 'SELECT state, sends, refusals, note FROM eprescription_writeoff WHERE id = ?').get(id) as { state: ReportRowState; sends: number; refusals: number; note: string } | undefined;
       if (!row) throw new Error(`write-off ${id} does not exist`);
       const before: ReportRow = { state: row.state, sends: row.sends, refusals: row.refusals, note: row.note };
       const after = reportTransition(before, event);
-      this.db.prepare('UPDATE eprescription_writeoff SET state = ?, sends = ?, refusals = ?, note = ?, next_attempt_at = ?, last_msgid = COALESCE(?, last_msgid), updated_at = ? WHERE id = ?')
+      statement(this.db, 'UPDATE eprescription_writeoff SET state = ?, sends = ?, refusals = ?, note = ?, next_attempt_at = ?, last_msgid = COALESCE(?, last_msgid), updated_at = ? WHERE id = ?')
         .run(after.state, after.sends, after.refusals, after.note.slice(0, 1000), options.nextAttemptAt ?? 0, options.lastMsgid ?? null, this.now().toISOString(), id);
       const why = 'message' in event ? event.message : 'reason' in event ? event.reason : detail;
       this.log(id, before.state, after.state, event.type, why);
@@ -241,7 +241,7 @@ export class WriteOffStore {
   }
 
   private log(id: number, from: string, to: string, event: string, detail: string): void {
-    this.db.prepare('INSERT INTO eprescription_writeoff_log (row_id, at, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO eprescription_writeoff_log (row_id, at, from_state, to_state, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, this.now().toISOString(), from, to, event, detail.slice(0, 1000));
   }
 }
