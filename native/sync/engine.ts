@@ -7,7 +7,8 @@
 //   const engine = new SyncEngine({ store, centre, concurrency: 8 });
 //   engine.start();                  // recovers entries a dead process left mid-call, then drains
 //   engine.kick();                   // new settlement recorded, or the network came back
-//   await engine.syncOne(id);        // the online checkout: settle this one now (never while the loop has it in flight)
+//   await engine.syncOne(id);        // settle this one now (never while the loop has it in flight)
+//   await engine.sendRecorded(() => store.record(input, within, { sending: true })); // the online checkout: record + send, one commit before the call
 //   engine.status();                 // online/offline, backoff, counts — for the UI
 //   await engine.stop();
 //
@@ -200,6 +201,38 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * The online checkout's settle in one commit before the 2102: `write` records the settlement
+   * already `sending` (SettlementStore.record with `{ sending: true }`, the caller's own writes
+   * joined to it) and the engine claims it in the same tick the commit returns, so the loop never
+   * sees it unclaimed; then it is sent exactly as syncOne would send it. Nothing goes out before
+   * that commit; a crash after it leaves a `sending` entry, recovered like any other (unknown →
+   * 5203 / 2601 by its msgid).
+   */
+  async sendRecorded(write: () => SettlementRecord, options: { readonly onConfirmed?: (record: SettlementRecord) => void } = {}): Promise<SettlementRecord> {
+    const record = write();
+    const id = record.id;
+    if (record.outbox.state !== 'sending' || this.inFlight.has(id)) throw new Error(`settlement ${id}: sendRecorded needs an entry just recorded as sending, found ${record.outbox.state}`);
+    let release = (): void => {};
+    this.inFlight.set(id, new Promise<void>((resolve) => { release = resolve; }));
+    if (options.onConfirmed) this.confirmHooks.set(id, options.onConfirmed);
+    try {
+      let result: StepResult;
+      try {
+        result = this.writeSafely(id, await this.send(record));
+      } finally {
+        this.inFlight.delete(id);
+        release();
+      }
+      // An answer leaves it confirmed or parked (syncOne returns at once); re-read as syncOne would.
+      if (result === 'answered') return await this.syncOneNow(id);
+      this.emit();
+      return this.options.store.get(id)!;
+    } finally {
+      if (options.onConfirmed) this.confirmHooks.delete(id);
+    }
+  }
+
   private async syncOneNow(id: number): Promise<SettlementRecord> {
     const { store } = this.options;
     for (let guard = 0; guard < 4; guard++) {
@@ -300,17 +333,7 @@ export class SyncEngine {
         return { done: 'answered' };
       case 'pending': {
         store.apply(id, { type: 'send_started' });
-        return { call: async () => {
-          const outcome = await this.guard(() => centre.settle(record.request, { ...context, msgid: record.msgid }), '2102', record.msgid);
-          return () => {
-            switch (outcome.kind) {
-              case 'ok': store.confirm(id, outcome.output, '2102', this.confirmHooks.get(id)); return this.answered();
-              case 'rejected': store.apply(id, { type: 'rejected', message: outcome.message }); return this.answered();
-              case 'not_delivered': store.apply(id, { type: 'not_delivered', reason: outcome.reason }); return this.noAnswer(outcome.reason);
-              case 'unknown': store.apply(id, { type: 'outcome_unknown', reason: `${outcome.reason}: ${outcome.detail}` }); return this.noAnswer(`${outcome.reason}: ${outcome.detail}`);
-            }
-          };
-        } };
+        return { call: () => this.send(record) };
       }
       case 'unknown': {
         if (!centre.queriesByMsgid) {
@@ -357,6 +380,21 @@ export class SyncEngine {
       default:
         return { done: 'answered' };
     }
+  }
+
+  /** The 2102 of an entry whose `sending` is durable, and the write of its answer. */
+  private async send(record: SettlementRecord): Promise<() => StepResult> {
+    const { store, centre } = this.options;
+    const id = record.id;
+    const outcome = await this.guard(() => centre.settle(record.request, { insuplcAdmdvs: record.insuplcAdmdvs, msgid: record.msgid }), '2102', record.msgid);
+    return () => {
+      switch (outcome.kind) {
+        case 'ok': store.confirm(id, outcome.output, '2102', this.confirmHooks.get(id)); return this.answered();
+        case 'rejected': store.apply(id, { type: 'rejected', message: outcome.message }); return this.answered();
+        case 'not_delivered': store.apply(id, { type: 'not_delivered', reason: outcome.reason }); return this.noAnswer(outcome.reason);
+        case 'unknown': store.apply(id, { type: 'outcome_unknown', reason: `${outcome.reason}: ${outcome.detail}` }); return this.noAnswer(`${outcome.reason}: ${outcome.detail}`);
+      }
+    };
   }
 
   /** A local bug (invalid stored input) must not masquerade as a centre answer: it parks the entry. */

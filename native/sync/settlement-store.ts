@@ -109,8 +109,14 @@ export class SettlementStore {
     this.limits = options.limits ?? DEFAULT_LIMITS;
   }
 
-  /** Writes the settlement, its msgid and its outbox entry in one transaction; `within` joins it. */
-  record(input: NewSettlement, within?: (record: SettlementRecord, db: Db) => void): SettlementRecord {
+  /**
+   * Writes the settlement, its msgid and its outbox entry in one transaction; `within` joins it.
+   * `sending`: the entry is written already past `send_started` (pending → sending, both logged), for
+   * a caller that sends it the moment this commits (SyncEngine.sendRecorded): one commit before the
+   * 2102 instead of two. Until the caller claims it, it looks to the drain loop like one a dead
+   * process left mid-call, so only SyncEngine.sendRecorded may ask for it.
+   */
+  record(input: NewSettlement, within?: (record: SettlementRecord, db: Db) => void, options: { readonly sending?: boolean } = {}): SettlementRecord {
     const request = SettleInput.safeParse(input.request);
     if (!request.success) throw new SettlementInputError(`request: ${describeIssues(request.error, 'request')}`);
     const provisional = Split.safeParse(input.provisional);
@@ -131,10 +137,12 @@ export class SettlementStore {
         .run(input.saleRef, msgid, this.options.fixmedinsCode, request.data.druginfo.psn_no, input.insuplcAdmdvs, now, JSON.stringify(request.data),
           quoteJson, p.total, p.fund, p.account, p.cash);
       const id = Number(lastInsertRowid);
-      const entry = newEntry();
+      const recorded = newEntry();
+      const entry = options.sending ? transition(recorded, { type: 'send_started' }, this.limits) : recorded;
       statement(this.db, 'INSERT INTO settlement_outbox (settlement_id, state, sends, query_failures, note, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
         .run(id, entry.state, entry.sends, entry.queryFailures, entry.note, now);
-      this.log(id, 'new', entry.state, 'recorded', '');
+      this.log(id, 'new', recorded.state, 'recorded', '');
+      if (entry !== recorded) this.log(id, recorded.state, entry.state, 'send_started', '');
       // Built from what was just written rather than read back (the request need not be parsed again).
       const record: SettlementRecord = {
         id, saleRef: input.saleRef, msgid, psnNo: request.data.druginfo.psn_no, insuplcAdmdvs: input.insuplcAdmdvs, recordedAt: now,

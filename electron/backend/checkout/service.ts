@@ -453,7 +453,7 @@ export class CheckoutService {
     while (this.deps.settlements.bySaleRef(`${row.id}/${attempt}`)) attempt++;
     const request = this.settleRequest(data, options.useAccount);
     const insuredSplit = this.insuredPart(split, data.lines);
-    const record = this.recordOrRefuse(() => this.deps.settlements.record({
+    const recordSettlement = (sending: boolean): SettlementRecord => this.recordOrRefuse(() => this.deps.settlements.record({
       saleRef: `${row.id}/${attempt}`, insuplcAdmdvs: data.person!.record.region, request, provisional: insuredSplit, quote: split,
     }, (rec) => {
       this.deps.sales.markSold(row.id, data.lines);
@@ -468,12 +468,14 @@ export class CheckoutService {
         sale: row.id, msgid: rec.msgid, mode: split.mode, total: split.total, fund: split.fund, account: split.account, cash: split.cash,
         ...(recheck?.state === 'unavailable' ? { traceCodesRechecked: false } : {}),
       });
-    }));
+    }, { sending }));
     if (split.mode === 'online') {
-      // The sale is marked settled in the confirmation's own commit (one wait for the disk, not two).
-      const synced = await this.deps.sync.syncOne(record.id, { onConfirmed: (confirmed) => this.bookSettled(row.id, confirmed) });
+      // Recorded already `sending` (one commit before the 2102, not two), and the sale is marked
+      // settled in the confirmation's own commit: two waits for the disk per online settle.
+      const synced = await this.deps.sync.sendRecorded(() => recordSettlement(true), { onConfirmed: (confirmed) => this.bookSettled(row.id, confirmed) });
       return this.afterOnlineSettle(row.id, synced, split);
     }
+    recordSettlement(false);
     this.deps.sync.kick();
     return this.view(id);
   }
@@ -495,7 +497,7 @@ export class CheckoutService {
 
   private afterOnlineSettle(saleId: string, record: SettlementRecord, split: NonNullable<SaleData['split']>): SaleView {
     if (record.centre) {
-      // Normally already booked with the confirmation (syncOne's onConfirmed); if that part failed, now.
+      // Normally already booked with the confirmation (sendRecorded's onConfirmed); if that part failed, now.
       if (this.deps.sales.get(saleId)?.state !== 'settled') this.deps.db.transaction(() => this.bookSettled(saleId, record))();
       this.deps.reports?.kick();
       return this.view(saleId);

@@ -2,6 +2,7 @@
 // recovery by 5203, resending under the same msgid, reversal, and the recorded differences.
 // National's 5203 takes setl_id + mdtrt_id only, so a lost 2102 is reversed (2601 by its msgid);
 // the query-by-msgid recovery runs with the test profile BY_MSGID (national + that lookup).
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { type RunningSandbox } from '../../../native/sandbox/server';
 import { SyncEngine } from '../../../native/sync/engine';
@@ -53,6 +54,59 @@ describe('syncOne with a follow-up booked in the confirmation\'s commit', () => 
     expect(kept.outbox.state).toBe('confirmed'); // the centre's result stands
     expect(store.get(b.id)!.centre?.setlId).toBeTruthy();
     expect(dbCount(db, `SELECT count(*) FROM follow_up WHERE settlement_id = ${b.id}`)).toBe(0); // and the follow-up left nothing half-written
+  });
+});
+
+describe('sendRecorded: the online checkout records the settlement already sending, then sends it', () => {
+  test('the entry is committed as sending before the 2102 arrives (another connection sees it), sent once, and booked with its follow-up', async () => {
+    const { sb, store, db, engine } = await setup({ latencyMs: [60, 60] });
+    db.exec('CREATE TABLE follow_up (settlement_id INTEGER, setl_id TEXT)');
+    const other = new Database(db.name, { readonly: true });
+    cleanups.push(() => { other.close(); });
+    let id = 0;
+    const sending = engine.sendRecorded(() => {
+      const rec = store.record({ saleRef: 'R1', ...sale(person('shiyan-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '12.00' }]) }, undefined, { sending: true });
+      id = rec.id;
+      return rec;
+    }, { onConfirmed: (r) => { db.prepare('INSERT INTO follow_up VALUES (?, ?)').run(r.id, r.centre!.setlId); } });
+    // The call is in flight: what is on disk says sending, with its send counted.
+    expect(other.prepare('SELECT state, sends FROM settlement_outbox WHERE settlement_id = ?').get(id)).toEqual({ state: 'sending', sends: 1 });
+    // A drain pass meanwhile leaves the claimed entry alone (it is no dead process's leftover).
+    expect(await engine.drainOnce()).toEqual({ steps: 0, stoppedBy: 'empty' });
+    const done = await sending;
+    expect(done.outbox).toMatchObject({ state: 'confirmed', sends: 1 });
+    expect(events(store, id)).toEqual(['recorded', 'send_started', 'settled']);
+    expect(db.prepare('SELECT setl_id FROM follow_up WHERE settlement_id = ?').pluck().get(id)).toBe(done.centre!.setlId);
+    expect(sb.stats().byInfno['2102']).toBe(1);
+  });
+
+  test('not delivered: back to pending under the same msgid, and the loop sends it once the centre answers', async () => {
+    const { sb, store, engine } = await setup({}, { baseMs: 1, maxMs: 1, jitter: 0 });
+    sb.refuseFor(100);
+    const after = await engine.sendRecorded(() => store.record({ saleRef: 'R2', ...sale(person('nanchang-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '7.00' }]) }, undefined, { sending: true }));
+    expect(after.outbox).toMatchObject({ state: 'pending', sends: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    await drainAll(engine, store);
+    expect(store.get(after.id)!.outbox).toMatchObject({ state: 'confirmed', sends: 2 });
+    expect(sb.centre.summary()).toMatchObject({ settled: 1, msgids: [after.msgid] });
+  });
+
+  test('a process that died after the commit, before the call: recovered like any entry left mid-call (5203 by msgid finds nothing, sent once under the same msgid)', async () => {
+    const { sb, c, store } = await setup({}, fast, undefined, BY_MSGID);
+    const rec = store.record({ saleRef: 'R3', ...sale(person('jincheng-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '30.00' }]) }, undefined, { sending: true });
+    const engine = new SyncEngine({ store, centre: c.centre, backoff: fast });
+    cleanups.push(() => engine.stop());
+    engine.start();
+    const until = Date.now() + 5000;
+    while (store.get(rec.id)!.outbox.state !== 'confirmed' && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(events(store, rec.id)).toEqual(['recorded', 'send_started', 'crash_recovered', 'query_started', 'query_not_found', 'send_started', 'settled']);
+    expect(sb.centre.summary()).toMatchObject({ settled: 1, msgids: [rec.msgid] });
+    expect(sb.stats().byInfno['2102']).toBe(1);
+  });
+
+  test('refuses an entry that was not recorded as sending (the loop owns pending ones)', async () => {
+    const { store, engine } = await setup();
+    await expect(engine.sendRecorded(() => store.record({ saleRef: 'R4', ...sale(person('shiyan-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '1', price: '3.00' }]) }))).rejects.toThrow(/recorded as sending/);
   });
 });
 
