@@ -11,7 +11,7 @@ import { effectiveWithQueries, type EffectiveEntry } from '../../core/catalogue/
 import { formatDay } from '../../core/centre/time';
 import { HilistStore } from '../catalogue/hilist-store';
 import { CatalogueStore } from '../catalogue/store';
-import { openDatabase, type Db } from '../db/open';
+import { openDatabase, statement, type Db } from '../db/open';
 import { storeMigrations } from '../store/migrations';
 import { canonicalJson } from './canonical';
 
@@ -92,16 +92,16 @@ export class PolicyStore implements PolicyLookup {
     }
     const canonical = canonicalJson(pkg);
     return this.db.transaction((): ImportOutcome => {
-      const existing = this.db.prepare('SELECT package_json FROM policy_version WHERE id = ?').get(pkg.id) as { package_json: string } | undefined;
+      const existing = statement(this.db, 'SELECT package_json FROM policy_version WHERE id = ?').get(pkg.id) as { package_json: string } | undefined;
       if (existing) {
         if (existing.package_json === canonical) return 'unchanged';
         throw new PolicyImportError(`${origin}: version ${pkg.id} is already stored with different content; a changed policy needs a new version id`);
       }
       this.ensureRegion(pkg, origin);
       this.refuseRewritingHistory(pkg, origin);
-      const seq = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS next FROM policy_version').get() as { next: number }).next;
+      const seq = (statement(this.db, 'SELECT coalesce(max(seq), 0) + 1 AS next FROM policy_version').get() as { next: number }).next;
       const { from, to } = pkg.effective;
-      this.db.prepare(`INSERT INTO policy_version (id, seq, region_code, document, draft, from_known, effective_from, to_known, effective_to,
+      statement(this.db, `INSERT INTO policy_version (id, seq, region_code, document, draft, from_known, effective_from, to_known, effective_to,
           package_json, provenance_json, origin, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(pkg.id, seq, pkg.region.code, pkg.document.citeAs, pkg.document.status === 'draft' ? 1 : 0,
           from.known ? 1 : 0, from.known ? from.value : null, to.known ? 1 : 0, to.known ? to.value : null,
@@ -123,8 +123,8 @@ export class PolicyStore implements PolicyLookup {
 
   versions(regionCode?: string): VersionInfo[] {
     const rows = (regionCode
-      ? this.db.prepare('SELECT * FROM policy_version WHERE region_code = ? ORDER BY seq').all(regionCode)
-      : this.db.prepare('SELECT * FROM policy_version ORDER BY seq').all()) as VersionRow[];
+      ? statement(this.db, 'SELECT * FROM policy_version WHERE region_code = ? ORDER BY seq').all(regionCode)
+      : statement(this.db, 'SELECT * FROM policy_version ORDER BY seq').all()) as VersionRow[];
     return rows.map((r) => ({
       id: r.id, regionCode: r.region_code, document: r.document, draft: r.draft === 1,
       effectiveFrom: r.effective_from, fromKnown: r.from_known === 1, effectiveTo: r.effective_to, toKnown: r.to_known === 1,
@@ -134,7 +134,7 @@ export class PolicyStore implements PolicyLookup {
 
   /** PolicyLookup: every version of every region whose scope covers the insured region code. */
   packagesFor(regionCode: string): readonly PolicyPackage[] {
-    const rows = this.db.prepare(`SELECT v.id, v.package_json FROM policy_version v JOIN policy_region r ON r.code = v.region_code
+    const rows = statement(this.db, `SELECT v.id, v.package_json FROM policy_version v JOIN policy_region r ON r.code = v.region_code
         WHERE r.code = ? OR (r.scope = 'city' AND substr(r.code, 1, 4) = substr(?, 1, 4))
            OR (r.scope = 'province' AND substr(r.code, 1, 2) = substr(?, 1, 2))
         ORDER BY v.seq`).all(regionCode, regionCode, regionCode) as Array<{ id: string; package_json: string }>;
@@ -142,13 +142,13 @@ export class PolicyStore implements PolicyLookup {
   }
 
   package(id: string): PolicyPackage | undefined {
-    const row = this.db.prepare('SELECT package_json FROM policy_version WHERE id = ?').get(id) as { package_json: string } | undefined;
+    const row = statement(this.db, 'SELECT package_json FROM policy_version WHERE id = ?').get(id) as { package_json: string } | undefined;
     return row ? this.packageOf(id, row.package_json) : undefined;
   }
 
   upsertInstitution(value: unknown): Institution {
     const i = Institution.parse(value);
-    this.db.prepare(`INSERT INTO institution (code, name, region_code, level, price_class, designated, training) VALUES (?, ?, ?, ?, ?, ?, ?)
+    statement(this.db, `INSERT INTO institution (code, name, region_code, level, price_class, designated, training) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, level = excluded.level,
         price_class = excluded.price_class, designated = excluded.designated, training = excluded.training`)
       .run(i.code, i.name, i.region, i.level, i.priceClass, i.designated ? 1 : 0, i.training ? 1 : 0);
@@ -156,20 +156,20 @@ export class PolicyStore implements PolicyLookup {
   }
 
   institution(code: string): Institution | undefined {
-    const r = this.db.prepare('SELECT * FROM institution WHERE code = ?').get(code) as InstitutionRow | undefined;
+    const r = statement(this.db, 'SELECT * FROM institution WHERE code = ?').get(code) as InstitutionRow | undefined;
     return r ? institutionOf(r) : undefined;
   }
 
   institutions(regionCode?: string): Institution[] {
     const rows = (regionCode
-      ? this.db.prepare('SELECT * FROM institution WHERE region_code = ? ORDER BY code').all(regionCode)
-      : this.db.prepare('SELECT * FROM institution ORDER BY code').all()) as InstitutionRow[];
+      ? statement(this.db, 'SELECT * FROM institution WHERE region_code = ? ORDER BY code').all(regionCode)
+      : statement(this.db, 'SELECT * FROM institution ORDER BY code').all()) as InstitutionRow[];
     return rows.map(institutionOf);
   }
 
   upsertCatalogueItem(value: unknown): CatalogueItem {
     const c = CatalogueItem.parse(value);
-    this.db.prepare(`INSERT INTO catalogue_item (code, name, list_class, self_pay_ratio, limit_price, kind, training) VALUES (?, ?, ?, ?, ?, ?, ?)
+    statement(this.db, `INSERT INTO catalogue_item (code, name, list_class, self_pay_ratio, limit_price, kind, training) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, list_class = excluded.list_class, self_pay_ratio = excluded.self_pay_ratio,
         limit_price = excluded.limit_price, kind = excluded.kind, training = excluded.training`)
       .run(c.code, c.name, c.listClass, c.selfPayRatio, c.limitPrice, c.kind, c.training ? 1 : 0);
@@ -194,12 +194,12 @@ export class PolicyStore implements PolicyLookup {
 
   /** The app's own catalogue (embedded, training, or entered), without the downloaded one. */
   localCatalogueItem(code: string): CatalogueItem | undefined {
-    const r = this.db.prepare('SELECT * FROM catalogue_item WHERE code = ?').get(code) as CatalogueRow | undefined;
+    const r = statement(this.db, 'SELECT * FROM catalogue_item WHERE code = ?').get(code) as CatalogueRow | undefined;
     return r ? catalogueOf(r) : undefined;
   }
 
   catalogue(): CatalogueItem[] {
-    return (this.db.prepare('SELECT * FROM catalogue_item ORDER BY code').all() as CatalogueRow[]).map(catalogueOf);
+    return (statement(this.db, 'SELECT * FROM catalogue_item ORDER BY code').all() as CatalogueRow[]).map(catalogueOf);
   }
 
   /** Loads the made-up training institutions and catalogue items (codes "TRAIN-…"); never on by default. */
@@ -223,9 +223,9 @@ export class PolicyStore implements PolicyLookup {
   }
 
   private ensureRegion(pkg: PolicyPackage, origin: string): void {
-    const region = this.db.prepare('SELECT name, scope FROM policy_region WHERE code = ?').get(pkg.region.code) as { name: string; scope: string } | undefined;
+    const region = statement(this.db, 'SELECT name, scope FROM policy_region WHERE code = ?').get(pkg.region.code) as { name: string; scope: string } | undefined;
     if (!region) {
-      this.db.prepare('INSERT INTO policy_region (code, name, scope) VALUES (?, ?, ?)').run(pkg.region.code, pkg.region.name, pkg.region.scope);
+      statement(this.db, 'INSERT INTO policy_region (code, name, scope) VALUES (?, ?, ?)').run(pkg.region.code, pkg.region.name, pkg.region.scope);
     } else if (region.scope !== pkg.region.scope || region.name !== pkg.region.name) {
       throw new PolicyImportError(`${origin}: region ${pkg.region.code} is stored as ${region.name} (${region.scope}); the package says ${pkg.region.name} (${pkg.region.scope})`);
     }
@@ -234,7 +234,7 @@ export class PolicyStore implements PolicyLookup {
   /** A new version must start after every dated version of its region, or quotes for past dates would change. */
   private refuseRewritingHistory(pkg: PolicyPackage, origin: string): void {
     if (!pkg.effective.from.known) return;
-    const latest = this.db.prepare(`SELECT id, effective_from FROM policy_version WHERE region_code = ? AND from_known = 1
+    const latest = statement(this.db, `SELECT id, effective_from FROM policy_version WHERE region_code = ? AND from_known = 1
         ORDER BY effective_from DESC LIMIT 1`).get(pkg.region.code) as { id: string; effective_from: string } | undefined;
     if (latest && pkg.effective.from.value <= latest.effective_from) {
       throw new PolicyImportError(`${origin}: version ${pkg.id} starts ${pkg.effective.from.value}, not after ${latest.id} (${latest.effective_from}); importing it would rewrite history`);

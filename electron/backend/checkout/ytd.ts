@@ -11,7 +11,7 @@ import { SetlInfo } from '../../../core/centre/tx/settle';
 import { yearFigures } from '../../../core/centre/tx/cumulative';
 import { businessDate } from '../../../core/checkout/business-date';
 import { fmt, money, sum } from '../../../core/money/money';
-import { type Db } from '../../../native/db/open';
+import { statement, type Db } from '../../../native/db/open';
 import { type PersonRecord } from './person';
 
 export interface CentreYear {
@@ -64,7 +64,7 @@ export function yearBasis(db: Db, person: PersonRecord, now: Date): YearBasis {
     const own = person.year.year === year ? person.year : { deductibleMet: '0.00', fundPaid: '0.00' };
     return { year, deductibleMet: own.deductibleMet, fundPaid: own.fundPaid, source: 'store', readAt: null, confirmed: 0, pending: 0 };
   }
-  const rows = db.prepare(`SELECT s.recorded_at, s.centre_output_json, s.quote_json, o.state, sale.state AS sale_state
+  const rows = statement(db, `SELECT s.recorded_at, s.centre_output_json, s.quote_json, o.state, sale.state AS sale_state
       FROM settlement s JOIN settlement_outbox o ON o.settlement_id = s.id
       LEFT JOIN sale ON sale.settlement_id = CAST(s.id AS TEXT)
       WHERE s.psn_no = ? AND s.recorded_at > ? ORDER BY s.id`).all(person.psnNo, read.readAt) as LaterSettlement[];
