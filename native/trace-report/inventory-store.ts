@@ -148,8 +148,10 @@ export class InventoryUploadStore {
     return {
       name: 'inventory',
       batchSize: 1,
+      // The state IN term is the open-rows partial index's condition, so SQLite searches that index
+      // instead of scanning every row ever queued (the rest of the WHERE alone does not imply it).
       due: (now, limit, maxRefusals) => (statement(this.db, `SELECT u.* FROM inventory_upload u LEFT JOIN inventory_upload t ON t.id = u.target_id
-        WHERE (u.state = 'queued' OR (u.state = 'rejected' AND u.refusals < ?)) AND u.next_attempt_at <= ?
+        WHERE u.state IN ('queued', 'rejected', 'sending') AND (u.state = 'queued' OR (u.state = 'rejected' AND u.refusals < ?)) AND u.next_attempt_at <= ?
           AND (t.id IS NULL OR t.state IN ('accepted', 'void'))
         ORDER BY u.id LIMIT ?`).all(maxRefusals, now, limit) as Row[]).map(toStored),
       nextWake: (maxRefusals) => (statement(this.db, "SELECT min(next_attempt_at) AS at FROM inventory_upload WHERE state = 'queued' OR (state = 'rejected' AND refusals < ?)").get(maxRefusals) as { at: number | null }).at,

@@ -121,8 +121,10 @@ export class SalesReportStore {
    */
   due(kind: ReportKind, nowMs: number, limit: number, maxRefusals: number): StoredReportRow[] {
     this.voidReversed();
+    // The state IN term is the open-rows partial index's condition, so SQLite searches that index
+    // instead of scanning every row ever queued (the rest of the WHERE alone does not imply it).
     const rows = statement(this.db, `${SELECT} JOIN settlement_outbox o ON o.settlement_id = r.settlement_id
-      WHERE r.kind = ? AND (r.state = 'queued' OR (r.state = 'rejected' AND r.refusals < ?)) AND r.next_attempt_at <= ? AND o.state = 'confirmed'
+      WHERE r.kind = ? AND r.state IN ('queued', 'rejected', 'sending') AND (r.state = 'queued' OR (r.state = 'rejected' AND r.refusals < ?)) AND r.next_attempt_at <= ? AND o.state = 'confirmed'
         AND (r.kind = 'sale' OR NOT EXISTS (SELECT 1 FROM sales_report_row x WHERE x.sale_id = r.sale_id AND x.kind = 'sale' AND x.state NOT IN ('accepted', 'void')))
       ORDER BY r.id LIMIT ?`).all(kind, maxRefusals, nowMs, limit) as Row[];
     return rows.map(toStored);
@@ -136,8 +138,10 @@ export class SalesReportStore {
   }
 
   private voidReversed(): void {
+    // The state IN term is the open-rows partial index's condition, so SQLite searches that index
+    // instead of scanning every row ever queued (the rest of the WHERE alone does not imply it).
     const ids = statement(this.db, `SELECT r.id FROM sales_report_row r JOIN settlement_outbox o ON o.settlement_id = r.settlement_id
-      WHERE r.state IN ('queued', 'rejected') AND o.state = 'reversed'`).all() as Array<{ id: number }>;
+      WHERE r.state IN ('queued', 'rejected', 'sending') AND r.state IN ('queued', 'rejected') AND o.state = 'reversed'`).all() as Array<{ id: number }>;
     if (ids.length === 0) return;
     this.db.transaction(() => { for (const { id } of ids) this.apply(id, { type: 'voided', reason: 'the settlement was reversed or withdrawn: nothing was sold under insurance' }); })();
   }

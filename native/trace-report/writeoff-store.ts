@@ -155,8 +155,10 @@ export class WriteOffStore {
       batchSize: 1,
       due: (now, limit, maxRefusals) => {
         this.voidReversed();
+        // The state IN term is the open-rows partial index's condition, so SQLite searches that index
+        // instead of scanning every row ever queued (the rest of the WHERE alone does not imply it).
         return (statement(this.db, `${SELECT} JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
-          WHERE (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND w.held_for IS NULL AND w.next_attempt_at <= ? AND o.state = 'confirmed'
+          WHERE w.state IN ('queued', 'rejected', 'sending') AND (w.state = 'queued' OR (w.state = 'rejected' AND w.refusals < ?)) AND w.held_for IS NULL AND w.next_attempt_at <= ? AND o.state = 'confirmed'
           ORDER BY w.id LIMIT ?`).all(maxRefusals, now, limit) as Row[]).map(toStored);
       },
       nextWake: (maxRefusals) => (statement(this.db, `SELECT min(w.next_attempt_at) AS at FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
@@ -186,8 +188,10 @@ export class WriteOffStore {
   }
 
   private voidReversed(): void {
+    // The state IN term is the open-rows partial index's condition, so SQLite searches that index
+    // instead of scanning every row ever queued (the rest of the WHERE alone does not imply it).
     const ids = statement(this.db, `SELECT w.id FROM eprescription_writeoff w JOIN settlement_outbox o ON o.settlement_id = w.settlement_id
-      WHERE w.state IN ('queued', 'rejected') AND o.state = 'reversed'`).all() as Array<{ id: number }>;
+      WHERE w.state IN ('queued', 'rejected', 'sending') AND w.state IN ('queued', 'rejected') AND o.state = 'reversed'`).all() as Array<{ id: number }>;
     for (const { id } of ids) this.voidRow(id, 'the settlement was reversed or withdrawn: nothing was dispensed under insurance');
   }
 
