@@ -23,7 +23,7 @@ import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/upda
 import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
 import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
 import { SaleStore } from '../../native/store/sale-store';
-import { DEFAULT_SYNC_CONCURRENCY, SyncEngine } from '../../native/sync/engine';
+import { DEFAULT_SYNC_CONCURRENCY, SyncEngine, type SyncStatus } from '../../native/sync/engine';
 import { SettlementStore } from '../../native/sync/settlement-store';
 import { SalesReporter } from '../../native/trace-report/reporter';
 import { Foreground } from './foreground';
@@ -86,7 +86,8 @@ export interface Runtime {
   policyUpdater(): PolicyUpdater;
   /** Collects every reader frame while `run` runs (the technician's self-test). */
   tapReader<T>(run: () => Promise<T>, tap: (event: TraceEvent) => void): Promise<T>;
-  status(): StatusView;
+  /** `syncStatus`: the engine status already in hand (an onStatus listener), so it is not read twice. */
+  status(syncStatus?: SyncStatus): StatusView;
   close(): Promise<void>;
 }
 
@@ -203,8 +204,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await reader.port.close();
       reader = configure();
     },
-    status: () => {
-      const s = sync.status();
+    status: (syncStatus?: SyncStatus) => {
+      const s = syncStatus ?? sync.status();
       const settings = loadReaderSettings(store.settings, terminalId);
       return {
         online: s.online && checkout.reachable() && !transport.isOffline(),
@@ -233,7 +234,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // A settlement may have been confirmed: its 3505 rows are due now.
     reporter.kick();
     if (s.online) checkout.centreAnswered();
-    options.bus.publish('status', runtime.status());
+    // The engine's own status, not a second one: its outbox counts cost a pass over the outbox.
+    options.bus.publish('status', runtime.status(s));
   });
   sync.start();
   reporter.start();
