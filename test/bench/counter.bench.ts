@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { tillDataDir } from '../integration/ledger/support';
+import { addHistory } from './rss.bench';
 import { startSandboxProcess } from './sandbox-process';
 import { saveReaderSettings } from '../../native/serial/settings';
 import { startSerialSimulator } from '../../native/reader-sim/serial-sim';
@@ -112,6 +113,16 @@ export const suite: BenchSuite = {
       // the bench's own client (fetch and its web streams: 10–28 ms more CPU a sale, measured) weighs little on the
       // backend's event loop, which this in-process bench shares with it.
       const till = new Till({ ...api, call: plainHttpClient(api.url) }, token);
+      // COUNTER_HISTORY=N: the store first gets N settled sales spread over the past year (another
+      // person's, cloned from one sale settled here), to see what a year of history costs a sale.
+      const history = Number(process.env.COUNTER_HISTORY ?? 0);
+      if (history > 0) {
+        const template = await till.ok('POST', '/api/sales', { identify: { method: 'idNumber', idNumber: trainingCard('nanchang-active').profile.ssn } });
+        await till.basket(template.id, [{ sku: SKU.A01, qty: '1', price: '18.00' }]);
+        const settled = await till.ok('POST', `/api/sales/${template.id}/settle`, { useAccount: true });
+        if (settled.state !== 'settled') throw new Error(`history template not settled: ${settled.state}`);
+        addHistory(join(api.dataDir, 'store.db'), template.id, history);
+      }
       const overheads: number[] = [];
       const totals: number[] = [];
       const calls: number[] = [];
@@ -165,7 +176,7 @@ export const suite: BenchSuite = {
       const which = [...byInfno].filter(([infno]) => !BACKGROUND.test(infno)).map(name).join(', ');
       const behind = [...byInfno].filter(([infno]) => BACKGROUND.test(infno)).map(name).join(', ') || 'none';
       return [{
-        name: `whole sale over the API, card at ${BAUD} baud, ${LATENCY_MS} ms per centre call (answer time)`,
+        name: `whole sale over the API, card at ${BAUD} baud, ${LATENCY_MS} ms per centre call (answer time)${history > 0 ? `, ${history.toLocaleString('en')} sales of history` : ''}`,
         unit: 'ms', median: median(totals), baselineName: `floor: card wire ${wireMs.toFixed(0)} ms + ${perSale} calls × ${LATENCY_MS} ms`, baseline: floor,
         note: `card read alone through the backend's reader: ${median(viaBackend).toFixed(0)} ms; ${SALES} sales; CPU of the bench process per sale (backend + client + simulated reader) ${median(cpuMs).toFixed(0)} ms; centre calls the cashier waits for per sale: ${perSale} (${which}); in the background afterwards: ${behind}; median per step: ${Object.entries(steps).map(([k, v]) => `${k} ${median(v).toFixed(0)} ms`).join(', ')}`,
       }, {
