@@ -160,6 +160,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const reporter = new SalesReporter({
     idle: () => foreground.idle(),
     store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic',
+    otcPrescriberName: () => storeSettings().otcPrescriberName,
     // 7206 only where the edition has it (an edition without it never queues a write-off, see below).
     queues: [inventory.queue(), ...('7206' in connection.edition.transactions ? [writeOffs.reportQueue((id) => reportStore.pharmacistOf(id))] : [])], log: (line) => console.log(line),
   });
