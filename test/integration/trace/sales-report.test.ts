@@ -211,7 +211,7 @@ describe('the manager\'s 进销存上传 API and the pharmacist per operator', (
     const stored = sandbox().db.prepare('SELECT row_json FROM sales_report_row WHERE bchno = ?').get(held.bchno) as { row_json: string };
     expect(JSON.parse(stored.row_json)).toMatchObject({ prsc_dr_name: '药店无处方', rx_circ_flag: '0' });
     // Our own row still says what the sale had: no prescriber.
-    expect(rowsOf(sale.id)[0]!.row.prsc_dr_name).toBe('');
+    expect((rowsOf(sale.id)[0]!.row as { prsc_dr_name?: unknown }).prsc_dr_name).toBe('');
     await env.api.call('PUT', '/api/store-settings', { token: manager, body: settings });
   });
 
