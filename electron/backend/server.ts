@@ -33,7 +33,9 @@ export interface ServerDeps {
 }
 
 export async function buildServer(config: BackendConfig, deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
+  // No automatic HEAD twin for every GET: nothing asks this JSON API for headers only, and each
+  // twin is a second route built at every start (~50 of them).
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, exposeHeadRoutes: false });
   app.addHook('onRequest', makeGuard({ port: () => (app.server.address() as { port?: number } | null)?.port ?? config.port, extraOrigins: deps.extraOrigins ?? [] }));
 
   // A sale's steps are foreground: the 3505 reporter waits until none is in flight (capped, foreground.ts).
