@@ -1,8 +1,10 @@
 // `npm run build:shell`: bundles the Electron shell with esbuild into dist-electron/ and copies the
-// tray/window icons next to it. Three bundles, CommonJS (.cjs, because package.json says "module"):
+// tray/window icons next to it. Four bundles, CommonJS (.cjs, because package.json says "module"):
 //   main.cjs           Electron main process; npm packages stay external (shipped in node_modules)
-//   backend-entry.cjs  the backend's utility process: its pure-JS dependencies bundled in (a faster
-//                      start), packages with native bindings external (scripts/backend-bundle.mjs)
+//   backend-boot.cjs   what the backend's utility process starts: runs backend-entry.cjs through a
+//                      V8 code cache (electron/shell/code-cache.ts); Node built-ins only
+//   backend-entry.cjs  the backend itself: its pure-JS dependencies bundled in (a faster start),
+//                      packages with native bindings external (scripts/backend-bundle.mjs)
 //   preload.cjs        the sandboxed preload: fully bundled, it may require nothing but 'electron'
 // Usage: node scripts/build-shell.mjs [--outdir <dir>]   (tests build into a temp folder)
 import { build } from 'esbuild';
@@ -45,6 +47,15 @@ try {
       target: 'node22',
     }),
     build({
+      // What the utility process starts: runs backend-entry.cjs with a V8 code cache. Built-ins only.
+      ...common,
+      ...cjsImportMeta,
+      entryPoints: { 'backend-boot': 'electron/shell/backend-boot.ts' },
+      outdir: shellOut,
+      platform: 'node',
+      target: 'node22',
+    }),
+    build({
       ...common,
       entryPoints: { preload: 'electron/shell/preload.ts' },
       outdir: shellOut,
@@ -65,4 +76,4 @@ copyFileSync(join(root, 'build', 'icons', 'icon.png'), join(iconsOut, 'icon.png'
 const trayIn = join(root, 'build', 'tray');
 for (const name of readdirSync(trayIn).filter((n) => n.endsWith('.png'))) copyFileSync(join(trayIn, name), join(iconsOut, name));
 
-console.log(`build:shell: wrote ${shellOut}/{main,preload,backend-entry}.cjs and ${iconsOut}/`);
+console.log(`build:shell: wrote ${shellOut}/{main,preload,backend-boot,backend-entry}.cjs and ${iconsOut}/`);

@@ -2,7 +2,7 @@
 // to the cent, as the co-pay engine does) and the total, so a caller cannot send inconsistent sums.
 import { decimal, fmt, money, round2, sum } from '../money/money';
 import { formatDateTime } from './time';
-import { SettleInput, type SettleInputDraft } from './tx/settle';
+import { checkSettleInput, type SettleInput } from './tx/settle';
 import { describeIssues } from './fields';
 
 export interface BasketLine {
@@ -33,7 +33,8 @@ export interface BasketSale {
   readonly medType?: string;
 }
 
-export function settleInputFromBasket(sale: BasketSale): SettleInputDraft {
+/** The validated (and frozen, see checkSettleInput) 2102/2101 input of a basket. */
+export function settleInputFromBasket(sale: BasketSale): SettleInput {
   const time = formatDateTime(sale.saleTime);
   const details = sale.lines.map((line, i) => ({
     feedetl_sn: String(i + 1),
@@ -47,7 +48,7 @@ export function settleInputFromBasket(sale: BasketSale): SettleInputDraft {
     pric: line.price,
     ...(sale.rx && { bilg_dr_codg: sale.rx.prescriberCode ?? '', bilg_dr_name: sale.rx.prescriber }),
   }));
-  const draft: SettleInputDraft = {
+  const checked = checkSettleInput({
     druginfo: {
       psn_no: sale.psnNo,
       mdtrt_cert_type: sale.certType,
@@ -59,8 +60,7 @@ export function settleInputFromBasket(sale: BasketSale): SettleInputDraft {
       acct_used_flag: sale.useAccount ? '1' : '0',
     },
     drugdetail: details,
-  };
-  const checked = SettleInput.safeParse(draft);
+  });
   if (!checked.success) throw new Error(`basket: ${describeIssues(checked.error)}`);
-  return draft;
+  return checked.data;
 }

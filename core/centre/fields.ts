@@ -40,10 +40,29 @@ export const decimalText = z.union([z.string(), z.number()]).transform((value, c
 
 export const ratioText = decimalText.refine((v) => !v.startsWith('-') && Number(v) <= 1, { message: 'must be a ratio from 0 to 1' });
 
-/** A code or text field of at most `max` characters; numbers are accepted and read as text. */
-export const code = (max: number) => z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().min(1).max(max));
-export const optionalCode = (max: number) => z.union([z.string(), z.number().int(), z.null()]).optional()
+const requiredCode = (max: number) => z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().min(1).max(max));
+const absentAsEmptyCode = (max: number) => z.union([z.string(), z.number().int(), z.null()]).optional()
   .transform((v) => (v === null || v === undefined ? '' : String(v))).pipe(z.string().max(max));
+type RequiredCode = ReturnType<typeof requiredCode>;
+type AbsentAsEmptyCode = ReturnType<typeof absentAsEmptyCode>;
+// One schema per length, shared by every field of that length: the transaction tables use these
+// ~300 times with some 30 lengths, and each is seven zod schemas built at start-up. Sharing is
+// safe because a zod schema is immutable (every method returns a new one).
+const requiredCodes = new Map<number, RequiredCode>();
+const absentAsEmptyCodes = new Map<number, AbsentAsEmptyCode>();
+
+/** A code or text field of at most `max` characters; numbers are accepted and read as text. */
+export const code = (max: number): RequiredCode => {
+  let schema = requiredCodes.get(max);
+  if (!schema) requiredCodes.set(max, schema = requiredCode(max));
+  return schema;
+};
+/** The same, optional: absent or null reads as ''. */
+export const optionalCode = (max: number): AbsentAsEmptyCode => {
+  let schema = absentAsEmptyCodes.get(max);
+  if (!schema) absentAsEmptyCodes.set(max, schema = absentAsEmptyCode(max));
+  return schema;
+};
 
 export const flag01 = z.union([z.literal('0'), z.literal('1'), z.literal(0), z.literal(1)]).transform((v) => String(v) as '0' | '1');
 export const admdvs = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code');

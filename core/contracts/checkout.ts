@@ -235,5 +235,11 @@ export const StoreSettings = z.object({
   }).strict(),
   /** Settlements the sync sends to the centre at once (1–16, core/sync/scheduler.ts); absent = the default, 8. */
   syncConcurrency: z.number().int().min(1).max(16).optional(),
+  /**
+   * 开方医师姓名 for the 3505 rows of an insured sale WITHOUT a prescription (OTC): 3505 requires
+   * prsc_dr_name and what a platform accepts there is not public, so only the value the province's
+   * 医保局 tells the pharmacy to use; absent = such rows wait (refused locally) until it is set.
+   */
+  otcPrescriberName: z.string().trim().min(1, 'a name, as the 医保局 instructs').max(50).optional(),
 }).strict();
 export type StoreSettings = z.infer<typeof StoreSettings>;

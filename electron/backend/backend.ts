@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { type BackendConfig } from './config';
 import { EventBus } from './http/events';
+import { announceListening } from './listening-event';
 import { buildServer } from './server';
 import { createRuntime, type Runtime } from './runtime';
 
@@ -21,6 +22,8 @@ export async function startBackend(config: BackendConfig, options: { extraOrigin
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    // The boot file (electron/shell/code-cache.ts) then writes the V8 code cache if it had none.
+    announceListening();
     return {
       url: `http://${config.host}:${port}/`,
       runtime,

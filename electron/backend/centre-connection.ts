@@ -32,7 +32,9 @@ export function availableEditions(dataDir: string): Array<EditionProfile & { rea
 /** The settings' edition and security, checked against each other (a message naming the field). */
 export function editionAndSecurity(settings: Pick<CentreSettings, 'edition' | 'security'> | null | undefined, dataDir: string): { edition: EditionProfile; security: SecurityMode } {
   const id = currentEditionId(settings?.edition ?? DEFAULT_EDITION_ID);
-  const edition = availableEditions(dataDir).find((e) => e.id === id);
+  // A shipped id wins over a local file of the same id (as in availableEditions' order); only the
+  // one edition in use is parsed, and the local folder is read only for an id not shipped.
+  const edition = editionIds().includes(id) ? { ...editionById(id), origin: 'shipped' as const } : availableEditions(dataDir).find((e) => e.id === id);
   if (!edition) throw new Error(`edition: 没有接口版本 ${id}（可选 ${availableEditions(dataDir).map((e) => e.id).join('、')}）`);
   const security = settings?.security ?? edition.security;
   if (!supportedSecurityModes(edition).includes(security)) throw new Error(`security: ${edition.name} 不支持 ${security}（可选 ${supportedSecurityModes(edition).join('、')}）`);

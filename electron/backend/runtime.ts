@@ -20,7 +20,7 @@ import { PolicyStore } from '../../native/policy-store/store';
 import { embeddedPackageSources } from '../../core/policy/embedded';
 import { trainingCatalogue, trainingInstitutions } from '../../core/policy/reference';
 import { httpUpdateSource, PolicyUpdater } from '../../native/policy-update/updater';
-import { startSandbox, type RunningSandbox } from '../../native/sandbox/server';
+import { type RunningSandbox } from '../../native/sandbox/server';
 import { loadReaderSettings, readerFromSettings, type ConfiguredReader } from '../../native/serial/settings';
 import { SaleStore } from '../../native/store/sale-store';
 import { DEFAULT_SYNC_CONCURRENCY, SyncEngine, type SyncStatus } from '../../native/sync/engine';
@@ -117,6 +117,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   let url: string;
   if (training) {
+    // Loaded only in training: a configured till never runs the made-up centre.
+    const { startSandbox } = await import('../../native/sandbox/server');
     sandbox = await startSandbox({ dataDir: join(options.dataDir, 'sandbox'), port: 0, edition: connection.edition, security: sandboxSecurityFor(connection, centreSettings, options.dataDir), oauth: sandboxOAuthFor(connection, centreSettings, options.dataDir) });
     url = sandbox.endpoint;
     // Training only: where the made-up centre answers (a technician may point `npm run sandbox` tools at it).
@@ -161,6 +163,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const reporter = new SalesReporter({
     idle: () => foreground.idle(),
     store: reportStore, centre, allocateMsgid: () => settlements.allocateMsgid(), edition: '3505A' in connection.edition.transactions ? 'batch' : 'classic',
+    otcPrescriberName: () => storeSettings().otcPrescriberName,
     // 7206 only where the edition has it (an edition without it never queues a write-off, see below).
     queues: [inventory.queue(), ...('7206' in connection.edition.transactions ? [writeOffs.reportQueue((id) => reportStore.pharmacistOf(id))] : [])], log: (line) => console.log(line),
   });
@@ -180,9 +183,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(ledgerUrl && seat === 'till' && { soldInChain: (codes: readonly string[]) => (ledger ? ledger.soldInChain(codes) : Promise.reject(new Error('no ledger'))) }),
   });
 
-  const ledger = seat === 'headoffice' ? startHeadOfficeSeat({
+  const ledger = seat === 'headoffice' ? await startHeadOfficeSeat({
     url: ledgerUrl, tillId, log: (line) => console.log(line), onStatus: () => options.bus.publish('status', runtime.status()),
-  }) : ledgerUrl ? startLedgerLink({
+  }) : ledgerUrl ? await startLedgerLink({
     db: store.db, url: ledgerUrl, tillId, identity, policy, sales,
     log: (line) => console.log(line),
     onStatus: () => options.bus.publish('status', runtime.status()),

@@ -8,6 +8,10 @@ export const BUNDLE_DIR = 'dist-electron/electron/shell';
 export const MAIN_BUNDLE = `${BUNDLE_DIR}/main.cjs`;
 export const PRELOAD_BUNDLE = `${BUNDLE_DIR}/preload.cjs`;
 export const BACKEND_BUNDLE = `${BUNDLE_DIR}/backend-entry.cjs`;
+/** What the utility process runs: loads BACKEND_BUNDLE (next to it) with a V8 code cache (code-cache.ts). */
+export const BACKEND_BOOT = `${BUNDLE_DIR}/backend-boot.cjs`;
+/** The code cache's folder under the per-user app data (never the shared temp folder: the cache is code). */
+export const CODE_CACHE_DIR_NAME = 'backend-code-cache';
 /**
  * Node flags of the backend process. A 2 MiB young generation instead of V8's up-to-16 MiB
  * semi-spaces: reading a year of history (journal verify, old lists) allocates short-lived objects

@@ -19,7 +19,7 @@ import { contentSecurityPolicy } from './csp';
 import { LOCATION_FILE, resolveDataLocation } from './data-location';
 import { ConnectionPayload, PrintPayload, SaveFilePayload } from './ipc-schemas';
 import { handleValidated } from './ipc-validated';
-import { APP_DIR_NAME, APP_USER_MODEL_ID, BACKEND_BUNDLE, BACKEND_EXEC_ARGV, ICON_DIR, PRELOAD_BUNDLE, RENDERER_DIR } from './layout';
+import { APP_DIR_NAME, APP_USER_MODEL_ID, BACKEND_BOOT, BACKEND_EXEC_ARGV, CODE_CACHE_DIR_NAME, ICON_DIR, PRELOAD_BUNDLE, RENDERER_DIR } from './layout';
 import { createLogger, type Logger } from './log-file';
 import { printContents } from './print';
 import { RestartPolicy } from './restart-policy';
@@ -120,11 +120,11 @@ function runShell(): void {
     };
 
     const forkBackend = (port: number): BackendChild => {
-      const child = utilityProcess.fork(join(appRoot, BACKEND_BUNDLE), [], {
+      const child = utilityProcess.fork(join(appRoot, BACKEND_BOOT), [], {
         serviceName: 'ybjs-backend',
         stdio: 'pipe',
         execArgv: [...BACKEND_EXEC_ARGV],
-        env: backendEnvironment(process.env, { dataDir: location.dataDir, port, token }),
+        env: backendEnvironment(process.env, { dataDir: location.dataDir, port, token, codeCacheDir: join(userData, CODE_CACHE_DIR_NAME) }),
       });
       child.stdout?.on('data', (chunk: Buffer) => logger('backend', chunk.toString('utf8')));
       child.stderr?.on('data', (chunk: Buffer) => logger('backend', chunk.toString('utf8')));

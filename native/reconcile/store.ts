@@ -22,8 +22,16 @@ interface SettlementRow {
   refunded_at: string | null;
 }
 
-// A sale's settlements are recorded as "<sale id>/<attempt>" (see the checkout service).
 const REFUNDED_SETL_ID_J = REFUNDED_SETL_ID.replace('payload', 'j.payload');
+
+/** Settlements recorded, confirmed, moved in the outbox or refunded after @t (exported for its query plan's test). */
+export const SETTLEMENTS_CHANGED_SINCE = `
+  SELECT id FROM settlement WHERE recorded_at > @t
+  UNION SELECT id FROM settlement WHERE confirmed_at IS NOT NULL AND confirmed_at > @t
+  UNION SELECT settlement_id FROM settlement_outbox WHERE updated_at > @t
+  UNION SELECT s.id FROM journal j JOIN settlement s ON s.centre_setl_id = ${REFUNDED_SETL_ID_J}
+    WHERE j.kind = 'sale.refunded' AND j.at > @t`;
+// A sale's settlements are recorded as "<sale id>/<attempt>" (see the checkout service).
 const SALE_OF_REF = "CASE WHEN instr(s.sale_ref, '/') > 0 THEN substr(s.sale_ref, 1, instr(s.sale_ref, '/') - 1) ELSE s.sale_ref END";
 
 // refunded_at: when the store refunded it (2103 done), from the journal (indexed by setl_id).
@@ -129,12 +137,7 @@ export class ReconStore {
 
   /** Settlements recorded, confirmed, moved in the outbox or refunded after `sinceIso` (what a closed day may not hold yet). */
   settlementsChangedSince(sinceIso: string): SettlementSource[] {
-    const ids = this.db.prepare(`
-      SELECT id FROM settlement WHERE recorded_at > @t
-      UNION SELECT id FROM settlement WHERE confirmed_at IS NOT NULL AND confirmed_at > @t
-      UNION SELECT settlement_id FROM settlement_outbox WHERE updated_at > @t
-      UNION SELECT s.id FROM journal j JOIN settlement s ON s.centre_setl_id = ${REFUNDED_SETL_ID_J}
-        WHERE j.kind = 'sale.refunded' AND j.at > @t`).pluck().all({ t: sinceIso }) as number[];
+    const ids = this.db.prepare(SETTLEMENTS_CHANGED_SINCE).pluck().all({ t: sinceIso }) as number[];
     return this.settlementsByIds(ids);
   }
 

@@ -5,6 +5,7 @@ import { createHilistTables } from '../catalogue/hilist-schema';
 import { createSignInTables } from '../centre/sign-in-store';
 import { type Migration } from '../db/open';
 import { createReconciliationTables } from '../reconcile/schema';
+import { dropUnusedOutboxIndex } from '../reconcile/outbox-index-schema';
 import { createSettlementTables } from '../sync/schema';
 import { createInventoryUploadTables } from '../trace-report/inventory-schema';
 import { createWriteOffTables } from '../trace-report/writeoff-schema';
@@ -178,5 +179,11 @@ export const storeMigrations: Migration[] = [
     name: 'catalogue queries 1312 (class) and 1319 (先自付比例): rows by rid, cursor and last download',
     // Defined in native/catalogue/hilist-schema.ts next to the code that uses it.
     up: (db) => createHilistTables(db),
+  },
+  {
+    version: 18,
+    name: 'settle commit: drop recon_outbox_by_updated_at, an index no query plan reads',
+    // Defined in native/reconcile/outbox-index-schema.ts next to the reconciliation schema.
+    up: (db) => dropUnusedOutboxIndex(db),
   },
 ];

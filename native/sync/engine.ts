@@ -65,6 +65,9 @@ type StepResult = 'answered' | 'no_answer';
 /** A step after its before-call transition: the call, which resolves to the after-call write. */
 type Prepared = { readonly done: StepResult } | { readonly call: () => Promise<() => StepResult> };
 
+/** A call's answer waiting to be written: its write runs in the turn's transaction. */
+interface Answer { readonly id: number; readonly write: () => StepResult; readonly release: () => void }
+
 export class SyncEngine {
   private connectivity: Connectivity;
   private readonly now: () => number;
@@ -121,47 +124,41 @@ export class SyncEngine {
 
   /** One pass over the due entries; also usable without start() (tests, the drain worker). */
   async drainOnce(): Promise<DrainReport> {
-    const { store } = this.options;
     let steps = 0;
     let stoppedBy: DrainReport['stoppedBy'] = 'empty';
     const mine = new Map<number, Promise<void>>();
-    const answers: Array<{ id: number; write: () => StepResult; release: () => void }> = [];
+    const answers: Answer[] = [];
+    let landed: Answer[] = [];
     this.draining = true;
     try {
       while (true) {
-        if (stoppedBy === 'empty' && this.stopping) stoppedBy = 'stopped';
-        if (stoppedBy === 'empty' && !mayCall(this.connectivity, this.now())) stoppedBy = 'offline';
-        if (stoppedBy === 'empty') {
-          const limit = this.concurrency();
-          const picked = pickReady({ open: store.openHead(HEAD_WINDOW), inFlight: new Set(this.inFlight.keys()), limit, now: this.now(), isResolved: (key) => store.isResolved(key) });
-          // Every before-call transition of this refill in one transaction, durable before any call goes out.
-          const prepared = picked.length === 0 ? [] : store.db.transaction(() => picked.map((e) => ({ id: e.id, step: this.prepareSafely(store.get(e.id)!) })))();
-          for (const { id, step } of prepared) {
-            steps++;
-            if ('done' in step) { if (step.done === 'no_answer') stoppedBy = 'offline'; continue; }
-            let release = (): void => {};
-            const settled = new Promise<void>((resolve) => { release = resolve; });
-            this.inFlight.set(id, settled);
-            const landed = step.call().then(
-              (write) => { answers.push({ id, write, release }); },
-              (error: unknown) => { answers.push({ id, write: () => { throw error; }, release }); },
-            );
-            mine.set(id, landed);
-          }
+        // One transaction per turn: the answers that landed together, then the refill they made room
+        // for. The refill's before-call transitions are durable before any of its calls goes out.
+        const turn = this.recordAndRefill(landed, () => stoppedBy);
+        landed = [];
+        stoppedBy = turn.stoppedBy;
+        if (turn.failure) throw turn.failure.error;
+        for (const { id, step } of turn.prepared) {
+          steps++;
+          if ('done' in step) { if (step.done === 'no_answer') stoppedBy = 'offline'; continue; }
+          let release = (): void => {};
+          const settled = new Promise<void>((resolve) => { release = resolve; });
+          this.inFlight.set(id, settled);
+          mine.set(id, step.call().then(
+            (write) => { answers.push({ id, write, release }); },
+            (error: unknown) => { answers.push({ id, write: () => { throw error; }, release }); },
+          ));
         }
         if (mine.size === 0) return { steps, stoppedBy };
         await Promise.race(mine.values());
-        // The answers that arrived together are recorded together (one commit).
-        const batch = answers.splice(0);
-        for (const a of batch) mine.delete(a.id);
-        const results = this.recordAnswers(batch);
-        if (results.includes('no_answer') && stoppedBy === 'empty') stoppedBy = 'offline';
+        landed = answers.splice(0);
+        for (const a of landed) mine.delete(a.id);
       }
     } finally {
       // A local error above leaves calls in flight: let them land and record them, so no entry stays claimed.
-      if (mine.size > 0) {
+      if (mine.size > 0 || landed.length > 0) {
         await Promise.allSettled(mine.values());
-        try { this.recordAnswers(answers.splice(0)); } catch (error) { this.log(`sync: recording answers after an error failed: ${String(error)}`); }
+        try { this.recordAnswers([...landed, ...answers.splice(0)]); } catch (error) { this.log(`sync: recording answers after an error failed: ${String(error)}`); }
       }
       this.draining = false;
       this.emit();
@@ -169,21 +166,60 @@ export class SyncEngine {
   }
 
   /**
-   * Writes answers that arrived together in one transaction (one fsync). Each write is its own
-   * savepoint: one that fails (a local bug) rolls back alone, the others commit, then the error is thrown.
+   * One turn of the drain in one transaction (one fsync): the landed answers, each in its own
+   * savepoint, then — unless one failed or the drain must stop — the next entries' before-call
+   * transitions in a savepoint of their own, so a local error there never undoes an answer.
    */
-  private recordAnswers(batch: ReadonlyArray<{ id: number; write: () => StepResult; release: () => void }>): StepResult[] {
+  private recordAndRefill(landed: readonly Answer[], stoppedBefore: () => DrainReport['stoppedBy']): { prepared: Array<{ id: number; step: Prepared }>; stoppedBy: DrainReport['stoppedBy']; failure?: { error: unknown } } {
+    const { store } = this.options;
+    let failure: { error: unknown } | undefined;
+    let stoppedBy = stoppedBefore();
+    let prepared: Array<{ id: number; step: Prepared }> = [];
+    try {
+      store.db.transaction(() => {
+        const results = this.writeAnswers(landed, (error) => { failure ??= { error }; });
+        for (const a of landed) this.inFlight.delete(a.id);
+        if (results.includes('no_answer') && stoppedBy === 'empty') stoppedBy = 'offline';
+        if (failure) return;
+        if (stoppedBy === 'empty' && this.stopping) stoppedBy = 'stopped';
+        if (stoppedBy === 'empty' && !mayCall(this.connectivity, this.now())) stoppedBy = 'offline';
+        if (stoppedBy !== 'empty') return;
+        const picked = pickReady({ open: store.openHead(HEAD_WINDOW), inFlight: new Set(this.inFlight.keys()), limit: this.concurrency(), now: this.now(), isResolved: (key) => store.isResolved(key) });
+        if (picked.length === 0) return;
+        try {
+          prepared = store.db.transaction(() => picked.map((e) => ({ id: e.id, step: this.prepareSafely(store.get(e.id)!) })))();
+        } catch (error) {
+          failure = { error };
+          prepared = [];
+        }
+      })();
+    } finally {
+      for (const a of landed) { this.inFlight.delete(a.id); a.release(); }
+    }
+    return { prepared, stoppedBy, ...(failure && { failure }) };
+  }
+
+  /** Each answer in its own savepoint: one that fails (a local bug) rolls back alone; `onFailure` hears of it. */
+  private writeAnswers(batch: readonly Answer[], onFailure: (error: unknown) => void): StepResult[] {
+    return batch.map((a) => {
+      try {
+        return this.options.store.db.transaction(() => this.writeSafely(a.id, a.write))();
+      } catch (error) {
+        onFailure(error);
+        return 'answered' as const;
+      }
+    });
+  }
+
+  /**
+   * Writes answers that arrived together in one transaction (one fsync), then throws the first
+   * failure, if any (the others are committed).
+   */
+  private recordAnswers(batch: readonly Answer[]): StepResult[] {
     let failure: { error: unknown } | undefined;
     let results: StepResult[];
     try {
-      results = this.options.store.db.transaction(() => batch.map((a) => {
-        try {
-          return this.options.store.db.transaction(() => this.writeSafely(a.id, a.write))();
-        } catch (error) {
-          failure ??= { error };
-          return 'answered' as const;
-        }
-      }))();
+      results = this.options.store.db.transaction(() => this.writeAnswers(batch, (error) => { failure ??= { error }; }))();
     } finally {
       for (const a of batch) { this.inFlight.delete(a.id); a.release(); }
     }

@@ -17,7 +17,7 @@ import { statement, type Db } from '../db/open';
 import { lastSequenceOf, msgidStateAfter, nextMsgid, type MsgidState } from '../../core/centre/msgid';
 import { addSecondsToCompact } from '../../core/centre/time';
 import { describeIssues } from '../../core/centre/fields';
-import { SettleInput, type SettleInputDraft, type SettleOutput } from '../../core/centre/tx/settle';
+import { isCheckedSettleInput, SettleInput, type SettleInputDraft, type SettleOutput } from '../../core/centre/tx/settle';
 import { money } from '../../core/money/money';
 import {
   DEFAULT_LIMITS, newEntry, transition, type OutboxEntry, type OutboxEvent, type OutboxLimits, type OutboxState, OUTBOX_STATES,
@@ -117,7 +117,8 @@ export class SettlementStore {
    * process left mid-call, so only SyncEngine.sendRecorded may ask for it.
    */
   record(input: NewSettlement, within?: (record: SettlementRecord, db: Db) => void, options: { readonly sending?: boolean } = {}): SettlementRecord {
-    const request = SettleInput.safeParse(input.request);
+    // A request checkSettleInput already validated (and froze) is not parsed a second time.
+    const request = isCheckedSettleInput(input.request) ? { success: true as const, data: input.request } : SettleInput.safeParse(input.request);
     if (!request.success) throw new SettlementInputError(`request: ${describeIssues(request.error, 'request')}`);
     const provisional = Split.safeParse(input.provisional);
     if (!provisional.success) throw new SettlementInputError(describeIssues(provisional.error, 'provisional'));

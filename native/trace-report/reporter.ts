@@ -91,6 +91,8 @@ export interface SalesReporterOptions {
   readonly log?: (line: string) => void;
   /** Resolves when the counter is idle: awaited before each call, so an upload does not compete with a sale in flight. */
   readonly idle?: () => Promise<void>;
+  /** 开方医师姓名 for a sale without a prescription (store setting `otcPrescriberName`), or undefined. */
+  readonly otcPrescriberName?: () => string | undefined;
   /** Further uploads drained after the sales rows (e.g. inventory). */
   readonly queues?: readonly ReportQueue[];
 }
@@ -232,7 +234,16 @@ export class SalesReporter {
         for (const id of ids) store.hold(id, missingFields(error.message), `not sent, our rows are invalid: ${error.message}`);
         return true;
       }
-      outcome = { kind: 'rejected' as const, infcode: -1, message: `not sent, our rows are invalid: ${error.message}`, meta: { infno, msgid } };
+      // Nothing was sent and a timer cannot fix our rows: a row refused alone waits for the manager's
+      // 重试 (after the data or the edition is fixed); rows refused together go again at once, each
+      // alone (refused rows go alone), so one bad row does not hold the good ones back.
+      const fields = missingFields(error.message);
+      const why = fields.split(',').some((f) => f === 'prsc_dr_name' || f.endsWith('.prsc_dr_name')) ? '（没有处方的销售没有开方医师姓名：请店长按医保局的要求设置「无处方销售的开方医师姓名」）' : '';
+      const message = `未上传：本店数据不符合接口版本的要求（${fields}）${why}，补全数据或更正接口版本后请点重试。not sent, our rows are invalid: ${error.message}`;
+      store.finishCall(msgid, `refused locally: ${error.message}`, ids.map((id) => ({
+        id, event: { type: 'refused', message }, nextAttemptAt: ids.length === 1 ? Number.MAX_SAFE_INTEGER : 0,
+      })));
+      return true;
     }
     switch (outcome.kind) {
       case 'ok': {
@@ -271,9 +282,16 @@ export class SalesReporter {
   private payload(row: StoredReportRow): { payload: unknown } | { error: string } {
     if (!row.setlId) return { error: '结算尚未确认' };
     const draft = { ...row.row, setl_id: row.setlId } as Record<string, unknown>;
-    if (row.kind === 'sale' && (draft.phar_name === '' || draft.phar_prac_cert_no === '')) {
+    if (row.kind === 'sale') {
       const pharmacist = this.options.store.pharmacistOf(row.operatorId);
-      if (pharmacist) { draft.phar_name = pharmacist.name; draft.phar_prac_cert_no = pharmacist.certNo; }
+      // A sale without a prescription has no prescriber; the store's setting (as the 医保局 instructs) fills it.
+      const otc = draft.rx_circ_flag === '0' && draft.prsc_dr_name === '' ? this.options.otcPrescriberName?.() : undefined;
+      if (otc) draft.prsc_dr_name = otc;
+      if (pharmacist && (draft.phar_name === '' || draft.phar_prac_cert_no === '')) { draft.phar_name = pharmacist.name; draft.phar_prac_cert_no = pharmacist.certNo; }
+      // 药师证件类型/号码: personal data, so never stored in the row (kept for ever) but added as it goes,
+      // and only while the operator's pharmacist is still the one the row names.
+      if (pharmacist?.idType && pharmacist.idNo && draft.phar_name === pharmacist.name && draft.phar_prac_cert_no === pharmacist.certNo
+        && !draft.phar_certno) { draft.phar_cert_type = pharmacist.idType; draft.phar_certno = pharmacist.idNo; }
     }
     const parsed = (row.kind === 'sale' ? SalesRow : SalesReturnRow).safeParse(draft);
     if (!parsed.success) {

@@ -26,6 +26,9 @@ describe('npm run serve', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<div id="root"></div>');
     }
+    // The API has no HEAD twins (exposeHeadRoutes false, a faster start); the UI's files keep HEAD.
+    expect((await fetch(new URL('index.html', serve.url), { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(new URL('api/health', serve.url), { method: 'HEAD' })).status).toBe(404);
   });
 
   test('an unknown API path is a JSON 404, not the app shell', async () => {

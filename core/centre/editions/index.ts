@@ -1,4 +1,4 @@
-// The editions this app ships (one JSON file each, see schema.ts), parsed and resolved once.
+// The editions this app ships (one JSON file each, see schema.ts), each parsed and resolved once, when first used.
 //   const edition = editionById('jilin');      // throws EditionError naming what is wrong
 import jilin from './jilin.json';
 import national from './national.json';
@@ -21,32 +21,32 @@ export function currentEditionId(id: string): string {
   return Object.hasOwn(RETIRED_EDITIONS, id) ? RETIRED_EDITIONS[id]! : id;
 }
 
-let parsed: Map<string, EditionProfileFile> | null = null;
+// Each file is parsed (zod) the first time it is asked for: a start needs only the till's edition
+// and its base, not every shipped profile.
+const parsed = new Map<string, EditionProfileFile>();
 const resolved = new Map<string, EditionProfile>();
 
-function files(): Map<string, EditionProfileFile> {
-  if (!parsed) {
-    parsed = new Map();
-    for (const [name, json] of Object.entries(FILES)) {
-      const file = parseEditionFile(json, `${name}.json`);
-      if (file.id !== name) throw new EditionError(`edition ${name}.json: id: must be ${JSON.stringify(name)} (the file name), not ${JSON.stringify(file.id)}`);
-      parsed.set(file.id, file);
-    }
-  }
-  return parsed;
+function shippedFile(id: string): EditionProfileFile | undefined {
+  const cached = parsed.get(id);
+  if (cached) return cached;
+  if (!Object.hasOwn(FILES, id)) return undefined;
+  const file = parseEditionFile(FILES[id], `${id}.json`);
+  if (file.id !== id) throw new EditionError(`edition ${id}.json: id: must be ${JSON.stringify(id)} (the file name), not ${JSON.stringify(file.id)}`);
+  parsed.set(id, file);
+  return file;
 }
 
 export function editionIds(): string[] {
-  return [...files().keys()];
+  return Object.keys(FILES);
 }
 
 export function editionById(wanted: string): EditionProfile {
   const id = currentEditionId(wanted);
   const cached = resolved.get(id);
   if (cached) return cached;
-  const file = files().get(id);
+  const file = shippedFile(id);
   if (!file) throw new EditionError(`no edition named ${JSON.stringify(id)} (known: ${editionIds().join(', ')})`);
-  const edition = resolveEdition(file, (base) => files().get(currentEditionId(base)));
+  const edition = resolveEdition(file, (base) => shippedFile(currentEditionId(base)));
   resolved.set(id, edition);
   return edition;
 }
@@ -59,5 +59,5 @@ export function editionChoices(): Array<{ id: string; name: string; security: Ed
 /** A profile file from elsewhere (a technician's import), checked like the shipped ones. */
 export function editionFromFile(json: unknown, origin: string): EditionProfile {
   const file = parseEditionFile(json, origin);
-  return resolveEdition(file, (base) => files().get(currentEditionId(base)));
+  return resolveEdition(file, (base) => shippedFile(currentEditionId(base)));
 }

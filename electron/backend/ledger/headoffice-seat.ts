@@ -6,7 +6,7 @@
 // answered the last probe; a ledger it cannot serve (a single store's, not a ledger yet, a newer
 // schema) is an error naming the setting, never LEDGER_OTHER_STORE.
 import { LEDGER_SEAT_SETTING, LEDGER_SETTING, LedgerSetupError } from '../../../core/ledger/port';
-import { PgLedger } from '../../../native/ledger/pg-ledger';
+import { type PgLedger } from '../../../native/ledger/pg-ledger';
 import { type ReplicatorStatus } from '../../../native/ledger/replicator';
 import { type LedgerLink } from './link';
 
@@ -22,12 +22,14 @@ export interface HeadOfficeSeatOptions {
   readonly probeMs?: number;
 }
 
-export function startHeadOfficeSeat(options: HeadOfficeSeatOptions): LedgerLink {
+export async function startHeadOfficeSeat(options: HeadOfficeSeatOptions): Promise<LedgerLink> {
   let ledger: PgLedger | null = null;
   let problem: LedgerSetupError | null = null;
   if (options.url === null) {
     problem = new LedgerSetupError('LEDGER_URL_INVALID', `总部席位需要连锁账本的连接串：请填写 中心连接 → 门店账本 ledgerUrl（或 YBJS_LEDGER_URL），或把 ${LEDGER_SEAT_SETTING} 改回 till`, 'ledgerUrl');
   } else {
+    // pg is loaded only by a seat that has a ledger to read (see ./link.ts).
+    const { PgLedger } = await import('../../../native/ledger/pg-ledger');
     try {
       ledger = new PgLedger({ url: options.url });
     } catch (error) {

@@ -5,7 +5,7 @@
 import { type CentreIdentity } from '../../../core/centre/envelope';
 import { type ChainSoldCode, type LedgerSeat, LedgerSetupError, type Publication } from '../../../core/ledger/port';
 import { type Db } from '../../../native/db/open';
-import { PgLedger } from '../../../native/ledger/pg-ledger';
+import { type PgLedger } from '../../../native/ledger/pg-ledger';
 import { LedgerReplicator, type ReplicatorStatus } from '../../../native/ledger/replicator';
 import { TillOutbox } from '../../../native/ledger/till-outbox';
 import { type PolicyStore } from '../../../native/policy-store/store';
@@ -46,11 +46,14 @@ export interface LedgerLinkOptions {
   readonly onStatus: () => void;
 }
 
-export function startLedgerLink(options: LedgerLinkOptions): LedgerLink {
+export async function startLedgerLink(options: LedgerLinkOptions): Promise<LedgerLink> {
   const outbox = new TillOutbox(options.db);
   let afterSync: (() => Promise<void>) | null = null;
   let ledger: PgLedger | null = null;
   let setupError: LedgerSetupError | null = null;
+  // Loaded here, not at start-up: pg (and the fetch machinery it probes at load) costs ~45 ms of
+  // every start, and only a till with a ledger configured uses it.
+  const { PgLedger } = await import('../../../native/ledger/pg-ledger');
   try {
     ledger = new PgLedger({ url: options.url });
   } catch (error) {

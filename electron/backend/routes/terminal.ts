@@ -38,6 +38,13 @@ function sourceText(citeAs: string, source: { from: string; article?: string; no
 const TECH = ['technician', 'manager'] as const;
 const Ok = z.object({ ok: z.literal(true) });
 
+/** The manager's setting that fills `field` changed: 3505/3506 rows refused locally for it go again. */
+function retryRowsWaitingFor(rt: Runtime, field: string): void {
+  const { store, reporter } = rt.reports;
+  store.retry(store.list({ state: 'rejected', limit: 5000 }).filter((r) => r.entry.note.includes(field)).map((r) => r.id));
+  queueMicrotask(() => reporter.kick({ force: true }));
+}
+
 export function terminalRoutes(rt: Runtime, bus: EventBus) {
   const publishStatus = (): void => bus.publish('status', rt.status());
   return [
@@ -202,6 +209,8 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
       handler: async ({ body, principal }) => rt.store.db.transaction(() => {
         const saved = rt.store.settings.set(rt.terminalId, STORE_SETTINGS_KEY, StoreSettings, body);
         rt.store.journal.append('settings.store', { by: principal!.id, settings: saved });
+        // Rows waiting for the prescriber of a sale without a prescription can go now.
+        if (saved.otcPrescriberName) retryRowsWaitingFor(rt, 'prsc_dr_name');
         return saved;
       })(),
     }),

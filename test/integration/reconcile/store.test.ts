@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { openDatabase } from '../../../native/db/open';
-import { ReconStore } from '../../../native/reconcile/store';
+import { ReconStore, SETTLEMENTS_CHANGED_SINCE } from '../../../native/reconcile/store';
+import { SettlementStore } from '../../../native/sync/settlement-store';
+import { TRAINING_IDENTITY } from '../../../core/centre/training';
+import { person, sale } from '../centre/fixture';
 import { storeMigrations } from '../../../native/store/migrations';
 import { type DiscrepancyFacts } from '../../../core/reconcile/discrepancy';
 
@@ -52,6 +55,35 @@ describe('store migration 5', () => {
       expect(() => db.transaction(() => recon.closeDay({ date: '2026-06-01', closedAt: 'y', closedBy: '2001', note: '', checkId: null, totals: {} }, []))()).toThrow(/UNIQUE/);
       expect(() => db.prepare("UPDATE recon_day SET note = 'x'").run()).toThrow(/stays closed/);
       expect(() => db.prepare("INSERT INTO recon_day (date, closed_at, closed_by, note, totals_json) VALUES ('2026-6-2', 'x', 'y', '', '{}')").run()).toThrow(/CHECK/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('store migration 18', () => {
+  test('drops recon_outbox_by_updated_at, which no plan read: the changed-since query finds the same settlements with the same plan', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ybjs-recon-')), 'store.db');
+    const plan = (db: ReturnType<typeof openDatabase>): string => (db.prepare(`EXPLAIN QUERY PLAN ${SETTLEMENTS_CHANGED_SINCE}`).all({ t: '' }) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    let now = new Date('2026-06-01T02:00:00Z');
+    const before = openDatabase(path, storeMigrations.slice(0, 17));
+    const settlements = new SettlementStore(before, { fixmedinsCode: TRAINING_IDENTITY.fixmedinsCode, clock: () => now });
+    const recorded = settlements.record({ saleRef: 'S1/1', ...sale(person('shiyan-active'), [{ medListCodg: 'TRAIN-D-A01', qty: '2', price: '25.00' }]) });
+    now = new Date('2026-06-01T04:00:00Z');
+    settlements.apply(recorded.id, { type: 'send_started' });
+    const planBefore = plan(before);
+    expect(planBefore).toContain('SCAN settlement_outbox');
+    expect(planBefore).not.toContain('recon_outbox_by_updated_at');
+    before.close();
+
+    const db = openDatabase(path, storeMigrations);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(storeMigrations.length);
+      expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'settlement_outbox'").pluck().all()).toEqual(['settlement_outbox_open']);
+      expect(plan(db)).toBe(planBefore);
+      // Recorded before the mark, moved in the outbox after it: found only through settlement_outbox.updated_at.
+      expect(new ReconStore(db).settlementsChangedSince('2026-06-01T03:00:00.000Z').map((s) => s.settlementId)).toEqual([recorded.id]);
+      expect(new ReconStore(db).settlementsChangedSince('2026-06-01T05:00:00.000Z')).toEqual([]);
     } finally {
       db.close();
     }

@@ -104,6 +104,8 @@ describe('the bundles', () => {
     // …and its pure-JS dependencies are inside it, its native ones outside (loaded from node_modules).
     expect(requires('backend-entry.cjs')).not.toContain('fastify');
     expect(requires('backend-entry.cjs')).toContain('better-sqlite3');
+    // The boot file (what the utility process starts) needs nothing but Node.
+    expect(requires('backend-boot.cjs').filter((s) => !isBuiltin(s))).toEqual([]);
   });
 
   test('the icons the tray and window load are copied next to the bundles', () => {
@@ -118,7 +120,7 @@ describe('the bundles', () => {
     expect(run.stderr.trim()).toBe('backend-entry: must be started by the desktop shell (utilityProcess.fork); use `npm run serve` for a browser.');
   });
 
-  describe('the bundled backend entry in a child process', () => {
+  describe('the bundled backend in a child process, started as the shell starts it (backend-boot.cjs)', () => {
     let child: ChildProcess;
     const messages: unknown[] = [];
     let dataDir: string;
@@ -133,9 +135,9 @@ describe('the bundles', () => {
         'port.postMessage = (message) => process.send(message);',
         "process.on('message', (data) => port.emit('message', { data }));",
         'process.parentPort = port;',
-        `require(${JSON.stringify(join(shellDir, 'backend-entry.cjs'))});`,
+        `require(${JSON.stringify(join(shellDir, 'backend-boot.cjs'))});`,
       ].join('\n'));
-      child = fork(harness, [], { env: { PATH: process.env.PATH, YBJS_DATA_DIR: dataDir, YBJS_PORT: '0', YBJS_SHELL_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      child = fork(harness, [], { env: { PATH: process.env.PATH, YBJS_DATA_DIR: dataDir, YBJS_PORT: '0', YBJS_SHELL_TOKEN: TOKEN, YBJS_CODE_CACHE_DIR: join(dataDir, 'code-cache') }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
       exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the bundled backend did not report ready within 30 s')), 30_000);
@@ -150,6 +152,8 @@ describe('the bundles', () => {
 
     test('reports ready; the API answers in electron mode; shutdown exits 0', async () => {
       expect(messages[0]).toMatchObject({ type: 'ready', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) });
+      // The boot file wrote the V8 code cache before the backend reported ready.
+      expect(readFileSync(join(dataDir, 'code-cache', 'backend-entry.cjs.v8-cache')).subarray(0, 17).toString()).toBe('ybjs-code-cache/1');
       const { url } = messages[0] as { url: string };
       expect(await (await fetch(`${url}api/health`)).json()).toMatchObject({ status: 'ok', mode: 'electron' });
       expect((await fetch(`${url}api/health`, { headers: { origin: 'app://renderer' } })).headers.get('access-control-allow-origin')).toBe('app://renderer');

@@ -195,6 +195,26 @@ describe('the manager\'s 进销存上传 API and the pharmacist per operator', (
     expect((await env.api.call('GET', '/api/trace-codes/123', { token: env.till.token })).status).toBe(400);
   });
 
+  test('a sale without a prescription waits for the store\'s 无处方开方医师姓名 (3505 requires prsc_dr_name), and goes once the manager sets it', async () => {
+    const manager = await env.api.login('2001', '2222');
+    const sale = await env.till.startByCard('nanchang-active');
+    await env.till.basket(sale.id, [{ sku: SKU.A01, qty: '1', price: '6.00', traceCodes: [traceCode()] }]);
+    expect((await env.till.ok('POST', `/api/sales/${sale.id}/settle`, { useAccount: true })).state).toBe('settled');
+    const held = await waitFor(() => rowsOf(sale.id).find((r) => r.entry.state === 'rejected'));
+    expect(held.entry.note).toMatch(/prsc_dr_name[^]*无处方销售的开方医师姓名/);
+    expect(sandbox().db.prepare('SELECT 1 FROM sales_report_row WHERE bchno = ?').get(held.bchno)).toBeUndefined();
+    const settings = (await env.api.call('GET', '/api/store-settings', { token: manager })).body;
+    expect((await env.api.call('PUT', '/api/store-settings', { token: manager, body: { ...settings, otcPrescriberName: '' } })).body).toMatchObject({ field: 'otcPrescriberName' });
+    const saved = await env.api.call('PUT', '/api/store-settings', { token: manager, body: { ...settings, otcPrescriberName: '药店无处方' } });
+    expect(saved.body.otcPrescriberName).toBe('药店无处方');
+    await settledRows(sale.id, 1);
+    const stored = sandbox().db.prepare('SELECT row_json FROM sales_report_row WHERE bchno = ?').get(held.bchno) as { row_json: string };
+    expect(JSON.parse(stored.row_json)).toMatchObject({ prsc_dr_name: '药店无处方', rx_circ_flag: '0' });
+    // Our own row still says what the sale had: no prescriber.
+    expect((rowsOf(sale.id)[0]!.row as { prsc_dr_name?: unknown }).prsc_dr_name).toBe('');
+    await env.api.call('PUT', '/api/store-settings', { token: manager, body: settings });
+  });
+
   test('the manager\'s retry sends a refused row again', async () => {
     const manager = await env.api.login('2001', '2222');
     const code = traceCode();

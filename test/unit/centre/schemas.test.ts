@@ -8,7 +8,7 @@ import { hospLvOfLevel, levelOfHospLv } from '../../../core/centre/tx/institutio
 import { PersonInfoInput } from '../../../core/centre/tx/person';
 import { QuerySettlementInput } from '../../../core/centre/tx/query';
 import { detailFileText, parseDetailFile, parseResultFile, resultFileText, type DetailRow } from '../../../core/centre/tx/reconcile';
-import { BookedSettleOutput, SetlInfo, SettleInput } from '../../../core/centre/tx/settle';
+import { BookedSettleOutput, checkSettleInput, isCheckedSettleInput, SetlInfo, SettleInput } from '../../../core/centre/tx/settle';
 import { TRANSACTIONS } from '../../../core/centre/transactions';
 
 const issues = (r: { success: boolean; error?: unknown }): string => (r.success ? '' : describeIssues(r.error as never));
@@ -86,6 +86,21 @@ describe('2101/2102 input', () => {
     expect(issues(SettleInput.safeParse({ ...draft, drugdetail: dup }))).toMatch(/drugdetail\.1\.feedetl_sn: duplicate/);
     expect(issues(SettleInput.safeParse({ ...draft, drugdetail: [] }))).toMatch(/drugdetail: needs at least one line/);
     expect(issues(SettleInput.safeParse({ ...draft, druginfo: { ...draft.druginfo, acct_used_flag: '2' } }))).toMatch(/druginfo\.acct_used_flag/);
+  });
+
+  test('a checked input is frozen to the last line and known as checked; a copy or a refused draft is not', () => {
+    const checked = basket();
+    expect(isCheckedSettleInput(checked)).toBe(true);
+    // Whatever changes it afterwards cannot slip past the validation it already had.
+    expect(() => { (checked.druginfo as { medfee_sumamt: string }).medfee_sumamt = '0.01'; }).toThrow(TypeError);
+    expect(() => { (checked.drugdetail[1] as { cnt: string }).cnt = '99'; }).toThrow(TypeError);
+    expect(() => { (checked.drugdetail as unknown[]).push(checked.drugdetail[0]); }).toThrow(TypeError);
+    expect(checked.druginfo.medfee_sumamt).toBe('16.00');
+    // A copy (even an unchanged one) is parsed again wherever it is recorded.
+    expect(isCheckedSettleInput({ ...checked })).toBe(false);
+    const refused = checkSettleInput({ ...checked, druginfo: { ...checked.druginfo, medfee_sumamt: '16.01' } });
+    expect(refused.success).toBe(false);
+    expect(isCheckedSettleInput(SettleInput.parse(checked))).toBe(false);
   });
 });
 

@@ -31,8 +31,9 @@ describe('backendConfigFromEnv', () => {
 
 describe('backendEnvironment', () => {
   test('passes the settings and the token, keeps ordinary variables, drops code-injecting ones', () => {
-    const env = backendEnvironment({ PATH: '/usr/bin', NODE_OPTIONS: '--require /tmp/evil.js', ELECTRON_RUN_AS_NODE: '1', NODE_PATH: '/tmp', YBJS_PORT: '1' }, { dataDir: '/d', port: 4321, token: TOKEN });
-    expect(env).toEqual({ PATH: '/usr/bin', YBJS_DATA_DIR: '/d', YBJS_PORT: '4321', YBJS_SHELL_TOKEN: TOKEN });
+    // An inherited YBJS_CODE_CACHE_DIR is replaced too: the folder holds code the backend runs.
+    const env = backendEnvironment({ PATH: '/usr/bin', NODE_OPTIONS: '--require /tmp/evil.js', ELECTRON_RUN_AS_NODE: '1', NODE_PATH: '/tmp', YBJS_PORT: '1', YBJS_CODE_CACHE_DIR: '/tmp/planted' }, { dataDir: '/d', port: 4321, token: TOKEN, codeCacheDir: '/u/backend-code-cache' });
+    expect(env).toEqual({ PATH: '/usr/bin', YBJS_DATA_DIR: '/d', YBJS_PORT: '4321', YBJS_SHELL_TOKEN: TOKEN, YBJS_CODE_CACHE_DIR: '/u/backend-code-cache' });
   });
 });
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { APP_USER_MODEL_ID, BACKEND_BUNDLE, MAIN_BUNDLE, PRELOAD_BUNDLE } from '../../../electron/shell/layout';
+import { APP_USER_MODEL_ID, BACKEND_BOOT, BACKEND_BUNDLE, MAIN_BUNDLE, PRELOAD_BUNDLE } from '../../../electron/shell/layout';
 import { repoRoot } from './electronegativity-gate';
 
 const require = createRequire(import.meta.url);
@@ -51,7 +51,7 @@ describe('electron-builder config', () => {
 
   test('ships the bundles and the built UI; package.json "main" is one of them', () => {
     expect(pkg.main).toBe(MAIN_BUNDLE);
-    for (const bundle of [MAIN_BUNDLE, PRELOAD_BUNDLE, BACKEND_BUNDLE, 'renderer/dist/index.html', 'package.json']) {
+    for (const bundle of [MAIN_BUNDLE, PRELOAD_BUNDLE, BACKEND_BOOT, BACKEND_BUNDLE, 'renderer/dist/index.html', 'package.json']) {
       expect(matches(bundle, config.files.filter((p) => !p.startsWith('!'))), bundle).toBe(true);
       expect(excluded(bundle), bundle).toBe(false);
     }
