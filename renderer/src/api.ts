@@ -7,7 +7,7 @@ import {
 import { z } from 'zod';
 import { type CreateOperatorRequest, OperatorInfo, PosTokenCreated, PosTokenInfo, Principal, SessionInfo } from '../../core/contracts/auth';
 import {
-  type BasketRequest, EprescriptionLookup, type EprescriptionReviewRequest, type IdentifyRequest, type PrescriptionBody, SaleView, type SaleState,
+  type BasketRequest, EprescriptionLookup, StoreSettings, type EprescriptionReviewRequest, type IdentifyRequest, type PrescriptionBody, SaleView, type SaleState,
 } from '../../core/contracts/checkout';
 import { ErrorResponse } from '../../core/contracts/common';
 import { HealthResponse } from '../../core/contracts/health';
@@ -192,6 +192,8 @@ export const api = {
   posTokens: () => call('GET', '/api/pos-tokens', z.array(PosTokenInfo)),
   createPosToken: (name: string) => call('POST', '/api/pos-tokens', PosTokenCreated, { body: { name } }),
   revokePosToken: (id: string) => call('POST', `/api/pos-tokens/${enc(id)}/revoke`, Ok),
+  storeSettings: () => call('GET', '/api/store-settings', StoreSettings),
+  saveStoreSettings: (body: z.input<typeof StoreSettings>) => call('PUT', '/api/store-settings', StoreSettings, { body }),
 
   // ── checkout ─────────────────────────────────────────────────────────────────────────────
   startSale: (identify: IdentifyRequest) => call('POST', '/api/sales', SaleView, { body: { identify }, idempotent: true }),

@@ -6,7 +6,7 @@ import { zh } from './strings';
 
 export type PageId =
   | 'checkout' | 'today'
-  | 'sales' | 'dayClose' | 'discrepancies' | 'charts' | 'operators' | 'posTokens' | 'traceReports'
+  | 'sales' | 'dayClose' | 'discrepancies' | 'charts' | 'operators' | 'posTokens' | 'traceReports' | 'storeSettings'
   | 'reader' | 'mappings' | 'policies' | 'centre'
   | 'headOffice';
 
@@ -28,6 +28,7 @@ export const PAGES: readonly PageSpec[] = [
   { id: 'traceReports', path: '/manager/trace-reports', label: zh.nav.traceReports, roles: ['manager'] },
   { id: 'operators', path: '/manager/operators', label: zh.nav.operators, roles: ['manager'] },
   { id: 'posTokens', path: '/manager/pos-tokens', label: zh.nav.posTokens, roles: ['manager'] },
+  { id: 'storeSettings', path: '/manager/store-settings', label: zh.nav.storeSettings, roles: ['manager'] },
   { id: 'reader', path: '/technician/reader', label: zh.nav.reader, roles: ['technician'] },
   { id: 'mappings', path: '/technician/mappings', label: zh.nav.mappings, roles: ['technician'] },
   { id: 'policies', path: '/technician/policies', label: zh.nav.policies, roles: ['technician'] },

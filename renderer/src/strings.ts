@@ -46,6 +46,14 @@ const FIELD_HINTS: Record<string, string> = {
   institutionName: '请填写机构名称',
   areaCode: '就医地区划应为 6 位数字',
   timeoutMs: '超时应在 1000 到 120000 毫秒之间',
+  'riskLimits.perSaleFund': '每笔离线统筹上限应为两位小数的金额，例如 200.00',
+  'riskLimits.perDayFund': '每日离线统筹上限应为两位小数的金额，例如 2000.00',
+  'riskLimits.perPersonSalesPerDay': '每人每日离线笔数应为 0–20 的整数',
+  'riskLimits.maxPersonDataAgeDays': '人员信息最长缓存天数应为 0–365 的整数',
+  'rxValidityDays.default': '处方有效天数应为 1–30 的整数',
+  'rxValidityDays.byRegion': '按参保地的处方有效天数：每行一个“6 位区划=天数”，天数 1–30',
+  syncConcurrency: '同时上传笔数应为 1–16 的整数',
+  otcPrescriberName: '请按医保局的要求填写（不超过 50 字），不需要时留空',
 };
 
 /** "body.lines.0.qty" → the hint for lines.qty (or for qty), if there is one. */
@@ -130,6 +138,7 @@ export const zh = {
     operators: '工号管理',
     posTokens: 'POS 接入令牌',
     traceReports: '进销存上传',
+    storeSettings: '门店设置',
     reader: '读卡器',
     mappings: '商品目录对照',
     policies: '政策版本',
@@ -306,6 +315,24 @@ export const zh = {
     filterState: '状态',
     filterDate: '日期',
     all: '全部',
+  },
+
+  storeSettings: {
+    title: '门店设置',
+    riskTitle: '离线结算风险限额（本店自定，不是医保政策）',
+    perSaleFund: '每笔离线统筹上限（元）',
+    perDayFund: '每日离线统筹上限（元）',
+    perPersonSalesPerDay: '每人每日离线笔数',
+    maxPersonDataAgeDays: '人员信息最长缓存天数',
+    rxTitle: '外配处方有效天数（含开方当日）',
+    rxDefault: '默认天数',
+    rxByRegion: '按参保地（每行：6 位区划=天数）',
+    syncTitle: '上传',
+    syncConcurrency: '同时上传笔数（1–16，留空为默认 8）',
+    otcTitle: '无处方销售的开方医师姓名（3505 进销存上传）',
+    otcHelp: '3505 要求填写开方医师姓名，没有处方的医保销售没有开方医师：只填写本省医保局要求的值；留空时这些销售的上传行等待，设置后自动补传。',
+    otcPrescriberName: '开方医师姓名',
+    saved: '门店设置已保存',
   },
 
   manager: {

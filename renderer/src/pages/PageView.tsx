@@ -8,6 +8,7 @@ import { Discrepancies } from './manager/Discrepancies';
 import { Operators } from './manager/Operators';
 import { PosTokens } from './manager/PosTokens';
 import { SalesList } from './manager/SalesList';
+import { StoreSettingsPage } from './manager/StoreSettings';
 import { TraceReports } from './manager/TraceReports';
 import { HeadOffice } from './headoffice/HeadOffice';
 import { CentrePage } from './technician/CentrePage';
@@ -22,6 +23,7 @@ export function PageView({ id }: { id: PageId }): React.JSX.Element {
     case 'sales': return <SalesList />;
     case 'operators': return <Operators />;
     case 'posTokens': return <PosTokens />;
+    case 'storeSettings': return <StoreSettingsPage />;
     case 'reader': return <ReaderPage />;
     case 'mappings': return <MappingsPage />;
     case 'policies': return <PoliciesPage />;
