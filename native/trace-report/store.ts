@@ -196,6 +196,17 @@ export class SalesReportStore {
     })();
   }
 
+  /**
+   * Refused rows whose refusal note mentions `noteContains` (of this operator's sales, if named) go
+   * back to the queue: the setting that blocked them changed. Returns how many.
+   */
+  retryRefused(filter: { noteContains: string; operatorId?: string }): number {
+    const ids = (statement(this.db, `SELECT r.id FROM sales_report_row r JOIN sale sa ON sa.id = r.sale_id
+      WHERE r.state = 'rejected' AND instr(r.note, @note) > 0 AND (@op IS NULL OR sa.operator_id = @op) ORDER BY r.id`)
+      .all({ note: filter.noteContains, op: filter.operatorId ?? null }) as Array<{ id: number }>).map((r) => r.id);
+    return this.retry(ids);
+  }
+
   counts(): Record<ReportRowState, number> {
     const counts = Object.fromEntries(REPORT_ROW_STATES.map((s) => [s, 0])) as Record<ReportRowState, number>;
     for (const r of statement(this.db, 'SELECT state, count(*) AS n FROM sales_report_row GROUP BY state').all() as Array<{ state: ReportRowState; n: number }>) counts[r.state] = r.n;

@@ -59,6 +59,17 @@ export class Till {
 }
 
 /** A backend with the sandbox for the file's tests, and a till signed in as the training cashier. */
+/** Polls `probe` every 50 ms until it gives a value (not undefined); fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export function useTill(): { api: TestBackend; till: Till } {
   const env = {} as { api: TestBackend; till: Till };
   beforeAll(async () => {

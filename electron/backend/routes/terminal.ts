@@ -38,13 +38,6 @@ function sourceText(citeAs: string, source: { from: string; article?: string; no
 const TECH = ['technician', 'manager'] as const;
 const Ok = z.object({ ok: z.literal(true) });
 
-/** The manager's setting that fills `field` changed: 3505/3506 rows refused locally for it go again. */
-function retryRowsWaitingFor(rt: Runtime, field: string): void {
-  const { store, reporter } = rt.reports;
-  store.retry(store.list({ state: 'rejected', limit: 5000 }).filter((r) => r.entry.note.includes(field)).map((r) => r.id));
-  queueMicrotask(() => reporter.kick({ force: true }));
-}
-
 export function terminalRoutes(rt: Runtime, bus: EventBus) {
   const publishStatus = (): void => bus.publish('status', rt.status());
   return [
@@ -210,7 +203,8 @@ export function terminalRoutes(rt: Runtime, bus: EventBus) {
         const saved = rt.store.settings.set(rt.terminalId, STORE_SETTINGS_KEY, StoreSettings, body);
         rt.store.journal.append('settings.store', { by: principal!.id, settings: saved });
         // Rows waiting for the prescriber of a sale without a prescription can go now.
-        if (saved.otcPrescriberName) retryRowsWaitingFor(rt, 'prsc_dr_name');
+        // (The reporter's drain starts asynchronously, after this transaction has committed.)
+        if (saved.otcPrescriberName && rt.reports.store.retryRefused({ noteContains: 'prsc_dr_name' }) > 0) rt.reports.reporter.kick({ force: true });
         return saved;
       })(),
     }),

@@ -89,7 +89,7 @@ export function traceRoutes(runtime: Runtime) {
         if (!runtime.store.access.listOperators().some((o) => o.operatorId === params.id)) throw new ApiError(404, 'OPERATOR_NOT_FOUND', `没有工号 ${params.id}`, 'id');
         store.setPharmacist(params.id, body);
         // Rows held back for a missing pharmacist can go now.
-        store.retry(store.list({ state: 'rejected', limit: 5000 }).filter((r) => r.operatorId === params.id && r.entry.note.includes('执业药师')).map((r) => r.id));
+        store.retryRefused({ noteContains: '执业药师', operatorId: params.id });
         // Write-offs held for this operator's pharmacist data are released (not retried on a timer).
         runtime.writeOffs.release({ operatorId: params.id, fields: PHARMACIST_FIELDS });
         reporter.kick({ force: true });

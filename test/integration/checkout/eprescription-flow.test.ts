@@ -7,19 +7,9 @@
 import { describe, expect, test } from 'vitest';
 import { EprescriptionWriteOffInput } from '../../../core/centre/tx/eprescription';
 import { trainingRxNo, TRAINING_RX_ITEMS } from '../../../native/sandbox/eprescription';
-import { SKU, today, traceCode, useTill } from '../../support/checkout';
+import { SKU, today, traceCode, useTill, waitFor } from '../../support/checkout';
 
 const env = useTill();
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const writeOff = (saleId: string) => env.api.runtime.writeOffs.bySale(saleId);
 const writtenOff = (saleId: string) => waitFor(() => (writeOff(saleId)?.entry.state === 'accepted' ? writeOff(saleId) : undefined));

@@ -5,7 +5,7 @@
 // what the settings hold.
 import { describe, expect, test } from 'vitest';
 import { residentIdCheckChar } from '../../../core/card/resident-id';
-import { SKU, Till, traceCode, useTill } from '../../support/checkout';
+import { SKU, Till, traceCode, useTill, waitFor } from '../../support/checkout';
 
 const env = useTill();
 const idNumber = (first17: string): string => first17 + residentIdCheckChar(first17);
@@ -14,16 +14,6 @@ const RECHECK_ID = idNumber('36010219900202456');
 
 async function manager(): Promise<Till> {
   return new Till(env.api, await env.api.login('2001', '2222'));
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('the pharmacist setting: 证件类型 and 证件号码', () => {

@@ -7,23 +7,13 @@
 // pharmacist setting is released when the manager sets one.
 import { describe, expect, test } from 'vitest';
 import { trainingRxNo } from '../../../native/sandbox/eprescription';
-import { SKU, Till, today, traceCode, useTill } from '../../support/checkout';
+import { SKU, Till, today, traceCode, useTill, waitFor } from '../../support/checkout';
 
 const env = useTill();
 const manager = async (): Promise<Till> => new Till(env.api, await env.api.login('2001', '2222'));
 const revocation = (hiRxno: string) => ({
   hi_rxno: hiRxno, prsc_dr_name: '【培训】李医生', undo_dr_cert_type: '01', undo_dr_certno: '420302198001011230', undo_rea: '诊断更正，处方作废', undo_time: `${today()} 09:30:00`,
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the sandbox\'s revocation control', () => {
   test('validated (S1 YG7104 fields); an unknown prescription is 404; a cashier cannot revoke', async () => {

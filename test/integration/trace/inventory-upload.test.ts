@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBackend, type TestBackend } from '../../support/backend';
-import { today, traceCode } from '../../support/checkout';
+import { today, traceCode, waitFor } from '../../support/checkout';
 
 let api: TestBackend;
 let pos: string;
@@ -19,16 +19,6 @@ beforeAll(async () => {
   pos = (await api.call('POST', '/api/pos-tokens', { token: manager, body: { name: '进销存POS' } })).body.token;
 });
 afterAll(async () => { await api?.close(); });
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const FIX = () => api.runtime.identity.fixmedinsCode;
 const now = () => `${today()} 10:00:00`;
